@@ -1,0 +1,53 @@
+package autograd
+
+import "github.com/attnkit/attn/pkg/tensor"
+
+// arena recycles tensors between steps. Buffers are kept in free lists by
+// exact length: a training loop repeats the same shapes every step, so after
+// the first step every request is served from a free list.
+type arena struct {
+	free  map[int][]*tensor.Tensor
+	inUse []*tensor.Tensor
+	vars  []*Var // pooled Var structs, vars[:nvars] are in use
+	nvars int
+}
+
+// get returns a zeroed tensor of the given shape.
+func (a *arena) get(shape ...int) *tensor.Tensor {
+	n := tensor.Numel(shape...)
+	if a.free == nil {
+		a.free = make(map[int][]*tensor.Tensor)
+	}
+	var t *tensor.Tensor
+	if l := a.free[n]; len(l) > 0 {
+		t = l[len(l)-1]
+		a.free[n] = l[:len(l)-1]
+		clear(t.Data)
+		t.Shape = append(t.Shape[:0], shape...)
+	} else {
+		t = tensor.New(shape...)
+	}
+	a.inUse = append(a.inUse, t)
+	return t
+}
+
+// newVar returns a cleared Var from the pool.
+func (a *arena) newVar() *Var {
+	if a.nvars == len(a.vars) {
+		a.vars = append(a.vars, new(Var))
+	}
+	v := a.vars[a.nvars]
+	a.nvars++
+	*v = Var{}
+	return v
+}
+
+// reset returns every buffer handed out since the last reset.
+func (a *arena) reset() {
+	for _, t := range a.inUse {
+		a.free[len(t.Data)] = append(a.free[len(t.Data)], t)
+	}
+	clear(a.inUse)
+	a.inUse = a.inUse[:0]
+	a.nvars = 0
+}

@@ -1,0 +1,100 @@
+package autograd
+
+import (
+	"fmt"
+
+	"github.com/attnkit/attn/pkg/tensor"
+)
+
+// Tape records the backward closures of the ops run on it.
+// A Tape is used by one goroutine at a time.
+type Tape struct {
+	record   bool
+	backward []func()
+	arena    arena
+}
+
+// NewTape returns a tape that records ops for Backward.
+func NewTape() *Tape { return &Tape{record: true} }
+
+// NewInference returns a tape that records nothing: ops only compute their
+// forward values, with no closure and no gradient buffer.
+func NewInference() *Tape { return &Tape{} }
+
+// Recording reports whether ops run on this tape are recorded.
+func (tp *Tape) Recording() bool { return tp.record }
+
+// SetRecording switches recording on or off (off is PyTorch's no_grad).
+func (tp *Tape) SetRecording(on bool) { tp.record = on }
+
+// Alloc returns a zeroed scratch tensor owned by the tape until Reset.
+// Op implementations use it for outputs and saved intermediates.
+func (tp *Tape) Alloc(shape ...int) *tensor.Tensor { return tp.arena.get(shape...) }
+
+// Result wraps an op's output value. The result needs a gradient when the
+// tape records and any input needs one.
+func (tp *Tape) Result(value *tensor.Tensor, inputs ...*Var) *Var {
+	v := tp.arena.newVar()
+	v.Value = value
+	if tp.record {
+		for _, in := range inputs {
+			if in != nil && in.RequiresGrad {
+				v.RequiresGrad = true
+				break
+			}
+		}
+	}
+	return v
+}
+
+// Push records a backward closure. Op implementations call it only when
+// their result RequiresGrad.
+func (tp *Tape) Push(backward func()) { tp.backward = append(tp.backward, backward) }
+
+// GradOf returns v's gradient buffer, taking a zeroed one from the arena on
+// first use. Backward closures accumulate into it with +=.
+func (tp *Tape) GradOf(v *Var) *tensor.Tensor {
+	if v.Grad == nil {
+		v.Grad = tp.arena.get(v.Value.Shape...)
+	}
+	return v.Grad
+}
+
+// Backward seeds d(loss)/d(loss) = 1 for a one-element loss and runs every
+// recorded closure in reverse order.
+func (tp *Tape) Backward(loss *Var) {
+	if loss.Value.Size() != 1 {
+		panic(fmt.Sprintf("autograd: Backward needs a scalar loss, got shape %v", loss.Value.Shape))
+	}
+	seed := tp.arena.get(loss.Value.Shape...)
+	seed.Data[0] = 1
+	tp.BackwardWith(loss, seed)
+}
+
+// BackwardWith seeds out's gradient with grad (same shape as out) and runs
+// the recorded closures in reverse order. It computes vector-Jacobian
+// products for non-scalar outputs.
+func (tp *Tape) BackwardWith(out *Var, grad *tensor.Tensor) {
+	if !tensor.SameShape(out.Value.Shape, grad.Shape) {
+		panic(fmt.Sprintf("autograd: seed gradient shape %v, output shape %v", grad.Shape, out.Value.Shape))
+	}
+	if !out.RequiresGrad {
+		return
+	}
+	g := tp.GradOf(out)
+	for i, x := range grad.Data {
+		g.Data[i] += x
+	}
+	for i := len(tp.backward) - 1; i >= 0; i-- {
+		tp.backward[i]()
+	}
+}
+
+// Reset forgets every recorded op and returns all tape-owned buffers and
+// Vars to the arena. Values and gradients of intermediates become invalid;
+// parameters and their gradients are untouched.
+func (tp *Tape) Reset() {
+	clear(tp.backward)
+	tp.backward = tp.backward[:0]
+	tp.arena.reset()
+}
