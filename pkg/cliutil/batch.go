@@ -1,0 +1,61 @@
+package cliutil
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// ForEach runs fn on every input in order. A failing input prints one line
+// on stderr, "tool: path: reason", and the others still run; the bar
+// advances once per input. It returns a PartialError when any failed. A
+// panic inside fn is recovered and reported as that input's failure, so
+// one bad file never takes the batch down.
+func ForEach(inputs []string, stderr io.Writer, tool string, bar *Progress, fn func(path string) error) error {
+	failed := 0
+	for _, in := range inputs {
+		if err := safeCall(in, fn); err != nil {
+			failed++
+			fmt.Fprintln(stderr, FailureLine(tool, in, err))
+		}
+		if bar != nil {
+			bar.Add(1)
+		}
+	}
+	if failed > 0 {
+		return &PartialError{Failed: failed, Total: len(inputs)}
+	}
+	return nil
+}
+
+// FailureLine formats the one stderr line for a failed input. The path is
+// not repeated when the error already starts with it.
+func FailureLine(tool, path string, err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	if strings.HasPrefix(msg, path) || strings.Contains(msg, path+":") {
+		return fmt.Sprintf("%s: %s", tool, msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", tool, path, msg)
+}
+
+func safeCall(in string, fn func(string) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error (please report): %v: %s", r, firstFrames(debug.Stack()))
+		}
+	}()
+	return fn(in)
+}
+
+// firstFrames keeps the panicking function's frame from a stack dump so
+// the one-line report still says where it happened.
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "panic(") && i+3 < len(lines) {
+			return strings.TrimSpace(lines[i+2]) + " " + strings.TrimSpace(lines[i+3])
+		}
+	}
+	return ""
+}
