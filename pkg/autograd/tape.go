@@ -47,6 +47,15 @@ func (tp *Tape) Result(value *tensor.Tensor, inputs ...*Var) *Var {
 	return v
 }
 
+// Const wraps a tape-owned value that needs no gradient (inputs, masks,
+// sampled actions). Unlike the package-level Const it takes its Var from
+// the tape's pool, so it allocates nothing in steady state.
+func (tp *Tape) Const(value *tensor.Tensor) *Var {
+	v := tp.arena.newVar()
+	v.Value = value
+	return v
+}
+
 // Push records a backward closure. Op implementations call it only when
 // their result RequiresGrad.
 func (tp *Tape) Push(backward func()) { tp.backward = append(tp.backward, backward) }

@@ -2,8 +2,24 @@
 // and reduction kernels the models are built from.
 //
 // A Tensor is a shape plus one contiguous []float32. Reshape returns a view
-// that shares storage; Transpose, Permute and Slice return copies, so every
-// Tensor is always contiguous and kernels never deal with strides.
+// that shares storage; Transpose2D, Permute, Slice, Concat and Stack return
+// copies (their ...Into forms write into a caller's tensor), so every Tensor
+// is always contiguous and kernels never deal with strides.
+//
+// Kernels take their output first (dst), in the shape the operation
+// produces, so that autograd can hand in tensors from its arena; a few
+// allocating conveniences (Transpose2D, Permute, Slice, Concat, Stack,
+// SumAxis, ...) sit beside them. dst may be the same tensor as an input of
+// an elementwise op or a softmax (in-place); otherwise outputs must not
+// overlap inputs. A shape mismatch is a programmer error and panics with the
+// shapes in the message.
+//
+// Add, Sub, Mul and Div broadcast as NumPy and PyTorch do (BroadcastShapes);
+// SumTo reduces a gradient of the broadcast shape back to an input's shape.
+// Softmax and LogSoftmax work along any axis and follow PyTorch on masked
+// rows: −Inf entries get probability 0, and a row that is −Inf everywhere
+// gives NaN (there is no distribution to return). The contiguous inner loops
+// run on package vec, which uses AVX2 assembly where the CPU has it.
 package tensor
 
 import (

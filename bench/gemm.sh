@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# bench/gemm.sh — SGEMM throughput of pkg/gemm against gonum's blas32 and
+# OpenBLAS (through numpy), as a markdown table of GFLOP/s.
+#
+# Usage: bench/gemm.sh            # full table (a few minutes)
+#        SQUARES="256 1024" SHAPES="128x784x256" ROUNDS=2 bench/gemm.sh
+#
+# Environment:
+#   SQUARES   square sizes n (n×n×n)         default: 64 128 256 512 1024 2048
+#   SHAPES    model shapes MxNxK             default: 128x784x256 196x512x512 128x256x1024 256x256x64
+#   THREADS   thread settings                default: "1 all" (all = nproc)
+#   ROUNDS    interleaved rounds; each implementation keeps its best round   default: 3
+#   RUNS      timed runs per round (best taken)                              default: 3
+#   MINTIME   seconds per timed run                                          default: 0.15
+#   NOGONUM=1 skip gonum (slow for big squares)
+#
+# The three implementations are measured interleaved, shape by shape and
+# round by round, so that load from other processes hits them alike; the
+# ratio ours/OpenBLAS is the figure to read on a shared machine. Every number
+# is the best of ROUNDS×RUNS timed runs, each repeating the product for at
+# least MINTIME. OpenBLAS needs numpy linked to it (Debian: apt-get install
+# libopenblas0-pthread); the script prints which BLAS numpy loaded.
+# OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE are unset for the numpy runs only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SQUARES=${SQUARES:-"64 128 256 512 1024 2048"}
+SHAPES=${SHAPES:-"128x784x256 196x512x512 128x256x1024 256x256x64"}
+THREADS=${THREADS:-"1 all"}
+ROUNDS=${ROUNDS:-3}
+RUNS=${RUNS:-3}
+MINTIME=${MINTIME:-0.15}
+NPROC=$(nproc)
+PY=/usr/bin/python3
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/gemmbench" ./bench/gemm
+
+cat >"$tmp/np_gemm.py" <<'PYEOF'
+# Times C = A @ B on float32 arrays with numpy's BLAS; prints one JSON object.
+import json, sys, time
+import numpy as np
+m, n, k, runs, mintime = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+rng = np.random.default_rng(1)
+a = rng.uniform(-1, 1, (m, k)).astype(np.float32)
+b = rng.uniform(-1, 1, (k, n)).astype(np.float32)
+c = np.empty((m, n), np.float32)
+np.matmul(a, b, out=c)
+calls, el = 1, 0.0
+while True:
+    t = time.perf_counter()
+    for _ in range(calls):
+        np.matmul(a, b, out=c)
+    el = time.perf_counter() - t
+    if el >= mintime / 4 or calls >= 1 << 20:
+        break
+    calls *= 4
+calls = max(1, int(calls * mintime / max(el, 1e-6)))
+best = 0.0
+for _ in range(runs):
+    t = time.perf_counter()
+    for _ in range(calls):
+        np.matmul(a, b, out=c)
+    per = (time.perf_counter() - t) / calls
+    best = max(best, 2.0 * m * n * k / per / 1e9)
+print(json.dumps({"impl": "openblas", "gflops": best, "m": m, "n": n, "k": k}))
+PYEOF
+
+cat >"$tmp/blasinfo.py" <<'PYEOF'
+import ctypes, numpy as np
+np.dot(np.ones((2, 2), np.float32), np.ones((2, 2), np.float32))
+libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l})
+desc = "numpy %s, BLAS libraries: %s" % (np.__version__, ", ".join(libs) or "none found")
+for p in libs:
+    try:
+        f = ctypes.CDLL(p).openblas_get_config
+        f.restype = ctypes.c_char_p
+        desc += "; " + f().decode()
+        break
+    except Exception:
+        pass
+print(desc)
+PYEOF
+
+numpy_env() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$1" "${@:2}"; }
+gflops() { "$PY" -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["gflops"])'; }
+best() { printf '%s\n' "$@" | sort -g | tail -1; }
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+echo "CPU: $cpu ($NPROC cores; $(lscpu 2>/dev/null | grep -E '^L[12]d? cache|^L2|^L3' | tr -s ' ' | paste -sd';' -))"
+echo "Go: $(go version | cut -d' ' -f3-)"
+echo "OpenBLAS: $(numpy_env 1 "$PY" "$tmp/blasinfo.py")"
+echo "Kernel: $("$tmp/gemmbench" -m 8 -n 8 -k 8 -runs 1 -mintime 1ms -json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["kernel"])')"
+echo "Command: SQUARES=\"$SQUARES\" SHAPES=\"$SHAPES\" THREADS=\"$THREADS\" ROUNDS=$ROUNDS RUNS=$RUNS MINTIME=$MINTIME bench/gemm.sh"
+echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+echo "| shape (m×n×k) | threads | ours | gonum blas32 | OpenBLAS (numpy) | ours/OpenBLAS |"
+echo "|---|---:|---:|---:|---:|---:|"
+shapes=""
+for s in $SQUARES; do shapes="$shapes ${s}x${s}x${s}"; done
+shapes="$shapes $SHAPES"
+for th in $THREADS; do
+	[ "$th" = all ] && th=$NPROC
+	for shape in $shapes; do
+		IFS=x read -r m n k <<<"$shape"
+		o=() g=() b=()
+		for ((r = 0; r < ROUNDS; r++)); do
+			o+=("$("$tmp/gemmbench" -m "$m" -n "$n" -k "$k" -threads "$th" -runs "$RUNS" -mintime "${MINTIME}s" -json | gflops)")
+			b+=("$(numpy_env "$th" "$PY" "$tmp/np_gemm.py" "$m" "$n" "$k" "$RUNS" "$MINTIME" | gflops)")
+			if [ -z "${NOGONUM:-}" ]; then
+				# gonum is slow on big squares: one round is plenty there.
+				if ((r == 0 || m * n * k <= 512 * 512 * 512)); then
+					g+=("$("$tmp/gemmbench" -impl gonum -m "$m" -n "$n" -k "$k" -threads "$th" -runs "$RUNS" -mintime "${MINTIME}s" -json | gflops)")
+				fi
+			fi
+		done
+		ob=$(best "${o[@]}")
+		bb=$(best "${b[@]}")
+		gb="-"
+		[ ${#g[@]} -gt 0 ] && gb=$(best "${g[@]}")
+		ratio=$("$PY" -c "print('%.2f' % ($ob / $bb))")
+		echo "| ${m}×${n}×${k} | $th | $ob | $gb | $bb | $ratio |"
+	done
+done

@@ -1,0 +1,264 @@
+package ckpt
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"os"
+	"slices"
+)
+
+// MaxHeaderSize caps the JSON header a reader accepts (the reference
+// safetensors implementation uses the same 100 MB), so a corrupt length
+// cannot make Read allocate gigabytes.
+const MaxHeaderSize = 100 << 20
+
+// metadataKey is the reserved header key holding the string metadata.
+const metadataKey = "__metadata__"
+
+// Read loads and validates the safetensors file at path.
+func Read(path string) (*File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return ReadFrom(fh, st.Size(), path)
+}
+
+// ReadBytes decodes a checkpoint held in memory, such as a go:embed model;
+// name is used in errors.
+func ReadBytes(b []byte, name string) (*File, error) {
+	return ReadFrom(bytes.NewReader(b), int64(len(b)), name)
+}
+
+// ReadFrom decodes a checkpoint of size bytes from r; name is used in
+// errors. The header is validated completely before any tensor is
+// allocated.
+func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("load %s: "+format, append([]any{name}, args...)...)
+	}
+	if size < 8 {
+		return nil, fail("file is %d bytes, shorter than the 8-byte header length", size)
+	}
+	var lenBuf [8]byte
+	if _, err := r.ReadAt(lenBuf[:], 0); err != nil {
+		return nil, fail("reading header length: %w", err)
+	}
+	n := binary.LittleEndian.Uint64(lenBuf[:])
+	if n > MaxHeaderSize {
+		return nil, fail("header length %d exceeds the %d-byte limit", n, MaxHeaderSize)
+	}
+	if n > uint64(size-8) {
+		return nil, fail("header length %d exceeds the %d bytes after it", n, size-8)
+	}
+	hdr := make([]byte, n)
+	if _, err := r.ReadAt(hdr, 8); err != nil {
+		return nil, fail("reading header: %w", err)
+	}
+	dataStart := 8 + int64(n)
+	dataLen := size - dataStart
+
+	f := &File{Name: name, Tensors: map[string]*Entry{}, Metadata: map[string]string{}}
+	type span struct {
+		name       string
+		begin, end int64
+	}
+	var spans []span
+	err := strictObject(hdr, func(key string, val json.RawMessage) error {
+		if key == metadataKey {
+			return strictObject(val, func(k string, v json.RawMessage) error {
+				var s string
+				if err := json.Unmarshal(v, &s); err != nil {
+					return fmt.Errorf("metadata %q: value is not a string", k)
+				}
+				f.Metadata[k] = s
+				return nil
+			})
+		}
+		e, begin, end, err := parseEntry(val, dataLen)
+		if err != nil {
+			return fmt.Errorf("tensor %q: %w", key, err)
+		}
+		f.Tensors[key] = e
+		spans = append(spans, span{key, begin, end})
+		return nil
+	})
+	if err != nil {
+		return nil, fail("%w", err)
+	}
+
+	// The data section must be tiled exactly: sorted by start, each tensor
+	// begins where the previous one ended, and the last ends at the file's
+	// end. This rejects overlaps, holes and trailing garbage alike.
+	slices.SortFunc(spans, func(a, b span) int {
+		return cmp.Or(cmp.Compare(a.begin, b.begin), cmp.Compare(a.end, b.end), cmp.Compare(a.name, b.name))
+	})
+	var pos int64
+	for _, s := range spans {
+		switch {
+		case s.begin < pos:
+			return nil, fail("tensor %q: bytes [%d,%d) overlap the previous tensor ending at %d", s.name, s.begin, s.end, pos)
+		case s.begin > pos:
+			return nil, fail("tensor %q: bytes [%d,%d) leave a hole after offset %d", s.name, s.begin, s.end, pos)
+		}
+		pos = s.end
+	}
+	if pos != dataLen {
+		return nil, fail("tensors end at data offset %d but the data section is %d bytes (file size %d != 8+%d+%d)", pos, dataLen, size, n, pos)
+	}
+
+	// Only now, with every size proven to fit the file, read the data.
+	var raw []byte
+	for _, s := range spans {
+		e := f.Tensors[s.name]
+		nb := s.end - s.begin
+		if int64(cap(raw)) < nb {
+			raw = make([]byte, nb)
+		}
+		raw = raw[:nb]
+		if _, err := r.ReadAt(raw, dataStart+s.begin); err != nil {
+			return nil, fail("tensor %q: reading data: %w", s.name, err)
+		}
+		count := e.Numel()
+		if e.DType.IsFloat() {
+			e.Float = make([]float32, count)
+			decodeFloats(e.DType, e.Float, raw)
+		} else {
+			e.Int = make([]int64, count)
+			decodeInts(e.DType, e.Int, raw)
+		}
+	}
+	return f, nil
+}
+
+// headerEntry is one tensor's description in the JSON header.
+type headerEntry struct {
+	DType   DType   `json:"dtype"`
+	Shape   []int64 `json:"shape"`
+	Offsets []int64 `json:"data_offsets"`
+}
+
+// parseEntry validates one tensor description against a data section of
+// dataLen bytes and returns the entry (without data) and its byte range.
+func parseEntry(val json.RawMessage, dataLen int64) (e *Entry, begin, end int64, err error) {
+	var h headerEntry
+	seen := map[string]bool{}
+	err = strictObject(val, func(k string, v json.RawMessage) error {
+		seen[k] = true
+		switch k {
+		case "dtype":
+			return json.Unmarshal(v, &h.DType)
+		case "shape":
+			return json.Unmarshal(v, &h.Shape)
+		case "data_offsets":
+			return json.Unmarshal(v, &h.Offsets)
+		}
+		return fmt.Errorf("unknown field %q", k)
+	})
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	for _, k := range []string{"dtype", "shape", "data_offsets"} {
+		if !seen[k] {
+			return nil, 0, 0, fmt.Errorf("missing field %q", k)
+		}
+	}
+	if !h.DType.Known() {
+		return nil, 0, 0, fmt.Errorf("unknown dtype %q", h.DType)
+	}
+	if h.Shape == nil {
+		return nil, 0, 0, errors.New("shape is null")
+	}
+	if len(h.Offsets) != 2 {
+		return nil, 0, 0, fmt.Errorf("data_offsets has %d values, want 2", len(h.Offsets))
+	}
+	begin, end = h.Offsets[0], h.Offsets[1]
+	if begin < 0 || end < 0 || begin > end {
+		return nil, 0, 0, fmt.Errorf("invalid data_offsets [%d,%d]", begin, end)
+	}
+	if end > dataLen {
+		return nil, 0, 0, fmt.Errorf("data_offsets [%d,%d] outside the %d-byte data section", begin, end, dataLen)
+	}
+	// The element count times the element size must equal the byte range.
+	// The product is computed with overflow checks: any product larger
+	// than the data section is already wrong, however large.
+	shape := make([]int, len(h.Shape))
+	var count uint64 = 1
+	overflow := false
+	for i, d := range h.Shape {
+		if d < 0 {
+			return nil, 0, 0, fmt.Errorf("negative dimension %d in shape %v", d, h.Shape)
+		}
+		shape[i] = int(d)
+		hi, lo := bits.Mul64(count, uint64(d))
+		if hi != 0 || lo > uint64(dataLen) {
+			overflow = true
+		}
+		count = lo
+	}
+	if slices.Contains(h.Shape, 0) {
+		count, overflow = 0, false
+	}
+	if overflow || count*uint64(h.DType.Size()) != uint64(end-begin) {
+		return nil, 0, 0, fmt.Errorf("shape %v of %s needs a different byte count than data_offsets [%d,%d] hold", h.Shape, h.DType, begin, end)
+	}
+	if int64(int(count)) != int64(count) {
+		return nil, 0, 0, fmt.Errorf("shape %v too large for this platform", h.Shape)
+	}
+	return &Entry{DType: h.DType, Shape: shape}, begin, end, nil
+}
+
+// strictObject walks a JSON object, calling fn for each member in order.
+// Unlike json.Unmarshal into a map it rejects duplicate keys, which would
+// otherwise let two header entries silently shadow each other, and it
+// rejects anything but whitespace after the closing brace.
+func strictObject(data []byte, fn func(key string, val json.RawMessage) error) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("invalid JSON: %w", err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("invalid JSON: want an object, found %v", tok)
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("invalid JSON: %w", err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return fmt.Errorf("invalid JSON: object key %v", tok)
+		}
+		if seen[key] {
+			return fmt.Errorf("duplicate key %q", key)
+		}
+		seen[key] = true
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			return fmt.Errorf("invalid JSON at key %q: %w", key, err)
+		}
+		if err := fn(key, val); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return fmt.Errorf("invalid JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("invalid JSON: data after the top-level object")
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package gemm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchShapes are the squares and the model shapes the issue tracks
+// (m×n×k): linear layers of the caption and non-local models and a
+// transformer block's attention products.
+var benchShapes = [][3]int{
+	{64, 64, 64}, {128, 128, 128}, {256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024},
+	{128, 784, 256}, {196, 512, 512}, {128, 256, 1024}, {256, 256, 64},
+}
+
+// BenchmarkSgemm reports GFLOP/s (2·m·n·k flops per call) for every shape
+// with the default kernel and thread count; run with -cpu 1,2 to vary
+// GOMAXPROCS, which sets the default thread count.
+func BenchmarkSgemm(b *testing.B) {
+	for _, s := range benchShapes {
+		m, n, k := s[0], s[1], s[2]
+		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+			SetThreads(0)
+			r := rand.New(rand.NewPCG(1, 1))
+			a, bb, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+			Sgemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				Sgemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+			}
+			b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkSgemmBatched measures attention-sized products: 32 heads of
+// 64×64×64 (scores) per call.
+func BenchmarkSgemmBatched(b *testing.B) {
+	const batch, m, n, k = 32, 64, 64, 64
+	r := rand.New(rand.NewPCG(1, 1))
+	a, bb, c := randSlice(r, batch*m*k), randSlice(r, batch*k*n), make([]float32, batch*m*n)
+	SetThreads(0)
+	for i := 0; i < b.N; i++ {
+		SgemmBatched(false, true, batch, m, n, k, 1, a, m*k, k, bb, k*n, k, 0, c, m*n, n)
+	}
+	b.ReportMetric(2*float64(batch*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkMicroKernel measures each micro-kernel alone on L1-resident
+// packed panels (k=256): the ceiling the blocked driver can approach.
+func BenchmarkMicroKernel(b *testing.B) {
+	const k = 256
+	for _, kn := range available {
+		b.Run(kn.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 1))
+			pa, pb := randSlice(r, kn.mr*k), randSlice(r, kn.nr*k)
+			c := make([]float32, kn.mr*kn.nr)
+			for i := 0; i < b.N; i++ {
+				kn.fn(k, &pa[0], &pb[0], &c[0], kn.nr, 1, 1)
+			}
+			b.ReportMetric(2*float64(kn.mr*kn.nr*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

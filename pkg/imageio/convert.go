@@ -1,0 +1,216 @@
+package imageio
+
+import (
+	"fmt"
+	"image"
+	"image/draw"
+	"math"
+
+	"github.com/attnkit/attn/pkg/tensor"
+)
+
+// ImageNet channel statistics (RGB order, for values in [0,1]) used by
+// torchvision's pretrained models. Treat them as constants; pass them as
+// ImageNetMean[:] and ImageNetStd[:].
+var (
+	ImageNetMean = [3]float32{0.485, 0.456, 0.406}
+	ImageNetStd  = [3]float32{0.229, 0.224, 0.225}
+)
+
+// ITU-R BT.601 luma weights, the ones color.GrayModel and PIL's "L" mode
+// use. They are applied to the gamma-encoded values, as those do.
+const (
+	lumaR = 0.299
+	lumaG = 0.587
+	lumaB = 0.114
+)
+
+// ToTensor converts img to a [C,H,W] float32 tensor with values in [0,1].
+//
+// C is 3 (R, G, B) or, when gray is set, 1 holding the BT.601 luma
+// 0.299R + 0.587G + 0.114B of the gamma-encoded values (a gray source
+// image gives its own values exactly). Alpha is composited over BLACK:
+// each channel is the premultiplied value c·a, which is what Go's
+// color.Color.RGBA already returns, so a fully transparent pixel is 0.
+// 8-bit sources map v to v/255 and 16-bit ones v to v/65535, so
+// FromTensor(ToTensor(img)) returns an 8-bit opaque image unchanged.
+func ToTensor(img image.Image, gray bool) *tensor.Tensor {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	c := 3
+	if gray {
+		c = 1
+	}
+	t := tensor.New(c, h, w)
+	plane := w * h
+	set := func(i int, r, g, bl float32) {
+		if gray {
+			t.Data[i] = lumaR*r + lumaG*g + lumaB*bl
+			return
+		}
+		t.Data[i] = r
+		t.Data[plane+i] = g
+		t.Data[2*plane+i] = bl
+	}
+	switch s := img.(type) {
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < w; x++ {
+				v := float32(row[x]) / 255
+				if gray {
+					t.Data[y*w+x] = v
+				} else {
+					set(y*w+x, v, v, v)
+				}
+			}
+		}
+		return t
+	case *image.Gray16:
+		for y := 0; y < h; y++ {
+			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < w; x++ {
+				v := float32(uint16(row[2*x])<<8|uint16(row[2*x+1])) / 65535
+				if gray {
+					t.Data[y*w+x] = v
+				} else {
+					set(y*w+x, v, v, v)
+				}
+			}
+		}
+		return t
+	case *image.NRGBA:
+		for y := 0; y < h; y++ {
+			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < w; x++ {
+				p := row[4*x : 4*x+4]
+				// Integer products are exact, so one rounding per value and
+				// an opaque pixel gives exactly v/255.
+				a := int(p[3])
+				set(y*w+x, float32(int(p[0])*a)/65025, float32(int(p[1])*a)/65025, float32(int(p[2])*a)/65025)
+			}
+		}
+		return t
+	case *image.YCbCr, *image.CMYK, *image.Paletted:
+		// Convert once with draw's fast paths, then take the RGBA path.
+		rgba := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
+		img, b = rgba, rgba.Rect
+	}
+	if s, ok := img.(*image.RGBA); ok {
+		for y := 0; y < h; y++ {
+			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < w; x++ {
+				p := row[4*x : 4*x+4]
+				set(y*w+x, float32(p[0])/255, float32(p[1])/255, float32(p[2])/255)
+			}
+		}
+		return t
+	}
+	// Any other image type: the 16-bit premultiplied values from At.
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			set(y*w+x, float32(r)/65535, float32(g)/65535, float32(bl)/65535)
+		}
+	}
+	return t
+}
+
+// FromTensor converts a [1,H,W] (or [H,W]) tensor to an *image.Gray and a
+// [3,H,W] tensor to an opaque *image.RGBA. Values are clamped to [0,1]
+// and rounded to 8 bits; NaN becomes 0. Any other shape is a programming
+// error and panics, as tensor shape mismatches do elsewhere.
+func FromTensor(t *tensor.Tensor) image.Image {
+	c, h, w := chw(t, "FromTensor", true)
+	plane := h * w
+	switch c {
+	case 1:
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for i := 0; i < plane; i++ {
+			img.Pix[i] = to8(t.Data[i])
+		}
+		return img
+	default:
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for i := 0; i < plane; i++ {
+			img.Pix[4*i] = to8(t.Data[i])
+			img.Pix[4*i+1] = to8(t.Data[plane+i])
+			img.Pix[4*i+2] = to8(t.Data[2*plane+i])
+			img.Pix[4*i+3] = 255
+		}
+		return img
+	}
+}
+
+// Gray16FromTensor converts a [H,W] or [1,H,W] tensor to a 16-bit
+// grayscale image, mapping [0,1] to [0,65535] after clamping (NaN -> 0).
+// It is meant for raw attention maps: softmax weights already lie in
+// [0,1], and 16 bits keep weights as small as 1/65535 distinguishable
+// from zero where 8 bits would flatten them. The values are not stretched;
+// a PNG of it round-trips through ToTensor(img, true) within 1/65535.
+func Gray16FromTensor(t *tensor.Tensor) *image.Gray16 {
+	_, h, w := chw(t, "Gray16FromTensor", false)
+	img := image.NewGray16(image.Rect(0, 0, w, h))
+	for i := 0; i < h*w; i++ {
+		v := uint16(math.Round(float64(clamp01(t.Data[i])) * 65535))
+		img.Pix[2*i] = uint8(v >> 8)
+		img.Pix[2*i+1] = uint8(v)
+	}
+	return img
+}
+
+// Normalize subtracts mean[c] and divides by std[c] for every channel c of
+// a [C,H,W] or [N,C,H,W] tensor, in place, and returns t. With
+// ImageNetMean and ImageNetStd it gives torchvision's input convention.
+// len(mean) and len(std) must equal C.
+func Normalize(t *tensor.Tensor, mean, std []float32) *tensor.Tensor {
+	if t.Dims() != 3 && t.Dims() != 4 {
+		panic(fmt.Sprintf("imageio: Normalize wants [C,H,W] or [N,C,H,W], got %v", t.Shape))
+	}
+	c := t.Dim(-3)
+	if len(mean) != c || len(std) != c {
+		panic(fmt.Sprintf("imageio: Normalize: %d channels but %d means and %d stds", c, len(mean), len(std)))
+	}
+	plane := t.Dim(-1) * t.Dim(-2)
+	for base := 0; base < len(t.Data); base += c * plane {
+		for ch := 0; ch < c; ch++ {
+			m, inv := mean[ch], 1/std[ch]
+			p := t.Data[base+ch*plane : base+(ch+1)*plane]
+			for i := range p {
+				p[i] = (p[i] - m) * inv
+			}
+		}
+	}
+	return t
+}
+
+// chw reads the channel count and spatial size of a [H,W] or [C,H,W]
+// tensor; rgbOK allows C = 3.
+func chw(t *tensor.Tensor, fn string, rgbOK bool) (c, h, w int) {
+	switch {
+	case t.Dims() == 2:
+		return 1, t.Shape[0], t.Shape[1]
+	case t.Dims() == 3 && (t.Shape[0] == 1 || (rgbOK && t.Shape[0] == 3)):
+		return t.Shape[0], t.Shape[1], t.Shape[2]
+	}
+	want := "[H,W] or [1,H,W]"
+	if rgbOK {
+		want = "[H,W], [1,H,W] or [3,H,W]"
+	}
+	panic(fmt.Sprintf("imageio: %s wants %s, got %v", fn, want, t.Shape))
+}
+
+func clamp01(v float32) float32 {
+	if !(v > 0) { // also NaN
+		return 0
+	}
+	if v > 1 {
+		return 1
+	}
+	return v
+}
+
+func to8(v float32) uint8 {
+	return uint8(clamp01(v)*255 + 0.5)
+}

@@ -1,0 +1,165 @@
+package nn
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/attnkit/attn/pkg/ckpt"
+)
+
+// StateDict returns the module's parameters and buffers as checkpoint
+// entries keyed by state-dict name, sharing their storage: float tensors
+// as F32, counts as I64 scalars. Names must be non-empty and unique.
+func StateDict(m Module) (map[string]*ckpt.Entry, error) {
+	sd := map[string]*ckpt.Entry{}
+	add := func(name string, e *ckpt.Entry) error {
+		if name == "" {
+			return fmt.Errorf("nn: a tensor of shape %v has no state-dict name", e.Shape)
+		}
+		if _, dup := sd[name]; dup {
+			return fmt.Errorf("nn: state-dict name %q appears twice", name)
+		}
+		sd[name] = e
+		return nil
+	}
+	for _, p := range m.Params() {
+		if err := add(p.Name, ckpt.FromTensor(p.Value)); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range m.Buffers() {
+		e, err := bufferEntry(b)
+		if err != nil {
+			return nil, err
+		}
+		if err := add(b.Name, e); err != nil {
+			return nil, err
+		}
+	}
+	return sd, nil
+}
+
+// bufferEntry converts a buffer to a checkpoint entry.
+func bufferEntry(b Buffer) (*ckpt.Entry, error) {
+	switch {
+	case b.Value != nil && b.Count == nil:
+		return ckpt.FromTensor(b.Value), nil
+	case b.Count != nil && b.Value == nil:
+		// A view of the live counter; the 0-dim shape matches torch's.
+		return &ckpt.Entry{DType: ckpt.I64, Shape: []int{}, Int: []int64{*b.Count}}, nil
+	}
+	return nil, fmt.Errorf("nn: buffer %q must have exactly one of Value and Count", b.Name)
+}
+
+// Shapes returns the shape of every tensor of the module's state dict, as
+// ckpt.File.Expect takes them.
+func Shapes(m Module) map[string][]int {
+	want := map[string][]int{}
+	for _, p := range m.Params() {
+		want[p.Name] = p.Value.Shape
+	}
+	for _, b := range m.Buffers() {
+		if b.Value != nil {
+			want[b.Name] = b.Value.Shape
+		} else {
+			want[b.Name] = []int{}
+		}
+	}
+	return want
+}
+
+// PutState adds the module's state dict to f (which may also receive an
+// optimizer's state and metadata before it is written).
+func PutState(f *ckpt.File, m Module) error {
+	sd, err := StateDict(m)
+	if err != nil {
+		return err
+	}
+	for n, e := range sd {
+		if _, dup := f.Tensors[n]; dup {
+			return fmt.Errorf("nn: tensor %q already in the file", n)
+		}
+		f.Tensors[n] = e
+	}
+	return nil
+}
+
+// LoadState copies f's tensors into the module's parameters and buffers.
+// It is strict, like torch's load_state_dict(strict=True): every tensor of
+// the module must be present with its shape, and the file may hold nothing
+// else except names starting with one of ignorePrefixes (for example
+// optim.TensorPrefix). All problems are reported together and nothing is
+// modified unless the whole state matches.
+func LoadState(f *ckpt.File, m Module, ignorePrefixes ...string) error {
+	if _, err := StateDict(m); err != nil { // catches unnamed or duplicate tensors
+		return err
+	}
+	if err := f.Expect(Shapes(m), ignorePrefixes...); err != nil {
+		return err
+	}
+	var errs []error
+	for _, b := range m.Buffers() {
+		if b.Count != nil {
+			if _, err := f.Ints(b.Name); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, p := range m.Params() {
+		if err := f.CopyTo(p.Name, p.Value); err != nil {
+			return err
+		}
+	}
+	for _, b := range m.Buffers() {
+		if b.Value != nil {
+			if err := f.CopyTo(b.Name, b.Value); err != nil {
+				return err
+			}
+			continue
+		}
+		v, _ := f.Ints(b.Name)
+		*b.Count = v[0]
+	}
+	return nil
+}
+
+// Save writes the module's state dict and meta to path atomically.
+func Save(path string, m Module, meta map[string]string) error {
+	f := ckpt.NewFile()
+	f.Name = path
+	if err := PutState(f, m); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	for k, v := range meta {
+		f.Metadata[k] = v
+	}
+	return ckpt.WriteFile(path, f)
+}
+
+// Load reads path into the module (see LoadState) and returns the file,
+// whose metadata and extra tensors the caller may still need.
+func Load(path string, m Module, ignorePrefixes ...string) (*ckpt.File, error) {
+	f, err := ckpt.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := LoadState(f, m, ignorePrefixes...); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// CopyParams copies the values of src's parameters and buffers into dst,
+// matched by name (for example to snapshot an exponential moving average
+// or a best model). Shapes must match.
+func CopyParams(dst, src Module) error {
+	f := ckpt.NewFile()
+	f.Name = "module"
+	if err := PutState(f, src); err != nil {
+		return err
+	}
+	return LoadState(f, dst)
+}

@@ -1,0 +1,98 @@
+package ram
+
+import (
+	"fmt"
+
+	"github.com/attnkit/attn/pkg/ckpt"
+	"github.com/attnkit/attn/pkg/tensor"
+)
+
+// Format names the checkpoint layout; it is stored in the metadata so
+// another tool's file is refused with a clear message.
+const Format = "attnkit.ram/1"
+
+// File returns the model as a checkpoint: parameters by name, and the
+// configuration in the metadata under "config".
+func (m *Model) File() (*ckpt.File, error) {
+	f := ckpt.NewFile()
+	for _, p := range m.params {
+		f.Tensors[p.Name] = ckpt.FromTensor(p.Value)
+	}
+	f.Metadata["format"] = Format
+	if err := ckpt.PutJSON(f.Metadata, "config", m.Cfg); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Save writes the model to path atomically.
+func (m *Model) Save(path string) error {
+	f, err := m.File()
+	if err != nil {
+		return err
+	}
+	return ckpt.WriteFile(path, f)
+}
+
+// FromFile builds a model from a decoded checkpoint, checking that it holds
+// exactly the tensors the stored configuration implies, with their shapes.
+// Tensors under "optim." and "train." (training state) are allowed too.
+func FromFile(f *ckpt.File) (*Model, error) {
+	if got := f.Metadata["format"]; got != Format {
+		return nil, fmt.Errorf("%s: not a glimpse model (format %q, want %q)", f.Name, got, Format)
+	}
+	var cfg Config
+	if err := ckpt.GetJSON(f.Metadata, "config", &cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: config: %w", f.Name, err)
+	}
+	m, err := New(cfg, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	want := map[string][]int{}
+	for _, p := range m.params {
+		want[p.Name] = p.Value.Shape
+	}
+	if err := f.Expect(want, "optim.", "train."); err != nil {
+		return nil, err
+	}
+	if err := f.LoadVars(m.params); err != nil {
+		return nil, err
+	}
+	for _, p := range m.params {
+		if !finite(p.Value) {
+			return nil, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, p.Name)
+		}
+	}
+	return m, nil
+}
+
+// Load reads a model from a safetensors file.
+func Load(path string) (*Model, error) {
+	f, err := ckpt.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	return FromFile(f)
+}
+
+// LoadBytes reads a model from safetensors bytes (an embedded model).
+func LoadBytes(b []byte, name string) (*Model, error) {
+	f, err := ckpt.ReadBytes(b, name)
+	if err != nil {
+		return nil, err
+	}
+	return FromFile(f)
+}
+
+func finite(t *tensor.Tensor) bool {
+	for _, v := range t.Data {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
+}

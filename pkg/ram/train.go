@@ -1,0 +1,347 @@
+package ram
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/ckpt"
+	"github.com/attnkit/attn/pkg/data"
+	"github.com/attnkit/attn/pkg/optim"
+)
+
+// TrainOptions control Train. Zero values take the defaults noted.
+type TrainOptions struct {
+	Epochs    int     // default 200
+	Batch     int     // default 128
+	Optimizer string  // adam (default) or sgd (momentum, as the paper)
+	LR        float64 // default 1e-3 (adam) or 0.01 (sgd)
+	Momentum  float64 // sgd momentum, default 0.9
+	Schedule  string  // cosine (default), step, plateau or none
+	StepSize  int     // step schedule: epochs between decays (default 50)
+	Gamma     float64 // step and plateau decay factor (default 0.1 / 0.5)
+	Warmup    int     // epochs of linear warm-up (default 0)
+	ClipNorm  float64 // clip gradients to this global norm; 0 = off
+	Seed      uint64  // initial weights, training placements, policy noise
+	Val       int     // images held out from the end of the training split (5000)
+	Out       string  // best model path; the per-epoch state goes beside it
+	Resume    bool    // continue from the state file beside Out
+	Threads   int     // goroutines for validation (training runs on one)
+
+	// OnBatch, if set, is called after every batch with running figures.
+	OnBatch func(epoch, batch, batches int, st Stats) `json:"-"`
+	// OnEpoch, if set, is called after every epoch.
+	OnEpoch func(r EpochReport) `json:"-"`
+}
+
+// EpochReport summarises one epoch.
+type EpochReport struct {
+	Epoch     int     `json:"epoch"`
+	LR        float64 `json:"lr"`
+	Loss      float64 `json:"loss"`
+	TrainErr  float64 `json:"train_error_pct"`
+	ValErr    float64 `json:"val_error_pct"`
+	BestErr   float64 `json:"best_val_error_pct"`
+	BestEpoch int     `json:"best_epoch"`
+	Seconds   float64 `json:"seconds"`
+	Samples   int     `json:"samples"`
+}
+
+// trainState is what the per-epoch state file holds besides the weights
+// and the optimizer, so that --resume continues exactly.
+type trainState struct {
+	Epoch     int                      `json:"epoch"` // last finished epoch (1-based)
+	BestErr   float64                  `json:"best_val_error_pct"`
+	BestEpoch int                      `json:"best_epoch"`
+	Options   TrainOptions             `json:"options"`
+	Schedule  []byte                   `json:"schedule,omitempty"`
+	History   []EpochReport            `json:"history"`
+	Plateau   *optim.ReduceLROnPlateau `json:"plateau,omitempty"`
+}
+
+// StatePath returns the per-epoch state file used for --resume.
+func StatePath(out string) string {
+	return strings.TrimSuffix(out, ".safetensors") + ".state.safetensors"
+}
+
+// ValSeed fixes the placements of the validation images.
+const ValSeed uint64 = 0x56414c
+
+func (o *TrainOptions) defaults() {
+	if o.Epochs == 0 {
+		o.Epochs = 200
+	}
+	if o.Batch == 0 {
+		o.Batch = 128
+	}
+	if o.Optimizer == "" {
+		o.Optimizer = "adam"
+	}
+	if o.LR == 0 {
+		o.LR = 1e-3
+		if o.Optimizer == "sgd" {
+			o.LR = 0.01
+		}
+	}
+	if o.Momentum == 0 {
+		o.Momentum = 0.9
+	}
+	if o.Schedule == "" {
+		o.Schedule = "cosine"
+	}
+	if o.StepSize == 0 {
+		o.StepSize = 50
+	}
+	if o.Gamma == 0 {
+		o.Gamma = 0.1
+		if o.Schedule == "plateau" {
+			o.Gamma = 0.5
+		}
+	}
+	if o.Val == 0 {
+		o.Val = data.MNISTValidationSize
+	}
+	if o.Threads <= 0 {
+		o.Threads = 1
+	}
+}
+
+// Train fits a model of cfg on its task and writes the best model (lowest
+// validation error) to opt.Out, and after every epoch the full training
+// state to StatePath(opt.Out).
+func Train(cfg Config, opt TrainOptions) (*Model, error) {
+	opt.defaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	task, err := data.TaskByName(cfg.Task)
+	if err != nil {
+		return nil, err
+	}
+	if task.Size != cfg.Canvas {
+		return nil, fmt.Errorf("task %s has a %d-pixel canvas, config says %d", task.Name, task.Size, cfg.Canvas)
+	}
+	all, err := data.LoadMNIST("train")
+	if err != nil {
+		return nil, err
+	}
+	if opt.Val < 1 || opt.Val >= all.Len() {
+		return nil, fmt.Errorf("validation size %d out of range 1..%d", opt.Val, all.Len()-1)
+	}
+	trainDigits := all.Slice(0, all.Len()-opt.Val, "train")
+	valDigits := all.Slice(all.Len()-opt.Val, all.Len(), "val")
+	trainGen, err := data.NewGenerator(task, trainDigits, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	valGen, err := data.NewGenerator(task, valDigits, ValSeed)
+	if err != nil {
+		return nil, err
+	}
+
+	m, err := New(cfg, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	o, err := newOptimizer(m.Params(), opt)
+	if err != nil {
+		return nil, err
+	}
+	sched, err := newSchedule(o, opt)
+	if err != nil {
+		return nil, err
+	}
+	var plateau *optim.ReduceLROnPlateau
+	if opt.Schedule == "plateau" {
+		pc := optim.DefaultPlateau()
+		pc.Mode, pc.Factor, pc.Patience = "min", opt.Gamma, 10
+		if plateau, err = optim.NewReduceLROnPlateau(o, pc); err != nil {
+			return nil, err
+		}
+	}
+	st := trainState{BestErr: 101, Options: opt}
+	if opt.Resume {
+		if err := resume(StatePath(opt.Out), m, o, sched, &st, &plateau); err != nil {
+			return nil, err
+		}
+		st.Options.Epochs = opt.Epochs
+	}
+
+	batcher := data.Batcher{N: trainGen.Len(), BatchSize: opt.Batch, Seed: opt.Seed, Shuffle: true, DropLast: true}
+	pix := task.Pixels()
+	images := make([]float32, opt.Batch*pix)
+	labels := make([]int, opt.Batch)
+	tp := autograd.NewTape()
+	for epoch := st.Epoch + 1; epoch <= opt.Epochs; epoch++ {
+		start := time.Now()
+		trainGen.SetEpoch(epoch)
+		batches, err := batcher.Batches(epoch)
+		if err != nil {
+			return nil, err
+		}
+		var sum Stats
+		for bi, idx := range batches {
+			trainGen.Batch(idx, images)
+			trainGen.Labels(idx, labels[:len(idx)])
+			rng := rand.New(rand.NewPCG(opt.Seed^uint64(epoch)<<32, uint64(bi)))
+			o.ZeroGrad()
+			ep := m.Forward(tp, images[:len(idx)*pix], len(idx), 1, Sample, rng)
+			loss, bs := m.Loss(tp, ep, labels[:len(idx)])
+			tp.Backward(loss)
+			tp.Reset()
+			if opt.ClipNorm > 0 {
+				optim.ClipGradNorm(m.Params(), opt.ClipNorm)
+			}
+			o.Step()
+			sum.Loss += bs.Loss * float64(bs.N)
+			sum.Correct += bs.Correct
+			sum.N += bs.N
+			if opt.OnBatch != nil {
+				run := sum
+				run.Loss /= float64(sum.N)
+				run.Reward = float64(sum.Correct) / float64(sum.N)
+				opt.OnBatch(epoch, bi+1, len(batches), run)
+			}
+		}
+		val := m.Evaluate(valGen, EvalOptions{Seed: ValSeed, Threads: opt.Threads})
+		rep := EpochReport{
+			Epoch: epoch, LR: o.LR(), Loss: sum.Loss / float64(sum.N),
+			TrainErr: 100 * (1 - float64(sum.Correct)/float64(sum.N)),
+			ValErr:   val.ErrorPct(), Samples: sum.N,
+		}
+		if rep.ValErr < st.BestErr {
+			st.BestErr, st.BestEpoch = rep.ValErr, epoch
+			if err := m.saveBest(opt.Out, rep); err != nil {
+				return nil, err
+			}
+		}
+		rep.BestErr, rep.BestEpoch = st.BestErr, st.BestEpoch
+		if sched != nil {
+			sched.Step()
+		}
+		if plateau != nil {
+			plateau.Step(rep.ValErr)
+		}
+		rep.Seconds = time.Since(start).Seconds()
+		st.Epoch = epoch
+		st.History = append(st.History, rep)
+		if err := saveState(StatePath(opt.Out), m, o, sched, st, plateau); err != nil {
+			return nil, err
+		}
+		if opt.OnEpoch != nil {
+			opt.OnEpoch(rep)
+		}
+	}
+	return m, nil
+}
+
+func newOptimizer(params []*autograd.Var, opt TrainOptions) (optim.Optimizer, error) {
+	switch opt.Optimizer {
+	case "adam":
+		c := optim.DefaultAdam()
+		c.LR = opt.LR
+		return optim.NewAdam(params, c)
+	case "sgd":
+		return optim.NewSGD(params, optim.SGDConfig{LR: opt.LR, Momentum: opt.Momentum})
+	}
+	return nil, fmt.Errorf("optimizer %q: want adam or sgd", opt.Optimizer)
+}
+
+// newSchedule returns the per-epoch schedule (nil for none and plateau,
+// which steps on the validation error instead).
+func newSchedule(o optim.Optimizer, opt TrainOptions) (optim.Scheduler, error) {
+	var inner optim.Scheduler
+	var err error
+	switch opt.Schedule {
+	case "cosine":
+		inner, err = optim.NewCosineAnnealing(o, max(opt.Epochs-opt.Warmup, 1), 0)
+	case "step":
+		inner, err = optim.NewStepLR(o, opt.StepSize, opt.Gamma)
+	case "none", "plateau":
+	default:
+		return nil, fmt.Errorf("schedule %q: want cosine, step, plateau or none", opt.Schedule)
+	}
+	if err != nil || opt.Warmup == 0 || inner == nil {
+		return inner, err
+	}
+	return optim.NewLinearWarmup(o, inner, opt.Warmup, 0.1)
+}
+
+// saveBest writes the model alone (what eval and predict load), with the
+// epoch and validation error that made it the best.
+func (m *Model) saveBest(path string, rep EpochReport) error {
+	f, err := m.File()
+	if err != nil {
+		return err
+	}
+	if err := ckpt.PutJSON(f.Metadata, "val", rep); err != nil {
+		return err
+	}
+	return ckpt.WriteFile(path, f)
+}
+
+func saveState(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st trainState, plateau *optim.ReduceLROnPlateau) error {
+	f, err := m.File()
+	if err != nil {
+		return err
+	}
+	if err := o.SaveState(f); err != nil {
+		return err
+	}
+	if sched != nil {
+		b, err := jsonOf(sched)
+		if err != nil {
+			return err
+		}
+		st.Schedule = b
+	}
+	st.Plateau = plateau
+	if err := ckpt.PutJSON(f.Metadata, "train", st); err != nil {
+		return err
+	}
+	return ckpt.WriteFile(path, f)
+}
+
+func resume(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st *trainState, plateau **optim.ReduceLROnPlateau) error {
+	f, err := ckpt.Read(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("--resume: %s does not exist (no earlier run with this -o)", path)
+		}
+		return err
+	}
+	saved, err := FromFile(f)
+	if err != nil {
+		return err
+	}
+	if saved.Cfg != m.Cfg {
+		return fmt.Errorf("--resume: %s was trained with config %+v, not %+v", path, saved.Cfg, m.Cfg)
+	}
+	for i, p := range m.params {
+		copy(p.Value.Data, saved.params[i].Value.Data)
+	}
+	if err := o.LoadState(f); err != nil {
+		return err
+	}
+	if err := ckpt.GetJSON(f.Metadata, "train", st); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if sched != nil && len(st.Schedule) > 0 {
+		if err := jsonInto(st.Schedule, sched); err != nil {
+			return fmt.Errorf("%s: schedule: %w", path, err)
+		}
+	}
+	if *plateau != nil && st.Plateau != nil {
+		// Keep the optimizer binding of the fresh scheduler, take the
+		// counters of the saved one.
+		b, _ := jsonOf(st.Plateau)
+		if err := jsonInto(b, *plateau); err != nil {
+			return fmt.Errorf("%s: plateau: %w", path, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package viz
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/color/palette"
+	"image/draw"
+	"image/gif"
+)
+
+// DefaultDelay is the frame delay, in hundredths of a second, used when
+// GIFOptions.Delay is 0: half a second, slow enough to follow a glimpse
+// sequence step by step.
+const DefaultDelay = 50
+
+// GIFOptions controls BuildGIF. The zero value gives half-second frames,
+// the Plan 9 palette and Floyd-Steinberg dithering.
+type GIFOptions struct {
+	// Delay is every frame's delay in hundredths of a second; 0 means
+	// DefaultDelay.
+	Delay int
+	// Delays, when not nil, gives each frame its own delay (for example a
+	// longer pause on the last frame) and must have one entry per frame.
+	Delays []int
+	// Palette to quantise to; nil means palette.Plan9 (256 colours that
+	// cover the RGB cube evenly, so heatmap hues survive).
+	Palette color.Palette
+	// NoDither maps each pixel to its nearest palette colour instead of
+	// diffusing the error with Floyd-Steinberg; smaller files, banding.
+	NoDither bool
+}
+
+// BuildGIF quantises frames into an animated GIF that loops forever.
+// All frames must have the same size. Save it with imageio.SaveGIF.
+func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
+	if len(frames) == 0 {
+		return nil, fmt.Errorf("GIF needs at least one frame")
+	}
+	if opt.Delays != nil && len(opt.Delays) != len(frames) {
+		return nil, fmt.Errorf("GIF has %d frames but %d delays", len(frames), len(opt.Delays))
+	}
+	delay := opt.Delay
+	if delay == 0 {
+		delay = DefaultDelay
+	}
+	pal := opt.Palette
+	if pal == nil {
+		pal = palette.Plan9
+	}
+	if len(pal) > 256 {
+		return nil, fmt.Errorf("GIF palette has %d colours, at most 256 fit", len(pal))
+	}
+	var drawer draw.Drawer = draw.FloydSteinberg
+	if opt.NoDither {
+		drawer = draw.Src
+	}
+	if frames[0] == nil {
+		return nil, fmt.Errorf("GIF frame 0 is nil")
+	}
+	size := frames[0].Bounds().Size()
+	g := &gif.GIF{
+		LoopCount: 0, // 0 loops forever; -1 would play once
+		Config:    image.Config{ColorModel: pal, Width: size.X, Height: size.Y},
+	}
+	for i, f := range frames {
+		if f == nil {
+			return nil, fmt.Errorf("GIF frame %d is nil", i)
+		}
+		b := f.Bounds()
+		if b.Size() != size {
+			return nil, fmt.Errorf("GIF frame %d is %dx%d, frame 0 is %dx%d", i, b.Dx(), b.Dy(), size.X, size.Y)
+		}
+		d := delay
+		if opt.Delays != nil {
+			d = opt.Delays[i]
+		}
+		if d < 0 {
+			return nil, fmt.Errorf("GIF frame %d has negative delay %d", i, d)
+		}
+		pm := image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal)
+		drawer.Draw(pm, pm.Rect, f, b.Min)
+		g.Image = append(g.Image, pm)
+		g.Delay = append(g.Delay, d)
+		g.Disposal = append(g.Disposal, gif.DisposalNone)
+	}
+	return g, nil
+}
