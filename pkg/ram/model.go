@@ -129,6 +129,19 @@ const (
 // channels × Canvas²) and returns the episode. rng drives the random first
 // location and the policy's samples.
 func (m *Model) Forward(tp *autograd.Tape, images []float32, n, channels int, policy Policy, rng *rand.Rand) *Episode {
+	return m.forward(tp, images, n, channels, policy, rng, nil)
+}
+
+// ForwardAt runs the model with the glimpse locations given instead of
+// chosen by the policy: locs[t] holds the N locations (x, y interleaved)
+// of glimpse t. It is how the PyTorch twin's logits are compared with
+// ours, and how a user replays a path. The policy's log-probabilities are
+// not recorded.
+func (m *Model) ForwardAt(tp *autograd.Tape, images []float32, n, channels int, locs [][]float32) *Episode {
+	return m.forward(tp, images, n, channels, Greedy, nil, locs)
+}
+
+func (m *Model) forward(tp *autograd.Tape, images []float32, n, channels int, policy Policy, rng *rand.Rand, fixed [][]float32) *Episode {
 	cfg := m.Cfg
 	sensor := cfg.Sensor()
 	s := cfg.Canvas
@@ -137,7 +150,9 @@ func (m *Model) Forward(tp *autograd.Tape, images []float32, n, channels int, po
 
 	// The first location: uniform over the image, or the learned policy.
 	loc := make([]float32, 2*n)
-	if m.first != nil {
+	if fixed != nil {
+		copy(loc, fixed[0])
+	} else if m.first != nil {
 		mean := tp.Tanh(tp.Reshape(m.first, 1, 2))
 		means := tp.Add(tp.Const(tp.Alloc(n, 2)), mean) // broadcast to [N,2]
 		m.sampleLocations(tp, ep, means, nil, loc, policy, rng)
@@ -181,8 +196,12 @@ func (m *Model) Forward(tp *autograd.Tape, images []float32, n, channels int, po
 		if cfg.DetachPolicy {
 			hin = tp.Detach(h)
 		}
-		mean := tp.Tanh(m.locator.forward(tp, hin))
 		loc = make([]float32, 2*n)
+		if fixed != nil {
+			copy(loc, fixed[t+1])
+			continue
+		}
+		mean := tp.Tanh(m.locator.forward(tp, hin))
 		m.sampleLocations(tp, ep, mean, b, loc, policy, rng)
 	}
 	ep.Logits = m.classifier.forward(tp, h)

@@ -31,6 +31,9 @@ type TrainOptions struct {
 	Out       string  // best model path; the per-epoch state goes beside it
 	Resume    bool    // continue from the state file beside Out
 	Threads   int     // goroutines for validation (training runs on one)
+	// Limit trains on only the first Limit training digits when > 0 (smoke
+	// tests and quick experiments; the validation digits stay the same).
+	Limit int
 
 	// OnBatch, if set, is called after every batch with running figures.
 	OnBatch func(epoch, batch, batches int, st Stats) `json:"-"`
@@ -132,7 +135,11 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 	if opt.Val < 1 || opt.Val >= all.Len() {
 		return nil, fmt.Errorf("validation size %d out of range 1..%d", opt.Val, all.Len()-1)
 	}
-	trainDigits := all.Slice(0, all.Len()-opt.Val, "train")
+	nTrain := all.Len() - opt.Val
+	if opt.Limit > 0 && opt.Limit < nTrain {
+		nTrain = opt.Limit
+	}
+	trainDigits := all.Slice(0, nTrain, "train")
 	valDigits := all.Slice(all.Len()-opt.Val, all.Len(), "val")
 	trainGen, err := data.NewGenerator(task, trainDigits, opt.Seed)
 	if err != nil {

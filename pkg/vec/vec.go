@@ -33,8 +33,11 @@ import (
 var useAsm atomic.Bool
 
 func init() {
-	useAsm.Store(hasAsm && os.Getenv("ATTNKIT_VEC") != "generic")
+	useAsm.Store(defaultAsm(os.Getenv("ATTNKIT_VEC")))
 }
+
+// defaultAsm decides the start-up kernel set from the ATTNKIT_VEC variable.
+func defaultAsm(env string) bool { return hasAsm && env != "generic" }
 
 // UseGeneric forces the pure-Go kernels when on is true and restores the
 // assembly kernels (where the CPU has them) when it is false. It returns the

@@ -450,6 +450,9 @@ func TestLengthMismatchPanics(t *testing.T) {
 }
 
 func TestUseGeneric(t *testing.T) {
+	if defaultAsm("generic") || defaultAsm("") != hasAsm {
+		t.Fatal("ATTNKIT_VEC=generic does not select the Go kernels at start-up")
+	}
 	prev := UseGeneric(true)
 	defer UseGeneric(prev)
 	if Accelerated() || Implementation() != "generic" {

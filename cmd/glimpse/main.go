@@ -1,0 +1,60 @@
+// Command glimpse is the Recurrent Attention Model of Mnih, Heess, Graves
+// and Kavukcuoglu (NIPS 2014, "Recurrent Models of Visual Attention") on
+// the command line: a retina that sees an image through a few patches of
+// growing size around one point, and (as the model lands) a recurrent
+// network that learns where to put that point next.
+//
+// The command itself only wires flags to pkg/ram, pkg/imageio and pkg/viz;
+// the shared input, output and exit-code conventions come from pkg/cliutil.
+package main
+
+import (
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/urfave/cli/v2"
+)
+
+func main() { cliutil.Main(newApp()) }
+
+const description = `Implements the Recurrent Attention Model of Mnih, Heess, Graves and
+Kavukcuoglu, "Recurrent Models of Visual Attention" (NIPS 2014). The model
+looks at an image through a glimpse sensor: K square patches centred on one
+location, the first GxG pixels wide and each next one twice as wide, all
+reduced to GxG. A recurrent core decides where to look next and, after a
+few glimpses, which class the image shows. Everything runs on the CPU.
+
+Locations are normalised: (-1,-1) is the top-left corner of the image,
+(0,0) its centre and (1,1) its bottom-right corner.`
+
+const examples = `   # the retina at the image centre, 3 scales of 12x12, one PNG per input
+   glimpse sensor photo.jpg --at center --patch 12 --scales 3 -o out/
+
+   # a whole folder at pixel (40,25), with the patch boxes drawn on the image
+   glimpse sensor --px --at 40,25 --overlay -o out/ testdata/images/rgb.png
+
+   # paths on stdin, second of four shards, one JSON object per input
+   find photos -name '*.jpg' | glimpse sensor --shard 1/4 --json -o out/ -`
+
+// planned lists the model commands of later releases, shown in --help so
+// nobody mistakes their absence for a bug.
+const planned = `   train     train the model on MNIST or a canvas task (translated, cluttered)
+   eval      test error of a trained model
+   predict   classify images and draw the glimpse path`
+
+// newApp builds the glimpse command-line app.
+func newApp() *cli.App {
+	commands := []*cli.Command{
+		sensorCommand(),
+		trainCommand(),
+		evalCommand(),
+		predictCommand(),
+	}
+	app := cliutil.NewApp("glimpse", "recurrent visual attention (Mnih et al. 2014) on the CPU", description, commands)
+	app.CustomAppHelpTemplate = cli.AppHelpTemplate + `
+EXAMPLES:
+` + examples + `
+
+COMING (not built yet):
+` + planned + `
+`
+	return app
+}

@@ -1,0 +1,76 @@
+// Command nonlocal is Non-local Neural Networks (Wang, Girshick, Gupta and
+// He, CVPR 2018) on the command line: a CNN with non-local blocks that
+// relate every position to every other, and the classic non-local means
+// denoiser (Buades, Coll and Morel, 2005) that inspired them.
+//
+// Only the shared commands (version, completion) exist yet; the model
+// commands are listed under COMING in --help.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/urfave/cli/v2"
+)
+
+func main() { cliutil.Main(newApp()) }
+
+const name = "nonlocal"
+
+const description = `Implements "Non-local Neural Networks" by Wang, Girshick, Gupta and He
+(CVPR 2018). A non-local block computes, for every position i, a weighted
+mean of features at all positions j, y_i = 1/C(x) sum_j f(x_i, x_j) g(x_j),
+with f an embedded Gaussian (a softmax, i.e. self-attention), Gaussian,
+dot product or concatenation, and adds it back through a zero-initialised
+residual. It generalises non-local means (Buades, Coll and Morel, CVPR
+2005), which denoises an image by averaging pixels whose neighbourhoods
+look alike, wherever they are. Everything runs on the CPU.
+
+Only 'version' and 'completion' work in this release; the model commands
+listed under COMING are being built.`
+
+const examples = `   nonlocal version
+   source <(nonlocal completion bash)`
+
+// planned are the model commands of later releases, with their intended
+// usage, so nobody mistakes their absence for a bug.
+var planned = []plannedCommand{
+	{"attend", "nonlocal attend IMG|DIR|- -o DIR", "top-20 attention arrows for query points"},
+	{"train", "nonlocal train", "train a CNN with non-local blocks"},
+	{"denoise", "nonlocal denoise IMG|DIR|- -o DIR", "classic non-local means denoising"},
+}
+
+type plannedCommand struct{ name, usage, what string }
+
+// newApp builds the nonlocal command-line app.
+func newApp() *cli.App {
+	app := cliutil.NewApp(name, "non-local blocks (Wang et al. 2018) and non-local means on the CPU", description, nil)
+	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\nEXAMPLES:\n" + examples + "\n\nCOMING (not built yet):\n" + plannedHelp() + "\n"
+	app.CommandNotFound = notBuilt
+	return app
+}
+
+// plannedHelp formats the planned commands for --help.
+func plannedHelp() string {
+	s := ""
+	for _, p := range planned {
+		s += fmt.Sprintf("   %-40s %s\n", p.usage, p.what)
+	}
+	return s[:len(s)-1]
+}
+
+// notBuilt explains an unknown command, naming planned ones as such.
+// urfave/cli gives this hook no error return, so it exits itself with the
+// usage exit code.
+func notBuilt(c *cli.Context, cmd string) {
+	for _, p := range planned {
+		if p.name == cmd {
+			fmt.Fprintf(c.App.ErrWriter, "%s: '%s %s' is planned but not built yet (see '%s --help')\n", name, name, cmd, name)
+			os.Exit(cliutil.ExitUsage)
+		}
+	}
+	fmt.Fprintf(c.App.ErrWriter, "%s: unknown command %q (see '%s --help')\n", name, cmd, name)
+	os.Exit(cliutil.ExitUsage)
+}
