@@ -10,6 +10,23 @@ type arena struct {
 	inUse []*tensor.Tensor
 	vars  []*Var // pooled Var structs, vars[:nvars] are in use
 	nvars int
+	// views are tensor headers over storage owned by someone else
+	// (reshapes). They never enter the free lists: handing one out as a
+	// fresh buffer would zero the storage it aliases.
+	views  []*tensor.Tensor
+	nviews int
+}
+
+// view returns a pooled header with the given shape over data.
+func (a *arena) view(data []float32, shape ...int) *tensor.Tensor {
+	if a.nviews == len(a.views) {
+		a.views = append(a.views, new(tensor.Tensor))
+	}
+	t := a.views[a.nviews]
+	a.nviews++
+	t.Shape = append(t.Shape[:0], shape...)
+	t.Data = data
+	return t
 }
 
 // get returns a zeroed tensor of the given shape.
@@ -50,4 +67,8 @@ func (a *arena) reset() {
 	clear(a.inUse)
 	a.inUse = a.inUse[:0]
 	a.nvars = 0
+	for _, t := range a.views[:a.nviews] {
+		t.Data = nil // do not keep the aliased storage alive
+	}
+	a.nviews = 0
 }

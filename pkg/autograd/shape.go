@@ -50,26 +50,19 @@ func blockAdd(dst []float32, dOff, dStride int, src []float32, sOff, sStride, ou
 	}
 }
 
-// viewHeader is a tensor header with room for its shape, so a view costs
-// one small allocation.
-type viewHeader struct {
-	t     tensor.Tensor
-	shape [maxDims]int
-}
-
 // Reshape returns a view of x with a new shape and the same elements in
 // the same row-major order (torch.reshape on a contiguous tensor). One
 // dimension may be -1 and is inferred. The value shares x's storage; the
 // result has its own gradient buffer, added into x's by backward.
 //
-// The view header is the one heap allocation of an op in this package: the
-// arena recycles only tensors that own their storage.
+// The view header comes from the tape's pool of views (Tape.View), so a
+// reshape allocates nothing in steady state.
 func (tp *Tape) Reshape(x *Var, shape ...int) *Var {
 	if len(shape) > maxDims {
 		panic("autograd: Reshape to more than 8 dimensions")
 	}
-	h := new(viewHeader)
-	s := h.shape[:len(shape)]
+	var buf [maxDims]int
+	s := buf[:len(shape)]
 	copy(s, shape)
 	infer, known := -1, 1
 	for i, d := range s {
@@ -79,7 +72,7 @@ func (tp *Tape) Reshape(x *Var, shape ...int) *Var {
 		case d < 0:
 			// s, not shape: formatting the caller's slice would move every
 			// caller's variadic arguments to the heap.
-			panic(fmt.Sprintf("autograd: Reshape %v to %v", x.Value.Shape, s))
+			panic(fmt.Sprintf("autograd: Reshape %v to %v", x.Value.Shape, append([]int(nil), s...)))
 		default:
 			known *= d
 		}
@@ -90,10 +83,9 @@ func (tp *Tape) Reshape(x *Var, shape ...int) *Var {
 		known = n
 	}
 	if known != n {
-		panic(fmt.Sprintf("autograd: Reshape %v to %v", x.Value.Shape, s))
+		panic(fmt.Sprintf("autograd: Reshape %v to %v", x.Value.Shape, append([]int(nil), s...)))
 	}
-	h.t.Shape, h.t.Data = s, x.Value.Data
-	y := tp.Result(&h.t, x)
+	y := tp.Result(tp.View(x.Value.Data, s...), x)
 	if y.RequiresGrad {
 		tp.Push(func() {
 			if y.Grad == nil {

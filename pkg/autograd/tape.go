@@ -31,6 +31,13 @@ func (tp *Tape) SetRecording(on bool) { tp.record = on }
 // Op implementations use it for outputs and saved intermediates.
 func (tp *Tape) Alloc(shape ...int) *tensor.Tensor { return tp.arena.get(shape...) }
 
+// View returns a tape-owned tensor header with the given shape over data,
+// which it does not own (a reshape of another value). Like Alloc it is
+// valid until Reset, and it allocates nothing in steady state.
+func (tp *Tape) View(data []float32, shape ...int) *tensor.Tensor {
+	return tp.arena.view(data, shape...)
+}
+
 // Result wraps an op's output value. The result needs a gradient when the
 // tape records and any input needs one.
 func (tp *Tape) Result(value *tensor.Tensor, inputs ...*Var) *Var {
