@@ -1,8 +1,8 @@
 // Command glimpse is the Recurrent Attention Model of Mnih, Heess, Graves
 // and Kavukcuoglu (NIPS 2014, "Recurrent Models of Visual Attention") on
 // the command line: a retina that sees an image through a few patches of
-// growing size around one point, and (as the model lands) a recurrent
-// network that learns where to put that point next.
+// growing size around one point, and a recurrent network that learns where
+// to put that point next.
 //
 // The command itself only wires flags to pkg/ram, pkg/imageio and pkg/viz;
 // the shared input, output and exit-code conventions come from pkg/cliutil.
@@ -28,17 +28,16 @@ Locations are normalised: (-1,-1) is the top-left corner of the image,
 const examples = `   # the retina at the image centre, 3 scales of 12x12, one PNG per input
    glimpse sensor photo.jpg --at center --patch 12 --scales 3 -o out/
 
-   # a whole folder at pixel (40,25), with the patch boxes drawn on the image
-   glimpse sensor --px --at 40,25 --overlay -o out/ testdata/images/rgb.png
+   # one image at pixel (40,25), with the patch boxes drawn on the image
+   glimpse sensor --px --at 40,25 --overlay -o out/ photo.png
 
    # paths on stdin, second of four shards, one JSON object per input
-   find photos -name '*.jpg' | glimpse sensor --shard 1/4 --json -o out/ -`
+   find photos -name '*.jpg' | glimpse sensor --shard 1/4 --json -o out/ -
 
-// planned lists the model commands of later releases, shown in --help so
-// nobody mistakes their absence for a bug.
-const planned = `   train     train the model on MNIST or a canvas task (translated, cluttered)
-   eval      test error of a trained model
-   predict   classify images and draw the glimpse path`
+   # train on cluttered 60x60 MNIST, measure the test error, classify scans
+   glimpse train --task cluttered60 -o c60.safetensors
+   glimpse eval --task cluttered60 --model c60.safetensors
+   glimpse predict --task cluttered60 -o out/ scans/`
 
 // newApp builds the glimpse command-line app.
 func newApp() *cli.App {
@@ -52,9 +51,6 @@ func newApp() *cli.App {
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + `
 EXAMPLES:
 ` + examples + `
-
-COMING (not built yet):
-` + planned + `
 `
 	return app
 }

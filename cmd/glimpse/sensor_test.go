@@ -60,7 +60,7 @@ var goodImages = []struct {
 var brokenImages = []string{"truncated.png", "not-an-image.png", "huge-header.png"}
 
 func TestCommon(t *testing.T) {
-	clitest.CheckCommon(t, bin, "glimpse", "sensor", "glimpse sensor", "COMING (not built yet):")
+	clitest.CheckCommon(t, bin, "glimpse", "sensor", "glimpse sensor", "train", "eval", "predict")
 	r := clitest.Run(t, bin, "sensor", "--help").Want(t, 0)
 	for _, w := range []string{"--at", "--px", "--patch", "--scales", "--overlay", "--shard", "--json", "Examples:", "glimpse sensor photo.jpg"} {
 		if !strings.Contains(r.Stdout, w) {

@@ -3,8 +3,8 @@
 // relate every position to every other, and the classic non-local means
 // denoiser (Buades, Coll and Morel, 2005) that inspired them.
 //
-// Only the shared commands (version, completion) exist yet; the model
-// commands are listed under COMING in --help.
+// The denoiser works now; the network commands are listed under COMING in
+// --help until they land.
 package main
 
 import (
@@ -28,10 +28,15 @@ residual. It generalises non-local means (Buades, Coll and Morel, CVPR
 2005), which denoises an image by averaging pixels whose neighbourhoods
 look alike, wherever they are. Everything runs on the CPU.
 
-Only 'version' and 'completion' work in this release; the model commands
-listed under COMING are being built.`
+In this release 'denoise' (non-local means), 'version' and 'completion'
+work; the network commands listed under COMING are being built.`
 
-const examples = `   nonlocal version
+const examples = `   # non-local means with the noise level estimated per image
+   nonlocal denoise noisy.png -o out/
+
+   # a folder, known noise level, one JSON object per image
+   nonlocal denoise --sigma 20 --json -o out/ scans/
+
    source <(nonlocal completion bash)`
 
 // planned are the model commands of later releases, with their intended
@@ -39,14 +44,14 @@ const examples = `   nonlocal version
 var planned = []plannedCommand{
 	{"attend", "nonlocal attend IMG|DIR|- -o DIR", "top-20 attention arrows for query points"},
 	{"train", "nonlocal train", "train a CNN with non-local blocks"},
-	{"denoise", "nonlocal denoise IMG|DIR|- -o DIR", "classic non-local means denoising"},
 }
 
 type plannedCommand struct{ name, usage, what string }
 
 // newApp builds the nonlocal command-line app.
 func newApp() *cli.App {
-	app := cliutil.NewApp(name, "non-local blocks (Wang et al. 2018) and non-local means on the CPU", description, nil)
+	app := cliutil.NewApp(name, "non-local blocks (Wang et al. 2018) and non-local means on the CPU", description,
+		[]*cli.Command{denoiseCommand()})
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\nEXAMPLES:\n" + examples + "\n\nCOMING (not built yet):\n" + plannedHelp() + "\n"
 	app.CommandNotFound = notBuilt
 	return app

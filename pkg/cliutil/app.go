@@ -58,11 +58,6 @@ func NewApp(name, usage, description string, commands []*cli.Command) *cli.App {
 			os.Exit(ExitUsage)
 		},
 	}
-	for _, c := range commands {
-		if c.OnUsageError == nil {
-			c.OnUsageError = app.OnUsageError
-		}
-	}
 	app.Commands = append(commands,
 		&cli.Command{
 			Name:  "version",
@@ -74,6 +69,18 @@ func NewApp(name, usage, description string, commands []*cli.Command) *cli.App {
 		},
 		completionCommand(name),
 	)
+	// Every command, the shared ones included, reports a bad flag as a
+	// usage error (exit 2) rather than urfave/cli's help dump and exit 1.
+	var setUsage func([]*cli.Command)
+	setUsage = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			if c.OnUsageError == nil {
+				c.OnUsageError = app.OnUsageError
+			}
+			setUsage(c.Subcommands)
+		}
+	}
+	setUsage(app.Commands)
 	return app
 }
 
@@ -123,8 +130,9 @@ func Main(app *cli.App) {
 }
 
 // Run runs app on args and returns the exit code; errors go to stderr.
+// A command's flags may come before or after its positional arguments.
 func Run(app *cli.App, args []string, stderr io.Writer) int {
-	err := app.Run(args)
+	err := app.Run(interspersed(app, args))
 	code := ExitCode(err)
 	var p *PartialError
 	if err != nil && !errors.As(err, &p) {

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"image"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attnkit/attn/internal/clitest"
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/imageio"
+)
+
+// toImage converts a planar 0..255 picture to an 8-bit image.
+func toImage(v []float32, c, h, w int) image.Image {
+	q := func(x float32) uint8 { return uint8(min(max(x, 0), 255) + 0.5) }
+	if c == 1 {
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for i := range img.Pix {
+			img.Pix[i] = q(v[i])
+		}
+		return img
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{q(v[y*w+x]), q(v[(h+y)*w+x]), q(v[(2*h+y)*w+x]), 255})
+		}
+	}
+	return img
+}
+
+// readPlanar decodes a PNG into planar 0..255 values.
+func readPlanar(t *testing.T, path string, gray bool) []float32 {
+	t.Helper()
+	img, err := imageio.Open(path, imageio.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt := imageio.ToTensor(img, gray)
+	for i := range tt.Data {
+		tt.Data[i] = float32(int(tt.Data[i]*255 + 0.5))
+	}
+	return tt.Data
+}
+
+// TestDenoiseCommand runs the binary on noisy gray and colour PNGs and
+// checks that the written pictures are closer to the clean ones.
+func TestDenoiseCommand(t *testing.T) {
+	dir := t.TempDir()
+	const h, w, sigma = 40, 40, 20
+	type sample struct {
+		name  string
+		c     int
+		clean []float32
+		noisy []float32
+	}
+	var samples []sample
+	for _, c := range []int{1, 3} {
+		clean := readback(synthetic(c, h, w))
+		s := sample{name: filepath.Join(dir, map[int]string{1: "gray.png", 3: "colour.png"}[c]), c: c, clean: clean, noisy: readback(noisy(clean, sigma, 11))}
+		if err := imageio.SavePNG(s.name, toImage(s.noisy, c, h, w)); err != nil {
+			t.Fatal(err)
+		}
+		samples = append(samples, s)
+	}
+	out := filepath.Join(dir, "out")
+	r := clitest.Run(t, bin, "denoise", samples[0].name, samples[1].name, "--json", "-o", out).Want(t, 0)
+	lines := clitest.Lines(r.Stdout)
+	if len(lines) != 2 || r.Stderr != "" {
+		t.Fatalf("%s", r)
+	}
+	for i, s := range samples {
+		var rec struct {
+			Path  string
+			Sigma float64
+			H     float64
+			Out   string
+		}
+		if err := json.Unmarshal([]byte(lines[i]), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Path != s.name || rec.Sigma < 15 || rec.Sigma > 25 || math.Abs(rec.H-defaultHFactor*rec.Sigma) > 1e-3*rec.H {
+			t.Errorf("record %+v", rec)
+		}
+		got := readPlanar(t, rec.Out, s.c == 1)
+		before, after := psnr(s.noisy, s.clean), psnr(got, s.clean)
+		t.Logf("%s: PSNR %.2f -> %.2f dB (sigma estimated %.1f)", filepath.Base(s.name), before, after, rec.Sigma)
+		if after < before+4 {
+			t.Errorf("%s: PSNR %.2f -> %.2f dB, want a gain of at least 4 dB", s.name, before, after)
+		}
+	}
+}
+
+// readback rounds to 8-bit levels, as a PNG round trip does.
+func readback(v []float32) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(int(min(max(x, 0), 255) + 0.5))
+	}
+	return out
+}
+
+func TestDenoiseErrors(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "g.png")
+	if err := imageio.SavePNG(good, toImage(synthetic(1, 16, 16), 1, 16, 16)); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(dir, "broken.png")
+	os.WriteFile(broken, []byte("not a picture"), 0o644)
+	out := filepath.Join(dir, "out")
+	r := clitest.Run(t, bin, "denoise", "-o", out, broken, good).Want(t, cliutil.ExitPartial)
+	if errs := clitest.Lines(r.Stderr); len(errs) != 1 || !strings.Contains(errs[0], "broken.png") || len(clitest.Lines(r.Stdout)) != 1 {
+		t.Fatalf("%s", r)
+	}
+	// Writing next to the inputs with no suffix would replace them.
+	r = clitest.Run(t, bin, "denoise", "--suffix", "", "-o", dir, good).Want(t, cliutil.ExitPartial)
+	if !strings.Contains(r.Stderr, "overwrite") {
+		t.Fatalf("%s", r)
+	}
+	for _, args := range [][]string{
+		{"--patch", "6"}, {"--search", "0"}, {"--sigma", "-2"}, {"--strength", "-1"}, {"--threads", "0"}, {"--bogus"}, {},
+	} {
+		o := []string{"-o", filepath.Join(dir, "never")}
+		if len(args) == 0 {
+			o = nil // missing -o
+		}
+		r := clitest.Run(t, bin, append(append(append([]string{"denoise"}, args...), o...), good)...).Want(t, cliutil.ExitUsage)
+		if r.Stdout != "" {
+			t.Fatalf("%v: %s", args, r)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "never")); err == nil {
+			t.Fatalf("%v: output folder created on a usage error", args)
+		}
+	}
+}

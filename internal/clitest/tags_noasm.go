@@ -1,0 +1,5 @@
+//go:build noasm
+
+package clitest
+
+func init() { buildTags = append(buildTags, "noasm") }
