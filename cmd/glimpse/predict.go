@@ -67,10 +67,6 @@ type predictJob struct {
 }
 
 func runPredict(c *cli.Context) error {
-	m, _, err := loadModel(c)
-	if err != nil {
-		return err
-	}
 	inv := c.String("invert")
 	if inv != "auto" && inv != "yes" && inv != "no" {
 		return cliutil.Usagef("--invert %q: want auto, yes or no", inv)
@@ -91,6 +87,10 @@ func runPredict(c *cli.Context) error {
 		return cliutil.Usagef("--suffix %q: must not contain a path separator", suffix)
 	}
 	inputs, err := cliutil.Inputs(c)
+	if err != nil {
+		return err
+	}
+	m, _, err := loadModel(c)
 	if err != nil {
 		return err
 	}

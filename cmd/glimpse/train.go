@@ -14,7 +14,7 @@ import (
 func trainCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "task", Value: "mnist", Usage: "task `T`: mnist, translated, cluttered60 or cluttered100 (sets the paper's canvas, glimpses, patch and scales)"},
-		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "write the best model (lowest validation error) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation error) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
 		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch)"},
 		&cli.IntFlag{Name: "glimpses", Usage: "glimpses per image (default: the task's)"},
 		&cli.IntFlag{Name: "patch", Usage: "patch side G (default: the task's)"},
@@ -64,6 +64,9 @@ Examples:
 func runTrain(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return cliutil.Usagef("train takes no arguments, got %q", c.Args().First())
+	}
+	if c.String("out") == "" {
+		return cliutil.Usagef("train: missing -o FILE (where to write the model)")
 	}
 	cfg, err := ram.TaskConfig(c.String("task"))
 	if err != nil {
