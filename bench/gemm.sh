@@ -10,15 +10,16 @@
 #   SHAPES    model shapes MxNxK             default: 128x784x256 196x512x512 128x256x1024 256x256x64
 #   THREADS   thread settings                default: "1 all" (all = nproc)
 #   ROUNDS    interleaved rounds; each implementation keeps its best round   default: 3
-#   RUNS      timed runs per round (best taken)                              default: 3
-#   MINTIME   seconds per timed run                                          default: 0.15
+#   RUNS      timed runs per round (best taken; gonum: at most 3)            default: 15
+#   MINTIME   seconds per timed run                                          default: 0.02
 #   NOGONUM=1 skip gonum (slow for big squares)
 #
 # The three implementations are measured interleaved, shape by shape and
 # round by round, so that load from other processes hits them alike; the
 # ratio ours/OpenBLAS is the figure to read on a shared machine. Every number
 # is the best of ROUNDS×RUNS timed runs, each repeating the product for at
-# least MINTIME. OpenBLAS needs numpy linked to it (Debian: apt-get install
+# least MINTIME (one call when a call is longer): many short runs give the
+# best figure a fair chance to come from a moment when no other process ran. OpenBLAS needs numpy linked to it (Debian: apt-get install
 # libopenblas0-pthread); the script prints which BLAS numpy loaded.
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE are unset for the numpy runs only.
 set -euo pipefail
@@ -28,8 +29,8 @@ SQUARES=${SQUARES:-"64 128 256 512 1024 2048"}
 SHAPES=${SHAPES:-"128x784x256 196x512x512 128x256x1024 256x256x64"}
 THREADS=${THREADS:-"1 all"}
 ROUNDS=${ROUNDS:-3}
-RUNS=${RUNS:-3}
-MINTIME=${MINTIME:-0.15}
+RUNS=${RUNS:-15}
+MINTIME=${MINTIME:-0.02}
 NPROC=$(nproc)
 PY=/usr/bin/python3
 
@@ -112,7 +113,7 @@ for th in $THREADS; do
 			if [ -z "${NOGONUM:-}" ]; then
 				# gonum is slow on big squares: one round is plenty there.
 				if ((r == 0 || m * n * k <= 512 * 512 * 512)); then
-					g+=("$("$tmp/gemmbench" -impl gonum -m "$m" -n "$n" -k "$k" -threads "$th" -runs "$RUNS" -mintime "${MINTIME}s" -json | gflops)")
+					g+=("$("$tmp/gemmbench" -impl gonum -m "$m" -n "$n" -k "$k" -threads "$th" -runs "$((RUNS < 3 ? RUNS : 3))" -mintime "${MINTIME}s" -json | gflops)")
 				fi
 			fi
 		done

@@ -63,3 +63,30 @@ func BenchmarkMicroKernel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPack reports the cost of packing per element for each operand
+// and transpose (kc=256; A block 144 rows, B block 512 columns).
+func BenchmarkPack(b *testing.B) {
+	const kc, mc, nc, ld = 256, 144, 512, 1024
+	r := rand.New(rand.NewPCG(1, 1))
+	src := randSlice(r, ld*ld)
+	dst := make([]float32, 512*kc+64)
+	for _, tc := range []struct {
+		name string
+		n    int
+		f    func()
+	}{
+		{"A_N", mc * kc, func() { packA(dst, src, ld, false, 0, 0, mc, kc, 6) }},
+		{"A_T", mc * kc, func() { packA(dst, src, ld, true, 0, 0, mc, kc, 6) }},
+		{"B_N", nc * kc, func() { packB(dst, src, ld, false, 0, 0, kc, nc, 16) }},
+		{"B_T", nc * kc, func() { packB(dst, src, ld, true, 0, 0, kc, nc, 16) }},
+		{"memmove", nc * kc, func() { copy(dst[:nc*kc], src) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				tc.f()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tc.n), "ns/elem")
+		})
+	}
+}

@@ -22,6 +22,8 @@
 // four transpose combinations run the same kernel, and zero-pads the last
 // panels, so the kernel always computes full tiles; tiles that overhang C are
 // computed into a scratch tile and only their valid corner is written back.
+// On amd64 the packing inner loops use small AVX helpers (pack_amd64.s: a
+// strided row copy and an 8×8 transpose); elsewhere they are plain Go.
 // Block sizes per kernel, for the Zen 3 / Zen 4 / Zen 5 class of core
 // (L1d 32–48 KiB, L2 0.5–1 MiB per core, shared L3):
 //
@@ -47,11 +49,15 @@
 // # Threads
 //
 // A call uses up to Threads() goroutines (GOMAXPROCS by default, see
-// SetThreads). Large products are cut into disjoint rectangles of C aligned to
-// the tile grid; batches of small products are cut into runs of whole items.
-// Products below about a million flops run on the caller's goroutine alone.
-// The result does not depend on the thread count. Packing buffers are reused,
-// so calls allocate nothing once warm.
+// SetThreads): the caller's own and helpers from a persistent worker pool.
+// Large products are cut into disjoint rectangles of C aligned to the tile
+// grid (split along the longer of m and n), about two per thread, claimed
+// dynamically so a helper whose core is busy elsewhere does not hold the
+// call up; batches of small products are cut into runs of whole items.
+// Products with m·n·k below 96³ (about 1.8 MFLOP) run on the caller's
+// goroutine alone, with no synchronisation. The result does not depend on
+// the thread count, bit for bit. Packing buffers and job records are
+// reused, so calls allocate nothing once warm.
 package gemm
 
 import "fmt"

@@ -236,9 +236,9 @@ func TestSgemmBatched(t *testing.T) {
 		}{
 			{0, 4, 4, 4, false, 2},
 			{1, 70, 90, 50, false, 2},
-			{3, 70, 90, 50, false, 2},  // grid split inside each item
-			{12, 16, 16, 8, false, 2},  // batch split
-			{7, 9, 33, 17, true, 3},    // shared A, uneven batch split
+			{3, 70, 90, 50, false, 2}, // grid split inside each item
+			{12, 16, 16, 8, false, 2}, // batch split
+			{7, 9, 33, 17, true, 3},   // shared A, uneven batch split
 			{5, 64, 64, 64, false, 1},
 		} {
 			name := fmt.Sprintf("%s/b%d_%dx%dx%d_t%d", kn.name, tc.batch, tc.m, tc.n, tc.k, tc.threads)
@@ -384,9 +384,15 @@ func TestSgemmPanicsOnBadArguments(t *testing.T) {
 		f    func()
 	}{
 		{"negative m", func() { Sgemm(false, false, -1, 1, 1, 1, nil, 1, nil, 1, 0, nil, 1) }},
-		{"short A", func() { Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2) }},
-		{"small lda", func() { Sgemm(false, false, 2, 2, 3, 1, make([]float32, 9), 2, make([]float32, 6), 2, 0, make([]float32, 4), 2) }},
-		{"short C", func() { Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 3), 2) }},
+		{"short A", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2)
+		}},
+		{"small lda", func() {
+			Sgemm(false, false, 2, 2, 3, 1, make([]float32, 9), 2, make([]float32, 6), 2, 0, make([]float32, 4), 2)
+		}},
+		{"short C", func() {
+			Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 3), 2)
+		}},
 		{"overlapping batch C", func() {
 			SgemmBatched(false, false, 2, 2, 2, 2, 1, make([]float32, 8), 4, 2, make([]float32, 8), 4, 2, 0, make([]float32, 8), 2, 2)
 		}},

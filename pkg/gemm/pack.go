@@ -19,7 +19,10 @@ func packA(dst, a []float32, lda int, trans bool, i0, p0, mc, kc, mr int) {
 			// Column p of op(A) is row p0+p of A: the mr values are contiguous.
 			if rows == 6 && mr == 6 {
 				for p := 0; p < kc; p++ {
-					*(*[6]float32)(panel[p*6:]) = *(*[6]float32)(a[(p0+p)*lda+i0+ir:])
+					d := panel[p*6 : p*6+6 : p*6+6]
+					s := a[(p0+p)*lda+i0+ir:]
+					s = s[:6:6]
+					d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
 				}
 				continue
 			}
@@ -31,14 +34,37 @@ func packA(dst, a []float32, lda int, trans bool, i0, p0, mc, kc, mr int) {
 			}
 			continue
 		}
-		// Rows of A are contiguous: read them in parallel and interleave.
+		// Rows of A are contiguous: this is a transpose of mr rows into kc
+		// groups. The assembly helper moves 8×8 tiles; when mr is not a
+		// multiple of 8 its last group also writes rows of the next panel
+		// (or next k step), which are rewritten afterwards: groups run last
+		// to first and each group's k steps in increasing order, and the
+		// panel after this one is packed later. So it needs 8·groups rows of
+		// the block from ir on.
+		if groups := (mr + 7) / 8; ir+8*groups <= mc && kc >= 8 {
+			blocks := kc / 8
+			ok := true
+			for g := groups - 1; g >= 0 && ok; g-- {
+				off := (i0+ir+8*g)*lda + p0
+				ok = transpose8(dst[ir*kc+8*g:], mr, a[off:], lda, blocks)
+			}
+			if ok {
+				for p := blocks * 8; p < kc; p++ {
+					d := panel[p*mr : p*mr+mr]
+					for r := range d {
+						d[r] = a[(i0+ir+r)*lda+p0+p]
+					}
+				}
+				continue
+			}
+		}
 		var srcs [maxMR][]float32
 		for r := 0; r < rows; r++ {
 			off := (i0+ir+r)*lda + p0
 			srcs[r] = a[off : off+kc]
 		}
 		if rows == mr && mr == 6 {
-			s0, s1, s2, s3, s4, s5 := srcs[0], srcs[1], srcs[2], srcs[3], srcs[4], srcs[5]
+			s0, s1, s2, s3, s4, s5 := srcs[0][:kc], srcs[1][:kc], srcs[2][:kc], srcs[3][:kc], srcs[4][:kc], srcs[5][:kc]
 			for p := 0; p < kc; p++ {
 				d := panel[p*6 : p*6+6 : p*6+6]
 				d[0], d[1], d[2], d[3], d[4], d[5] = s0[p], s1[p], s2[p], s3[p], s4[p], s5[p]
@@ -60,12 +86,39 @@ func packA(dst, a []float32, lda int, trans bool, i0, p0, mc, kc, mr int) {
 // B (k×n, row stride ldb) or, when trans, the transpose of B (stored n×k).
 func packB(dst, b []float32, ldb int, trans bool, p0, j0, kc, nc, nr int) {
 	if !trans {
+		// Full panels: one strided row copy each (assembly when available).
+		full := nc / nr * nr
+		if full > 0 && copyRows(dst, b[p0*ldb+j0:], ldb, kc, nr) {
+			for jr := nr; jr < full; jr += nr {
+				copyRows(dst[jr*kc:], b[p0*ldb+j0+jr:], ldb, kc, nr)
+			}
+			packBRows(dst[full*kc:], b, ldb, p0, j0+full, kc, nc-full, nr)
+			return
+		}
 		packBRows(dst, b, ldb, p0, j0, kc, nc, nr)
 		return
 	}
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
 		panel := dst[jr*kc : jr*kc+nr*kc]
+		if cols == nr && nr%8 == 0 && kc >= 8 {
+			// Transpose 8 columns of op(B) (8 rows of B) at a time.
+			blocks := kc / 8
+			ok := true
+			for g := 0; g < nr/8 && ok; g++ {
+				off := (j0+jr+8*g)*ldb + p0
+				ok = transpose8(panel[8*g:], nr, b[off:], ldb, blocks)
+			}
+			if ok {
+				for j := 0; j < nr; j++ {
+					off := (j0+jr+j)*ldb + p0
+					for p := blocks * 8; p < kc; p++ {
+						panel[p*nr+j] = b[off+p]
+					}
+				}
+				continue
+			}
+		}
 		// Column j of op(B) is row j0+jr+j of B: contiguous along p.
 		for j := 0; j < cols; j++ {
 			off := (j0+jr+j)*ldb + p0
@@ -82,32 +135,32 @@ func packB(dst, b []float32, ldb int, trans bool, p0, j0, kc, nc, nr int) {
 	}
 }
 
-// packBRows packs op(B) = B. It walks B row by row (the order B is stored)
-// and deals each row out to the micro-panels, so reads are sequential
-// rather than a column walk with stride ldb through the whole block.
+// packBRows packs op(B) = B. It walks B in strips of rows: within a strip
+// each micro-panel receives a contiguous run of whole cache lines, while the
+// reads stay sequential along the strip's rows. (Dealing out one row at a
+// time instead writes to every panel at a 16 KiB stride, which thrashes one
+// L1 set; a whole-panel column walk reads B at stride ldb.)
 func packBRows(dst, b []float32, ldb, p0, j0, kc, nc, nr int) {
-	full := nc / nr * nr
-	for p := 0; p < kc; p++ {
-		row := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+nc]
-		jr := 0
-		switch nr {
-		case 16:
-			for ; jr < full; jr += 16 {
-				*(*[16]float32)(dst[jr*kc+p*16:]) = *(*[16]float32)(row[jr:])
+	const strip = 8
+	for ps := 0; ps < kc; ps += strip {
+		pe := min(kc, ps+strip)
+		for jr := 0; jr < nc; jr += nr {
+			cols := min(nr, nc-jr)
+			panel := dst[jr*kc : jr*kc+nr*kc]
+			for p := ps; p < pe; p++ {
+				d := panel[p*nr : p*nr+nr]
+				off := (p0+p)*ldb + j0 + jr
+				src := b[off : off+cols]
+				if cols == 16 && nr == 16 {
+					d, src = d[:16:16], src[:16:16]
+					for i := range d {
+						d[i] = src[i]
+					}
+					continue
+				}
+				copy(d, src)
+				clear(d[cols:])
 			}
-		case 32:
-			for ; jr < full; jr += 32 {
-				*(*[32]float32)(dst[jr*kc+p*32:]) = *(*[32]float32)(row[jr:])
-			}
-		default:
-			for ; jr < full; jr += nr {
-				copy(dst[jr*kc+p*nr:jr*kc+p*nr+nr], row[jr:jr+nr])
-			}
-		}
-		if jr < nc {
-			d := dst[jr*kc+p*nr : jr*kc+p*nr+nr]
-			n := copy(d, row[jr:])
-			clear(d[n:])
 		}
 	}
 }

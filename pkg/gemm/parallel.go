@@ -15,9 +15,14 @@ import (
 // operand it shares (B when C is cut by rows), which costs O(k·n) against
 // O(m·n·k/threads) of arithmetic.
 //
-// The caller's goroutine always computes part 0; parts 1.. go to a persistent
-// pool of worker goroutines through a channel, so a call costs a few channel
-// operations and no goroutine creation or allocation.
+// Parts are claimed dynamically from an atomic counter by the caller's
+// goroutine and by up to threads-1 helpers from a persistent worker pool
+// (woken through a channel: no goroutine creation, no allocation). Large
+// products are cut into about twice as many parts as threads, so that when a
+// helper starts late (its core busy with another process) the caller takes
+// over its share instead of idling. The caller waits for the parts to finish,
+// never for a helper to show up; the job is recycled by whichever goroutine
+// drops the last reference to it.
 
 // parallelMinWork is the multiply-add count (m·n·k summed over the batch)
 // below which a call runs single-threaded on the caller's goroutine: handing
@@ -51,19 +56,55 @@ type job struct {
 	kern       *kernel
 	splitBatch bool // parts own runs of batch items, else rectangles of C
 	parts      int
-	tn         int // columns of the part grid (grid mode)
-	wg         sync.WaitGroup
+	tn         int            // columns of the part grid (grid mode)
+	next       atomic.Int64   // next unclaimed part
+	refs       atomic.Int32   // goroutines still holding the job
+	done       sync.WaitGroup // parts not finished
 }
 
-// task hands part of a job to a worker.
-type task struct {
-	j    *job
-	part int
+// task hands a job to a helper.
+type task struct{ j *job }
+
+// freeList is a mutex-guarded stack of reusable objects. Unlike sync.Pool
+// it keeps items across garbage collections and does not tie them to the P
+// that released them: a job is often released by a helper on another P,
+// and a sync.Pool would then miss and allocate on the caller's next Get.
+//
+// With a limit, get returns nil once limit items exist and none is free.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []*T
+	made  int
+	limit int // 0: unlimited
+}
+
+func (f *freeList[T]) get() *T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.items); n > 0 {
+		it := f.items[n-1]
+		f.items = f.items[:n-1]
+		return it
+	}
+	if f.limit > 0 && f.made >= f.limit {
+		return nil
+	}
+	f.made++
+	return new(T)
+}
+
+func (f *freeList[T]) put(it *T) {
+	f.mu.Lock()
+	f.items = append(f.items, it)
+	f.mu.Unlock()
 }
 
 var (
-	jobPool = sync.Pool{New: func() any { return new(job) }}
-	bufPool = sync.Pool{New: func() any { return new(packBufs) }}
+	// Jobs are still referenced by helpers that have not started yet; that
+	// only happens when the other cores are busy, and then a caller that
+	// finds no free job computes alone instead of allocating more.
+	jobPool = freeList[job]{limit: 16}
+	bufPool freeList[packBufs]
 
 	workers struct {
 		sync.Mutex
@@ -88,8 +129,28 @@ func ensureWorkers(n int) {
 func worker(ch <-chan task) {
 	bufs := new(packBufs)
 	for t := range ch {
-		t.j.runPart(t.part, bufs)
-		t.j.wg.Done()
+		t.j.drain(bufs)
+		t.j.release()
+	}
+}
+
+// drain computes unclaimed parts until none is left.
+func (j *job) drain(bufs *packBufs) {
+	for {
+		i := int(j.next.Add(1) - 1)
+		if i >= j.parts {
+			return
+		}
+		j.runPart(i, bufs)
+		j.done.Done()
+	}
+}
+
+// release drops one reference; the last one recycles the job.
+func (j *job) release() {
+	if j.refs.Add(-1) == 0 {
+		j.p = problem{} // drop references to the caller's slices
+		jobPool.put(j)
 	}
 }
 
@@ -107,41 +168,51 @@ func run(p *problem) {
 	kn := active.Load()
 	work := p.m * p.n * p.k
 	t := min(Threads(), work*p.batch/minPartWork)
-	if t <= 1 || work*p.batch < parallelMinWork {
-		bufs := bufPool.Get().(*packBufs)
+	var j *job
+	if t > 1 && work*p.batch >= parallelMinWork {
+		j = jobPool.get()
+	}
+	if j == nil {
+		bufs := bufPool.get()
 		for i := 0; i < p.batch; i++ {
 			gemmRegion(kn, bufs, p, i, 0, p.m, 0, p.n)
 		}
-		bufPool.Put(bufs)
+		bufPool.put(bufs)
 		return
 	}
 
-	j := jobPool.Get().(*job)
 	j.p = *p
 	j.kern = kn
 	j.plan(t)
-	if j.parts > 1 {
-		ensureWorkers(j.parts - 1)
-		j.wg.Add(j.parts - 1)
-		for i := 1; i < j.parts; i++ {
-			workers.ch <- task{j, i}
+	helpers := min(t, j.parts) - 1
+	j.next.Store(0)
+	j.refs.Store(int32(helpers + 1))
+	j.done.Add(j.parts)
+	if helpers > 0 {
+		ensureWorkers(helpers)
+		for i := 0; i < helpers; i++ {
+			workers.ch <- task{j}
 		}
 	}
-	bufs := bufPool.Get().(*packBufs)
-	j.runPart(0, bufs)
-	bufPool.Put(bufs)
-	j.wg.Wait()
-	j.p = problem{} // drop references to the caller's slices
-	jobPool.Put(j)
+	bufs := bufPool.get()
+	j.drain(bufs)
+	bufPool.put(bufs)
+	j.done.Wait()
+	j.release()
 }
 
-// plan chooses how to cut the job into at most t parts.
+// plan chooses how to cut the job for t threads: about twice as many parts
+// as threads when every part keeps at least 4·minPartWork of work.
 func (j *job) plan(t int) {
 	p := &j.p
-	// Many small products: whole items per thread, no duplicated packing.
+	// Many small products: runs of whole items, no duplicated packing.
 	if p.batch >= 2*t || (p.batch >= t && p.batch%t == 0) {
-		j.splitBatch, j.parts, j.tn = true, t, 1
+		j.splitBatch, j.tn = true, 1
+		j.parts = min(p.batch, 2*t)
 		return
+	}
+	if p.m*p.n*p.k*p.batch >= 2*t*4*minPartWork {
+		t *= 2
 	}
 	j.splitBatch = false
 	mt := (p.m + j.kern.mr - 1) / j.kern.mr // tile rows
