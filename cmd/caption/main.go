@@ -7,9 +7,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/urfave/cli/v2"
 )
@@ -34,41 +31,15 @@ const examples = `   caption version
 
 // planned are the model commands of later releases, with their intended
 // usage, so nobody mistakes their absence for a bug.
-var planned = []plannedCommand{
-	{"describe", "caption describe IMG|DIR|- -o DIR", "captions + per-word attention maps"},
-	{"train", "caption train", "train the captioner on generated captioned scenes"},
-	{"eval", "caption eval", "BLEU-1..4 of the generated captions on a test set"},
+var planned = []cliutil.Planned{
+	{Name: "describe", Usage: "caption describe IMG|DIR|- -o DIR", What: "captions + per-word attention maps"},
+	{Name: "train", Usage: "caption train", What: "train the captioner on generated captioned scenes"},
+	{Name: "eval", Usage: "caption eval", What: "BLEU-1..4 of the generated captions on a test set"},
 }
-
-type plannedCommand struct{ name, usage, what string }
 
 // newApp builds the caption command-line app.
 func newApp() *cli.App {
 	app := cliutil.NewApp(name, "image captioning with visual attention (Xu et al. 2015) on the CPU", description, nil)
-	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\nEXAMPLES:\n" + examples + "\n\nCOMING (not built yet):\n" + plannedHelp() + "\n"
-	app.CommandNotFound = notBuilt
+	cliutil.AddHelp(app, examples, planned)
 	return app
-}
-
-// plannedHelp formats the planned commands for --help.
-func plannedHelp() string {
-	s := ""
-	for _, p := range planned {
-		s += fmt.Sprintf("   %-40s %s\n", p.usage, p.what)
-	}
-	return s[:len(s)-1]
-}
-
-// notBuilt explains an unknown command, naming planned ones as such.
-// urfave/cli gives this hook no error return, so it exits itself with the
-// usage exit code.
-func notBuilt(c *cli.Context, cmd string) {
-	for _, p := range planned {
-		if p.name == cmd {
-			fmt.Fprintf(c.App.ErrWriter, "%s: '%s %s' is planned but not built yet (see '%s --help')\n", name, name, cmd, name)
-			os.Exit(cliutil.ExitUsage)
-		}
-	}
-	fmt.Fprintf(c.App.ErrWriter, "%s: unknown command %q (see '%s --help')\n", name, cmd, name)
-	os.Exit(cliutil.ExitUsage)
 }

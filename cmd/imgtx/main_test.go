@@ -22,7 +22,7 @@ func TestMain(m *testing.M) {
 func TestCommon(t *testing.T) {
 	want := []string{"COMING (not built yet):"}
 	for _, p := range planned {
-		want = append(want, p.usage)
+		want = append(want, p.Usage)
 	}
 	clitest.CheckCommon(t, bin, name, want...)
 }

@@ -8,9 +8,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/urfave/cli/v2"
 )
@@ -41,41 +38,15 @@ const examples = `   # non-local means with the noise level estimated per image
 
 // planned are the model commands of later releases, with their intended
 // usage, so nobody mistakes their absence for a bug.
-var planned = []plannedCommand{
-	{"attend", "nonlocal attend IMG|DIR|- -o DIR", "top-20 attention arrows for query points"},
-	{"train", "nonlocal train", "train a CNN with non-local blocks"},
+var planned = []cliutil.Planned{
+	{Name: "attend", Usage: "nonlocal attend IMG|DIR|- -o DIR", What: "top-20 attention arrows for query points"},
+	{Name: "train", Usage: "nonlocal train", What: "train a CNN with non-local blocks"},
 }
-
-type plannedCommand struct{ name, usage, what string }
 
 // newApp builds the nonlocal command-line app.
 func newApp() *cli.App {
 	app := cliutil.NewApp(name, "non-local blocks (Wang et al. 2018) and non-local means on the CPU", description,
 		[]*cli.Command{denoiseCommand()})
-	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\nEXAMPLES:\n" + examples + "\n\nCOMING (not built yet):\n" + plannedHelp() + "\n"
-	app.CommandNotFound = notBuilt
+	cliutil.AddHelp(app, examples, planned)
 	return app
-}
-
-// plannedHelp formats the planned commands for --help.
-func plannedHelp() string {
-	s := ""
-	for _, p := range planned {
-		s += fmt.Sprintf("   %-40s %s\n", p.usage, p.what)
-	}
-	return s[:len(s)-1]
-}
-
-// notBuilt explains an unknown command, naming planned ones as such.
-// urfave/cli gives this hook no error return, so it exits itself with the
-// usage exit code.
-func notBuilt(c *cli.Context, cmd string) {
-	for _, p := range planned {
-		if p.name == cmd {
-			fmt.Fprintf(c.App.ErrWriter, "%s: '%s %s' is planned but not built yet (see '%s --help')\n", name, name, cmd, name)
-			os.Exit(cliutil.ExitUsage)
-		}
-	}
-	fmt.Fprintf(c.App.ErrWriter, "%s: unknown command %q (see '%s --help')\n", name, cmd, name)
-	os.Exit(cliutil.ExitUsage)
 }
