@@ -1,30 +1,23 @@
 package autograd
 
-import "math"
+import (
+	"math"
+
+	"github.com/attnkit/attn/pkg/vec"
+)
 
 // ReLU returns max(x, 0) elementwise (torch.relu). The gradient at 0 is 0,
 // as in PyTorch.
 func (tp *Tape) ReLU(x *Var) *Var { return tp.pointwise(x, reluForward, reluBackward) }
 
-func reluForward(y, x []float32) {
-	for i, v := range x {
-		if v > 0 {
-			y[i] = v
-		} else {
-			y[i] = 0
-		}
-	}
-}
+// reluForward and reluBackward use the vectorised kernels: a branch on
+// the sign of each pre-activation is mispredicted half the time, which made
+// ReLU 17% of a glimpse-model training step.
+func reluForward(y, x []float32) { vec.ReLU(y, x) }
 
 // reluBackward lets the output, not the input, decide the mask: it is kept
 // anyway, and y > 0 exactly where x > 0.
-func reluBackward(dx, dy, _, y []float32) {
-	for i, v := range y {
-		if v > 0 {
-			dx[i] += dy[i]
-		}
-	}
-}
+func reluBackward(dx, dy, _, y []float32) { vec.ReLUBackward(dx, dy, y) }
 
 // Tanh returns tanh(x) elementwise (torch.tanh).
 func (tp *Tape) Tanh(x *Var) *Var { return tp.pointwise(x, tanhForward, tanhBackward) }

@@ -22,12 +22,16 @@ type EvalOptions struct {
 	Limit int
 	// Progress, if set, is called with the number of images finished.
 	Progress func(n int)
+	// KeepProbs asks for every image's class probabilities in the result.
+	KeepProbs bool
 }
 
 // EvalResult is the outcome of Evaluate.
 type EvalResult struct {
 	N      int
 	Errors int
+	// Probs holds the class probabilities [N, C] when KeepProbs is set.
+	Probs []float32
 }
 
 // ErrorPct returns the test error in percent.
@@ -52,13 +56,20 @@ func (m *Model) Evaluate(gen *data.Generator, opt EvalOptions) EvalResult {
 	jobs := make(chan int)
 	var mu sync.Mutex
 	res := EvalResult{N: n}
+	if opt.KeepProbs {
+		res.Probs = make([]float32, n*m.Cfg.Classes)
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < opt.Threads; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g, _ := data.NewGenerator(gen.Task(), gen.Digits(), 0)
-			*g = *gen // same seed and placements; private rng state
+			// A generator of its own (same task, digits and seed, so the
+			// same placements): a Generator's random state is not shared.
+			g, err := data.NewGenerator(gen.Task(), gen.Digits(), gen.Seed())
+			if err != nil {
+				panic(err) // gen was built from the same arguments
+			}
 			tp := autograd.NewInference()
 			for b := range jobs {
 				lo, hi := b*opt.Batch, min((b+1)*opt.Batch, n)
@@ -66,7 +77,11 @@ func (m *Model) Evaluate(gen *data.Generator, opt EvalOptions) EvalResult {
 				for i := range idx {
 					idx[i] = lo + i
 				}
-				wrong := m.classifyBatch(tp, g, idx, opt, uint64(b))
+				var keep []float32
+				if res.Probs != nil {
+					keep = res.Probs[lo*m.Cfg.Classes : hi*m.Cfg.Classes]
+				}
+				wrong := m.classifyBatch(tp, g, idx, opt, uint64(b), keep)
 				mu.Lock()
 				res.Errors += wrong
 				mu.Unlock()
@@ -84,13 +99,16 @@ func (m *Model) Evaluate(gen *data.Generator, opt EvalOptions) EvalResult {
 	return res
 }
 
-func (m *Model) classifyBatch(tp *autograd.Tape, g *data.Generator, idx []int, opt EvalOptions, batch uint64) int {
+// classifyBatch counts the errors on one batch, copying the probabilities
+// into keep when it is not nil.
+func (m *Model) classifyBatch(tp *autograd.Tape, g *data.Generator, idx []int, opt EvalOptions, batch uint64, keep []float32) int {
 	pix := g.Task().Pixels()
 	images := make([]float32, len(idx)*pix)
 	g.Batch(idx, images)
 	labels := make([]int, len(idx))
 	g.Labels(idx, labels)
 	probs := m.Predict(tp, images, len(idx), 1, opt.MC, rand.New(rand.NewPCG(opt.Seed, batch)))
+	copy(keep, probs)
 	wrong := 0
 	c := m.Cfg.Classes
 	for i, y := range labels {

@@ -49,6 +49,7 @@ func (m *Model) Loss(tp *autograd.Tape, ep *Episode, labels []int) (*autograd.Va
 	meanR /= float32(n)
 
 	var rl, bl *autograd.Var
+	nb := 0 // baselines that exist (a learned first location has none)
 	for i, lp := range ep.LogProbs {
 		adv := tp.Alloc(n, 1)
 		b := ep.Baselines[i]
@@ -69,6 +70,7 @@ func (m *Model) Loss(tp *autograd.Tape, ep *Episode, labels []int) (*autograd.Va
 			target := tp.Alloc(n, 1)
 			copy(target.Data, reward)
 			mse := tp.MSE(b, tp.Const(target))
+			nb++
 			if bl == nil {
 				bl = mse
 			} else {
@@ -77,7 +79,7 @@ func (m *Model) Loss(tp *autograd.Tape, ep *Episode, labels []int) (*autograd.Va
 		}
 	}
 	if bl != nil {
-		bl = tp.Scale(bl, 1/float32(len(ep.Baselines)))
+		bl = tp.Scale(bl, 1/float32(nb))
 		st.Baseline = float64(bl.Value.Data[0])
 		total = tp.Add(total, bl)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/data"
 )
 
 // smallConfig is a fast model on a 28×28 canvas.
@@ -192,6 +193,49 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		for i := range p1 {
 			if p1[i] != p2[i] {
 				t.Fatalf("%s: predictions differ after reload", core)
+			}
+		}
+	}
+}
+
+// Evaluate must score the same fixed placements whatever the thread count
+// and however often it runs: the probabilities it computes are those of
+// each sample rendered on its own.
+func TestEvaluateIsDeterministic(t *testing.T) {
+	d, err := data.LoadMNIST("test")
+	if err != nil {
+		t.Skip(err)
+	}
+	task, _ := data.TaskByName("cluttered60")
+	gen, _ := data.NewGenerator(task, d.Slice(0, 300, "test"), 7)
+	cfg, _ := TaskConfig("cluttered60")
+	cfg.Glimpses, cfg.GlimpseHidden, cfg.GlimpseOut, cfg.Hidden = 2, 8, 8, 8
+	m, _ := New(cfg, 1)
+	opt := EvalOptions{Batch: 50, Threads: 1, KeepProbs: true}
+	want := m.Evaluate(gen, opt)
+	tp := autograd.NewInference()
+	for b := 0; b < 6; b++ {
+		imgs := make([]float32, 0, 50*task.Pixels())
+		for i := b * 50; i < (b+1)*50; i++ {
+			img, _, _, _ := gen.Sample(i)
+			imgs = append(imgs, img...)
+		}
+		probs := m.Predict(tp, imgs, 50, 1, 0, rand.New(rand.NewPCG(0, uint64(b))))
+		for i, p := range probs {
+			if p != want.Probs[b*500+i] {
+				t.Fatalf("batch %d: Evaluate's probabilities differ from those of the samples rendered one by one", b)
+			}
+		}
+	}
+	for _, threads := range []int{1, 3} {
+		opt.Threads = threads
+		got := m.Evaluate(gen, opt)
+		if got.Errors != want.Errors {
+			t.Fatalf("threads %d: %d errors, first run %d", threads, got.Errors, want.Errors)
+		}
+		for i := range got.Probs {
+			if got.Probs[i] != want.Probs[i] {
+				t.Fatalf("threads %d: probabilities differ from the first run", threads)
 			}
 		}
 	}
