@@ -3,6 +3,7 @@ package ram
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/tensor"
@@ -52,6 +53,10 @@ type Model struct {
 	first              *autograd.Var
 
 	params []*autograd.Var
+
+	// integrals recycles the per-image summed-area tables of a forward
+	// pass ([]Integral); Forward may run on several goroutines at once.
+	integrals sync.Pool
 }
 
 // New builds a model with PyTorch's default initialisation from seed.
@@ -168,11 +173,31 @@ func (m *Model) forward(tp *autograd.Tape, images []float32, n, channels int, po
 		c = tp.Const(tp.Alloc(n, cfg.Hidden))
 	}
 	gsize := channels * sensor.Size()
+	// Coarse scales read block sums from one summed-area table per image,
+	// built once for all glimpses of the episode.
+	var its []Integral
+	if sensor.Scales > 1 {
+		if p, ok := m.integrals.Get().(*[]Integral); ok {
+			its = *p
+		}
+		if len(its) < n {
+			its = make([]Integral, n)
+		}
+		defer m.integrals.Put(&its)
+		for i := 0; i < n; i++ {
+			its[i].Reset(images[i*pix:(i+1)*pix], channels, s, s)
+		}
+	}
 	for t := 0; t < cfg.Glimpses; t++ {
 		ep.Locs = append(ep.Locs, loc)
 		retina := tp.Alloc(n, gsize)
 		for i := 0; i < n; i++ {
-			sensor.Extract(retina.Data[i*gsize:(i+1)*gsize], images[i*pix:(i+1)*pix], channels, s, s, loc[2*i], loc[2*i+1])
+			dst, img := retina.Data[i*gsize:(i+1)*gsize], images[i*pix:(i+1)*pix]
+			if its != nil {
+				sensor.ExtractIntegral(dst, img, &its[i], loc[2*i], loc[2*i+1])
+			} else {
+				sensor.Extract(dst, img, channels, s, s, loc[2*i], loc[2*i+1])
+			}
 		}
 		locT := tp.Alloc(n, 2)
 		copy(locT.Data, loc)
