@@ -3,14 +3,11 @@
 // over its intermediate feature maps, whose attention maps double as
 // weakly supervised segmentations.
 //
-// Only the shared commands (version, completion) exist yet; the model
-// commands are listed under COMING in --help.
+// The command itself only wires flags to pkg/lpa, pkg/imageio and pkg/viz;
+// the shared input, output and exit-code conventions come from pkg/cliutil.
 package main
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/urfave/cli/v2"
 )
@@ -26,53 +23,33 @@ feature and the global one (parametrised: <u, l_i + g>, or dot product),
 normalised with a softmax over space, pools each level into an
 attention-weighted descriptor, and the classifier sees only those. The
 maps show what the decision rests on and, binarised, segment the object.
-Everything runs on the CPU.
+The same code trains the baseline (the VGG with a global-average-pooling
+head) and its class activation maps (CAM). Everything runs on the CPU.
 
-Only 'version' and 'completion' work in this release; the model commands
-listed under COMING are being built.`
+The built-in task is textured digits: one whole MNIST digit on a 64x64
+procedural colour texture among 2-4 fragments of other digits, with the
+digit's mask as ground truth. 'lpa train' also reads CIFAR-10/100 binary
+files and image folders (one sub-folder per class).`
 
-const examples = `   lpa version
+const examples = `   lpa train --data builtin --epochs 30 --schedule cosine -o att.safetensors
+   lpa eval --model att.safetensors --json
+   lpa eval --model att.safetensors --segment --json
+   lpa eval --model att.safetensors --fgsm 0.1
+   lpa attend --model att.safetensors photo.png -o out/
+   lpa segment --model att.safetensors digits/ -o masks/
+   lpa ablate --epochs 5 --limit 10000
    source <(lpa completion bash)`
-
-// planned are the model commands of later releases, with their intended
-// usage, so nobody mistakes their absence for a bug.
-var planned = []plannedCommand{
-	{"attend", "lpa attend IMG|DIR|- -o DIR", "class + attention heatmap per level"},
-	{"segment", "lpa segment IMG|DIR|- -o DIR", "binarised attention maps as masks"},
-	{"train", "lpa train", "train VGG-att on CIFAR-10/100 or an image folder"},
-	{"eval", "lpa eval [--segment|--fgsm EPS]", "top-1 error, segmentation IoU or FGSM robustness"},
-	{"ablate", "lpa ablate", "compare pc/dp compatibility, levels and heads"},
-}
-
-type plannedCommand struct{ name, usage, what string }
 
 // newApp builds the lpa command-line app.
 func newApp() *cli.App {
-	app := cliutil.NewApp(name, "attention-gated CNN classification (Jetley et al. 2018) on the CPU", description, nil)
-	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\nEXAMPLES:\n" + examples + "\n\nCOMING (not built yet):\n" + plannedHelp() + "\n"
-	app.CommandNotFound = notBuilt
+	commands := []*cli.Command{
+		trainCommand(),
+		evalCommand(),
+		attendCommand(),
+		segmentCommand(),
+		ablateCommand(),
+	}
+	app := cliutil.NewApp(name, "attention-gated CNN classification (Jetley et al. 2018) on the CPU", description, commands)
+	cliutil.AddHelp(app, examples, nil)
 	return app
-}
-
-// plannedHelp formats the planned commands for --help.
-func plannedHelp() string {
-	s := ""
-	for _, p := range planned {
-		s += fmt.Sprintf("   %-40s %s\n", p.usage, p.what)
-	}
-	return s[:len(s)-1]
-}
-
-// notBuilt explains an unknown command, naming planned ones as such.
-// urfave/cli gives this hook no error return, so it exits itself with the
-// usage exit code.
-func notBuilt(c *cli.Context, cmd string) {
-	for _, p := range planned {
-		if p.name == cmd {
-			fmt.Fprintf(c.App.ErrWriter, "%s: '%s %s' is planned but not built yet (see '%s --help')\n", name, name, cmd, name)
-			os.Exit(cliutil.ExitUsage)
-		}
-	}
-	fmt.Fprintf(c.App.ErrWriter, "%s: unknown command %q (see '%s --help')\n", name, cmd, name)
-	os.Exit(cliutil.ExitUsage)
 }

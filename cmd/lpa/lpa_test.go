@@ -1,0 +1,325 @@
+package main
+
+// End-to-end tests of the model commands: the binary built by TestMain
+// (main_test.go) runs on a tiny model made here, on the images under
+// testdata/images and on a few built-in test images.
+
+import (
+	"encoding/json"
+	"image"
+	_ "image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/attnkit/attn/internal/clitest"
+	"github.com/attnkit/attn/pkg/data"
+	"github.com/attnkit/attn/pkg/lpa"
+)
+
+const images = "../../testdata/images"
+
+// tinyArgs make train and ablate fast: a few channels, one convolution per
+// block, a handful of images.
+var tinyArgs = []string{"--widths", "4,4,6,8,8", "--convs", "1,1,1,1,1", "--limit", "16", "--val-limit", "8", "--batch", "8", "--threads", "2"}
+
+// tinyModel writes an untrained tiny model of cfg's variant and returns
+// its path.
+func tinyModel(t *testing.T, attention bool) string {
+	t.Helper()
+	cfg := lpa.DefaultConfig("builtin", 64, 10)
+	cfg.Widths, cfg.Convs = []int{4, 4, 6, 8, 8}, []int{1, 1, 1, 1, 1}
+	cfg.Attention = attention
+	m, err := lpa.New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "tiny.safetensors")
+	if err := m.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func needMNIST(t *testing.T) {
+	if _, err := data.LoadMNIST("test"); err != nil {
+		t.Skip("MNIST not available:", err)
+	}
+}
+
+func TestCommandsHelp(t *testing.T) {
+	for cmd, want := range map[string][]string{
+		"train":   {"--data", "--attn", "--norm", "--head", "--levels", "--no-attention", "--resume", "--epochs", "--limit", "Examples:"},
+		"eval":    {"--model", "--segment", "--fgsm", "--json", "min-max", "0.5", "Examples:"},
+		"attend":  {"--model", "--alpha", "--cmap", "16-bit", "Examples:"},
+		"segment": {"--model", "--level", "Examples:"},
+		"ablate":  {"--epochs", "--limit", "--only", "Examples:"},
+	} {
+		r := clitest.Run(t, bin, cmd, "--help").Want(t, 0)
+		for _, w := range want {
+			if !strings.Contains(r.Stdout, w) {
+				t.Errorf("%s --help does not mention %q", cmd, w)
+			}
+		}
+	}
+}
+
+// The embedded models do not exist before they are trained: a clear
+// model error naming the training command. A missing or malformed file is
+// a model error too.
+func TestModelErrors(t *testing.T) {
+	junk := filepath.Join(t.TempDir(), "junk.safetensors")
+	os.WriteFile(junk, []byte("not a checkpoint at all"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval", "--model", "att"}, "lpa train"},
+		{[]string{"eval", "--model", "baseline"}, "--no-attention"},
+		{[]string{"eval", "--model", "no-such.safetensors"}, "no-such.safetensors"},
+		{[]string{"eval", "--model", junk}, "junk.safetensors"},
+		{[]string{"attend", "--model", junk, "-o", t.TempDir(), filepath.Join(images, "rgb.png")}, "junk.safetensors"},
+		{[]string{"segment", "--model", "att", "-o", t.TempDir(), filepath.Join(images, "rgb.png")}, "lpa train"},
+	} {
+		if _, ok := lpaModelEmbedded(tc.args); ok {
+			continue // a build with trained models: nothing to refuse
+		}
+		r := clitest.Run(t, bin, tc.args...).Want(t, 3)
+		if r.Stdout != "" || len(clitest.Lines(r.Stderr)) != 1 || !strings.Contains(r.Stderr, tc.want) {
+			t.Errorf("%v: %s", tc.args, r)
+		}
+	}
+}
+
+// lpaModelEmbedded reports whether args name an embedded model this build
+// has.
+func lpaModelEmbedded(args []string) (string, bool) {
+	i := slices.Index(args, "--model")
+	if i < 0 || i+1 >= len(args) {
+		return "", false
+	}
+	name := args[i+1]
+	if _, ok := trainCommands[name]; !ok {
+		return "", false
+	}
+	_, _, err := loadModelByName(name)
+	return name, err == nil
+}
+
+func TestUsageErrors(t *testing.T) {
+	model := tinyModel(t, true)
+	out := t.TempDir()
+	img := filepath.Join(images, "rgb.png")
+	for _, args := range [][]string{
+		{"train", "--attn", "cos", "-o", filepath.Join(out, "x.safetensors")},
+		{"train", "--levels", "4", "-o", filepath.Join(out, "x.safetensors")},
+		{"train", "--data", "mnist", "-o", filepath.Join(out, "x.safetensors")},
+		{"train", "--widths", "1,2", "-o", filepath.Join(out, "x.safetensors")},
+		{"train", "--batch", "1", "-o", filepath.Join(out, "x.safetensors")},
+		{"train", "--side", "48", "-o", filepath.Join(out, "x.safetensors")},
+		{"train"}, // -o is required
+		{"eval", "--model", model, "--fgsm", "-0.1"},
+		{"eval", "--model", model, "--segment", "--fgsm", "0.1"},
+		{"eval", "--model", model, "--segment", "--data", "cifar10:../../testdata/data/cifar-10-batches-bin"},
+		{"eval", "--model", model, "--level", "7", "--segment"},
+		{"eval", "extra-arg"},
+		{"attend", "--model", model, img},       // no -o
+		{"attend", "--model", model, "-o", out}, // no input
+		{"attend", "--model", model, "--alpha", "2", "-o", out, img},
+		{"attend", "--model", model, "--cmap", "nope", "-o", out, img},
+		{"segment", "--model", model, "--level", "9", "-o", out, img},
+		{"ablate", "--only", "nothing"},
+		{"ablate", "--no-attention"},
+	} {
+		r := clitest.Run(t, bin, args...).Want(t, 2)
+		if r.Stdout != "" || !strings.HasPrefix(r.Stderr, "lpa: ") {
+			t.Errorf("%v: %s", args, r)
+		}
+	}
+	// The usage error comes before any output is written.
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("usage errors left files: %v", entries)
+	}
+}
+
+// attend: good images get one line and two PNGs per level (the heatmap at
+// the image's size, the raw 16-bit map on the level's grid); each broken
+// one gets one stderr line and no file; the exit code is 1.
+func TestAttend(t *testing.T) {
+	out := t.TempDir()
+	model := tinyModel(t, true)
+	good := []string{"rgb.png", "gray.png", "rgb.jpg", "alpha.png"}
+	bad := []string{"truncated.png", "not-an-image.png"}
+	args := []string{"attend", "--model", model, "-o", out, "--json"}
+	for _, n := range append(slices.Clone(good), bad...) {
+		args = append(args, filepath.Join(images, n))
+	}
+	r := clitest.Run(t, bin, args...).Want(t, 1)
+	lines := clitest.Lines(r.Stdout)
+	if len(lines) != len(good) || len(clitest.Lines(r.Stderr)) != len(bad) {
+		t.Fatalf("%d result lines, %d error lines: %s", len(lines), len(clitest.Lines(r.Stderr)), r)
+	}
+	for _, l := range lines {
+		var rec struct {
+			Path     string
+			Class    int
+			Heatmaps []string
+			Raw      []string
+			Probs    []float32
+		}
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Heatmaps) != 3 || len(rec.Raw) != 3 || len(rec.Probs) != 10 {
+			t.Fatalf("record %s", l)
+		}
+		w, h := size(t, rec.Path)
+		for i, p := range rec.Heatmaps {
+			if !strings.HasSuffix(p, "_attn_level"+string(rune('1'+i))+".png") {
+				t.Errorf("heatmap name %s", p)
+			}
+			if gw, gh := size(t, p); gw != w || gh != h {
+				t.Errorf("%s: %dx%d, want the input's %dx%d", p, gw, gh, w, h)
+			}
+		}
+		side := []int{16, 8, 4}
+		for i, p := range rec.Raw {
+			img := decode(t, p)
+			if _, ok := img.(*image.Gray16); !ok {
+				t.Errorf("%s is %T, want 16-bit gray", p, img)
+			}
+			if img.Bounds().Dx() != side[i] {
+				t.Errorf("%s: %d wide, want %d", p, img.Bounds().Dx(), side[i])
+			}
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 6*len(good) {
+		t.Errorf("%d files written, want %d", len(entries), 6*len(good))
+	}
+	for _, e := range entries {
+		for _, b := range bad {
+			if strings.HasPrefix(e.Name(), strings.TrimSuffix(b, ".png")) {
+				t.Errorf("a failed input left %s", e.Name())
+			}
+		}
+	}
+	// The baseline writes its CAM.
+	out2 := t.TempDir()
+	r = clitest.Run(t, bin, "attend", "--model", tinyModel(t, false), "-o", out2, filepath.Join(images, "rgb.png")).Want(t, 0)
+	if !strings.Contains(r.Stdout, "rgb_attn_cam.png") || !strings.Contains(r.Stdout, "rgb_attn_cam_raw.png") {
+		t.Errorf("baseline attend: %s", r)
+	}
+}
+
+func TestSegment(t *testing.T) {
+	out := t.TempDir()
+	r := clitest.Run(t, bin, "segment", "--model", tinyModel(t, true), "--level", "2", "-o", out,
+		filepath.Join(images, "rgb.jpg"), filepath.Join(images, "truncated.png")).Want(t, 1)
+	f := strings.Split(strings.TrimSpace(r.Stdout), "\t")
+	if len(f) != 6 || !strings.HasSuffix(f[5], "rgb_mask.png") || len(clitest.Lines(r.Stderr)) != 1 {
+		t.Fatalf("segment: %s", r)
+	}
+	img := decode(t, f[5])
+	w, h := size(t, filepath.Join(images, "rgb.jpg"))
+	if img.Bounds().Dx() != w || img.Bounds().Dy() != h {
+		t.Errorf("mask %v, image %dx%d", img.Bounds(), w, h)
+	}
+	g, ok := img.(*image.Gray)
+	if !ok {
+		t.Fatalf("mask is %T", img)
+	}
+	for _, v := range g.Pix {
+		if v != 0 && v != 255 {
+			t.Fatalf("mask value %d", v)
+		}
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 1 {
+		t.Errorf("%d files, want 1", len(entries))
+	}
+}
+
+func TestEvalJSON(t *testing.T) {
+	needMNIST(t)
+	for _, tc := range []struct {
+		args []string
+		keys []string
+	}{
+		{nil, []string{"error_pct", "n"}},
+		{[]string{"--segment"}, []string{"error_pct", "n", "miou"}},
+		{[]string{"--fgsm", "0.1"}, []string{"error_pct", "n", "fgsm"}},
+	} {
+		for _, att := range []bool{true, false} {
+			args := append([]string{"eval", "--model", tinyModel(t, att), "--limit", "12", "--batch", "5", "--json"}, tc.args...)
+			r := clitest.Run(t, bin, args...).Want(t, 0)
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(r.Stdout), &rec); err != nil {
+				t.Fatalf("%v: %v\n%s", args, err, r)
+			}
+			for _, k := range tc.keys {
+				if _, ok := rec[k]; !ok {
+					t.Errorf("%v: no %q in %s", args, k, r.Stdout)
+				}
+			}
+			if rec["n"] != 12.0 {
+				t.Errorf("%v: n = %v", args, rec["n"])
+			}
+		}
+	}
+}
+
+// train writes the model and its state, prints one line per epoch, and
+// --resume continues; ablate prints one row per variant.
+func TestTrainAndAblate(t *testing.T) {
+	needMNIST(t)
+	out := filepath.Join(t.TempDir(), "m.safetensors")
+	args := append([]string{"train", "--epochs", "1", "--optimizer", "adam", "-o", out}, tinyArgs...)
+	r := clitest.Run(t, bin, args...).Want(t, 0)
+	if n := len(clitest.Lines(r.Stdout)); n != 1 {
+		t.Fatalf("train: %s", r)
+	}
+	r = clitest.Run(t, bin, append(args[:2:2], append([]string{"2", "--json", "--resume"}, args[3:]...)...)...).Want(t, 0)
+	var rec struct{ Epoch int }
+	if err := json.Unmarshal([]byte(r.Stdout), &rec); err != nil || rec.Epoch != 2 {
+		t.Fatalf("resume: %v %s", err, r)
+	}
+	if _, err := lpa.Load(out); err != nil {
+		t.Fatal(err)
+	}
+	r = clitest.Run(t, bin, append([]string{"ablate", "--only", "baseline,dp", "--epochs", "1", "--test-limit", "8", "--json"}, tinyArgs...)...).Want(t, 0)
+	lines := clitest.Lines(r.Stdout)
+	if len(lines) != 2 || !strings.Contains(lines[0], `"variant":"baseline"`) || !strings.Contains(lines[1], `"name":"(VGG-att3)-concat-dp"`) {
+		t.Fatalf("ablate: %s", r)
+	}
+}
+
+func decode(t *testing.T, p string) image.Image {
+	t.Helper()
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	return img
+}
+
+func size(t *testing.T, p string) (int, int) {
+	t.Helper()
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, _, err := image.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	return cfg.Width, cfg.Height
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	lpamodels "github.com/attnkit/attn/models/lpa"
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/lpa"
+	"github.com/urfave/cli/v2"
+)
+
+// modelFlag selects a model: an embedded default or a file.
+func modelFlag() cli.Flag {
+	return &cli.StringFlag{Name: "model", Aliases: []string{"m"}, Value: "att",
+		Usage: "`MODEL`: att (the embedded attention model), baseline (the embedded GAP model) or a .safetensors file from 'lpa train' (write ./att for a file named att)"}
+}
+
+// trainCommands say how to make each embedded model.
+var trainCommands = map[string]string{
+	"att":      "lpa train --data builtin -o att.safetensors",
+	"baseline": "lpa train --data builtin --no-attention -o baseline.safetensors",
+}
+
+// loadModel returns the model named by --model. Any failure is a model
+// error (exit 3).
+func loadModel(c *cli.Context) (*lpa.Model, string, error) {
+	return loadModelByName(c.String("model"))
+}
+
+// loadModelByName loads an embedded model (att, baseline) or a file.
+func loadModelByName(name string) (*lpa.Model, string, error) {
+	if cmd, ok := trainCommands[name]; ok {
+		b, ok := lpamodels.Model(name)
+		if !ok {
+			return nil, "", cliutil.ModelErr(fmt.Errorf("no embedded %s model in this build; train one with '%s' and pass it with --model %s.safetensors", name, cmd, name))
+		}
+		m, err := lpa.LoadBytes(b, "embedded:"+name)
+		if err != nil {
+			return nil, "", cliutil.ModelErr(err)
+		}
+		return m, "embedded:" + name, nil
+	}
+	m, err := lpa.Load(name)
+	if err != nil {
+		return nil, "", cliutil.ModelErr(err)
+	}
+	return m, name, nil
+}
+
+// roundTo rounds to d decimals for printing.
+func roundTo(v float64, d int) float64 {
+	p := math.Pow(10, float64(d))
+	return math.Round(v*p) / p
+}
+
+// className is the name of class k, or its number.
+func className(m *lpa.Model, k int) string {
+	if k < len(m.Cfg.ClassNames) {
+		return m.Cfg.ClassNames[k]
+	}
+	return fmt.Sprint(k)
+}

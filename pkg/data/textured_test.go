@@ -1,0 +1,171 @@
+package data
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestTexturedValidate(t *testing.T) {
+	good := DefaultTextured()
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Textured)
+	}{
+		{"small canvas", func(x *Textured) { x.Size = 40 }},
+		{"empty scale", func(x *Textured) { x.MinScale, x.MaxScale = 2, 1 }},
+		{"negative distractors", func(x *Textured) { x.MinDistractors = -1 }},
+		{"empty distractors", func(x *Textured) { x.MinDistractors, x.MaxDistractors = 3, 2 }},
+		{"fragment 1", func(x *Textured) { x.Fragment = 1 }},
+		{"dilate", func(x *Textured) { x.MaskDilate = 9 }},
+	} {
+		x := good
+		tc.edit(&x)
+		if x.Validate() == nil {
+			t.Errorf("%s: Validate accepted %+v", tc.name, x)
+		}
+		if _, err := NewTexturedGenerator(x, fakeDigits(10, 1), 1); err == nil {
+			t.Errorf("%s: NewTexturedGenerator accepted %+v", tc.name, x)
+		}
+	}
+	if _, err := NewTexturedGenerator(good, fakeDigits(1, 1), 1); err == nil {
+		t.Error("one digit with distractors accepted")
+	}
+	if _, err := NewTexturedGenerator(good, nil, 1); err == nil {
+		t.Error("nil digits accepted")
+	}
+}
+
+// Same seed, same bytes; another seed or epoch, another image of the same
+// digit; a sample does not depend on what was rendered before it.
+func TestTexturedDeterminism(t *testing.T) {
+	d := fakeDigits(50, 3)
+	task := DefaultTextured()
+	a, _ := NewTexturedGenerator(task, d, 7)
+	b, _ := NewTexturedGenerator(task, d, 7)
+	b.Sample(12) // a different history
+	for _, idx := range []int{0, 5, 49} {
+		sa, sb := a.Sample(idx), b.Sample(idx)
+		if !slices.Equal(sa.Image, sb.Image) || !slices.Equal(sa.Mask, sb.Mask) || sa.Label != sb.Label || sa.Box != sb.Box {
+			t.Fatalf("sample %d differs between two generators with one seed", idx)
+		}
+		c := b.Clone()
+		if sc := c.Sample(idx); !slices.Equal(sa.Image, sc.Image) {
+			t.Fatalf("sample %d differs on a clone", idx)
+		}
+	}
+	c, _ := NewTexturedGenerator(task, d, 8)
+	if slices.Equal(a.Sample(3).Image, c.Sample(3).Image) {
+		t.Error("seeds 7 and 8 render sample 3 identically")
+	}
+	before := a.Sample(3).Image
+	a.SetEpoch(1)
+	if slices.Equal(before, a.Sample(3).Image) {
+		t.Error("epoch 1 renders sample 3 like the base seed")
+	}
+	// Batch agrees with Sample.
+	idx := []int{4, 9, 4}
+	p, q := task.Pixels(), task.Size*task.Size
+	imgs := make([]float32, len(idx)*p)
+	masks := make([]bool, len(idx)*q)
+	labels := make([]int, len(idx))
+	a.Batch(idx, imgs, masks, labels)
+	for i, k := range idx {
+		s := a.Sample(k)
+		if !slices.Equal(imgs[i*p:(i+1)*p], s.Image) || !slices.Equal(masks[i*q:(i+1)*q], s.Mask) || labels[i] != s.Label {
+			t.Fatalf("Batch item %d differs from Sample(%d)", i, k)
+		}
+	}
+}
+
+// The mask covers the target's ink and only its neighbourhood; the image
+// holds ink over the mask; 2–4 fragments are pasted; values stay in [0, 1].
+func TestTexturedMaskAndDistractors(t *testing.T) {
+	d, err := LoadMNIST("test")
+	if err != nil {
+		t.Skip("MNIST not available:", err)
+	}
+	task := DefaultTextured()
+	g, _ := NewTexturedGenerator(task, d, TexturedTestSeed)
+	S := task.Size
+	kinds := map[string]int{}
+	counts := map[int]int{}
+	for idx := 0; idx < 200; idx++ {
+		s := g.Sample(idx)
+		if s.Label != d.Label(idx) {
+			t.Fatalf("sample %d: label %d, want %d", idx, s.Label, d.Label(idx))
+		}
+		kinds[s.Background]++
+		counts[len(s.Distractors)]++
+		for _, v := range s.Image {
+			if !(v >= 0 && v <= 1) {
+				t.Fatalf("sample %d: value %g outside [0, 1]", idx, v)
+			}
+		}
+		if s.Box.Empty() || !s.Box.Inside(S, S) {
+			t.Fatalf("sample %d: target box %v", idx, s.Box)
+		}
+		// Every mask pixel is within MaskDilate of the ink box, and the
+		// ink box's pixels above threshold are all masked.
+		grown := Box{s.Box.X0 - task.MaskDilate, s.Box.Y0 - task.MaskDilate, s.Box.X1 + task.MaskDilate, s.Box.Y1 + task.MaskDilate}
+		n := 0
+		for y := 0; y < S; y++ {
+			for x := 0; x < S; x++ {
+				if s.Mask[y*S+x] {
+					n++
+					if !grown.Contains(x, y) {
+						t.Fatalf("sample %d: mask pixel (%d,%d) outside the grown box %v", idx, x, y, grown)
+					}
+				}
+			}
+		}
+		area := s.Box.W() * s.Box.H()
+		if n < area/8 || n > area+4*task.MaskDilate*(s.Box.W()+s.Box.H()+2*task.MaskDilate) {
+			t.Fatalf("sample %d: mask of %d pixels for an ink box of %d", idx, n, area)
+		}
+		for _, b := range s.Distractors {
+			if b.Empty() || !b.Inside(S, S) {
+				t.Fatalf("sample %d: fragment box %v", idx, b)
+			}
+			if b.W() >= max(s.Box.W(), s.Box.H()) {
+				t.Fatalf("sample %d: fragment %v as large as the target %v", idx, b, s.Box)
+			}
+		}
+	}
+	for _, k := range TexturedBackgrounds {
+		if kinds[k] == 0 {
+			t.Errorf("no %s background in 200 samples", k)
+		}
+	}
+	for n := task.MinDistractors; n <= task.MaxDistractors; n++ {
+		if counts[n] == 0 {
+			t.Errorf("no sample with %d fragments", n)
+		}
+	}
+	if len(counts) != task.MaxDistractors-task.MinDistractors+1 {
+		t.Errorf("fragment counts %v outside [%d, %d]", counts, task.MinDistractors, task.MaxDistractors)
+	}
+}
+
+// The mask matches the target digit: rendering the same sample with no
+// fragments changes nothing under the mask's core (the target is drawn on
+// top) and the mask is identical.
+func TestTexturedMaskIsTarget(t *testing.T) {
+	d := fakeDigits(20, 5)
+	task := DefaultTextured()
+	bare := task
+	bare.MinDistractors, bare.MaxDistractors = 0, 0
+	a, _ := NewTexturedGenerator(task, d, 11)
+	b, _ := NewTexturedGenerator(bare, d, 11)
+	for idx := 0; idx < 20; idx++ {
+		sa, sb := a.Sample(idx), b.Sample(idx)
+		if len(sb.Distractors) != 0 || len(sa.Distractors) < 2 {
+			t.Fatalf("fragments: %d with, %d without", len(sa.Distractors), len(sb.Distractors))
+		}
+		if !slices.Equal(sa.Mask, sb.Mask) || sa.Box != sb.Box {
+			t.Fatalf("sample %d: fragments changed the target's mask", idx)
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package lpa
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/viz"
+)
+
+// SegThreshold is the binarisation threshold of a min-max normalised map.
+const SegThreshold = 0.5
+
+// Binarise turns a map (attention or CAM, [h, w] on any grid) into a mask
+// of an H×W image by the rule used for every segmentation figure:
+//
+//  1. upsample bilinearly to H×W (align_corners=false, as viz.Heatmap
+//     draws it);
+//  2. normalise min-max to [0, 1];
+//  3. keep the pixels ≥ SegThreshold (0.5).
+//
+// A constant map gives an empty mask: it points nowhere.
+func Binarise(m *tensor.Tensor, H, W int) ([]bool, error) {
+	up, err := viz.Upsample(m, H, W)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
+	for _, v := range up.Data {
+		if v == v {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	out := make([]bool, H*W)
+	if !(hi > lo) {
+		return out, nil
+	}
+	for i, v := range up.Data {
+		out[i] = (v-lo)/(hi-lo) >= SegThreshold
+	}
+	return out, nil
+}
+
+// IoU returns |a ∩ b| / |a ∪ b| of two same-sized masks; two empty masks
+// agree perfectly (1).
+func IoU(a, b []bool) float64 {
+	if len(a) != len(b) {
+		panic(fmt.Sprintf("lpa: IoU of masks of %d and %d pixels", len(a), len(b)))
+	}
+	inter, union := 0, 0
+	for i := range a {
+		if a[i] && b[i] {
+			inter++
+		}
+		if a[i] || b[i] {
+			union++
+		}
+	}
+	if union == 0 {
+		return 1
+	}
+	return float64(inter) / float64(union)
+}
+
+// CAM returns the class activation map of class c for image i of a
+// baseline output (Zhou et al. 2016): M_c(x, y) = Σ_k w_{c,k} f_k(x, y)
+// over the last block's feature maps f [C, h, w] and the classifier's
+// weights w, as [h, w]. The bias is left out: it shifts every pixel alike.
+func (m *Model) CAM(out *Output, i, c int) (*tensor.Tensor, error) {
+	if m.Cfg.Attention || out.Features == nil {
+		return nil, fmt.Errorf("lpa: CAM needs the baseline (a model without attention)")
+	}
+	f := out.Features.Value
+	C, h, w := f.Shape[1], f.Shape[2], f.Shape[3]
+	wt := m.classify[0].Weight.Value.Data[c*C : (c+1)*C]
+	cam := tensor.New(h, w)
+	feat := f.Data[i*C*h*w : (i+1)*C*h*w]
+	for k, wk := range wt {
+		plane := feat[k*h*w : (k+1)*h*w]
+		for j, v := range plane {
+			cam.Data[j] += wk * v
+		}
+	}
+	return cam, nil
+}
+
+// Maps returns the maps that explain the prediction for image i of an
+// output: one attention map [side, side] per level (AttnLevels order) for
+// an attention model, or the CAM of class c for the baseline. The values
+// are copied out of the tape.
+func (m *Model) Maps(out *Output, i, c int) ([]*tensor.Tensor, error) {
+	if !m.Cfg.Attention {
+		cam, err := m.CAM(out, i, c)
+		if err != nil {
+			return nil, err
+		}
+		return []*tensor.Tensor{cam}, nil
+	}
+	var maps []*tensor.Tensor
+	for k, lv := range m.Cfg.AttnLevels() {
+		s := m.Cfg.LevelSide(lv)
+		a := out.Attn[k].Value
+		t := tensor.New(s, s)
+		copy(t.Data, a.Data[i*s*s:(i+1)*s*s])
+		maps = append(maps, t)
+	}
+	return maps, nil
+}
+
+// MapNames names what Maps returns: "level1".."level3" or "cam".
+func (m *Model) MapNames() []string {
+	if !m.Cfg.Attention {
+		return []string{"cam"}
+	}
+	var names []string
+	for _, lv := range m.Cfg.AttnLevels() {
+		names = append(names, fmt.Sprintf("level%d", lv))
+	}
+	return names
+}
