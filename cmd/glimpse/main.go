@@ -46,6 +46,7 @@ func newApp() *cli.App {
 		trainCommand(),
 		evalCommand(),
 		predictCommand(),
+		renderCommand(),
 	}
 	app := cliutil.NewApp("glimpse", "recurrent visual attention (Mnih et al. 2014) on the CPU", description, commands)
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + `

@@ -154,3 +154,20 @@ func TestModelErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRender(t *testing.T) {
+	dir := t.TempDir()
+	r := clitest.Run(t, bin, "render", "--task", "cluttered60", "--from", "5", "--count", "2", "-o", dir).Want(t, 0)
+	lines := clitest.Lines(r.Stdout)
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "5\t") {
+		t.Fatalf("render printed %q", r.Stdout)
+	}
+	for _, l := range lines {
+		f := strings.Split(l, "\t")
+		if st, err := os.Stat(f[2]); err != nil || st.Size() == 0 {
+			t.Fatalf("%s not written", f[2])
+		}
+	}
+	clitest.Run(t, bin, "render", "--from", "9999", "--count", "2", "-o", dir).Want(t, 2)
+	clitest.Run(t, bin, "render", "--task", "mnist").Want(t, 2)
+}
