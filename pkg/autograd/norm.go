@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // BatchNorm2D normalises each channel of x [N, C, H, W] over the batch and
@@ -57,10 +58,21 @@ func (tp *Tape) batchNorm(x, gamma, beta *Var, runningMean, runningVar *tensor.T
 		panic(fmt.Sprintf("autograd: batch norm in training needs more than one value per channel, input %v", x.Value.Shape))
 	}
 	// stats holds the mean, 1/sqrt(var+eps) and biased variance of every
-	// channel; backward recomputes the normalised x from the first two.
-	stats := tp.Alloc(3 * c).Data
+	// channel; backward recomputes the normalised x from the first two. tmp
+	// is the vector kernels' scratch, kept for backward too.
+	vecRows := l >= bnVecMin
+	scratch := 0
+	if vecRows {
+		scratch = bnScratchLen(l)
+	}
+	buf := tp.Alloc(3*c + scratch).Data
+	stats, tmp := buf[:3*c], buf[3*c:]
 	if batchStats {
-		bnBatchStats(stats, x.Value.Data, n, c, l, eps)
+		if vecRows {
+			bnBatchStats(stats, x.Value.Data, tmp, n, c, l, eps)
+		} else {
+			bnBatchStatsScalar(stats, x.Value.Data, n, c, l, eps)
+		}
 		if training && runningMean != nil {
 			bnUpdateRunning(runningMean.Data, runningVar.Data, stats, n*l, momentum)
 		}
@@ -71,15 +83,23 @@ func (tp *Tape) batchNorm(x, gamma, beta *Var, runningMean, runningVar *tensor.T
 		}
 	}
 	out := tp.Alloc(x.Value.Shape...)
-	bnForward(out.Data, x.Value.Data, stats, varData(gamma), varData(beta), n, c, l)
+	if vecRows {
+		bnForward(out.Data, x.Value.Data, stats, varData(gamma), varData(beta), n, c, l)
+	} else {
+		bnForwardScalar(out.Data, x.Value.Data, stats, varData(gamma), varData(beta), n, c, l)
+	}
 	y := tp.Result(out, x, gamma, beta)
 	if y.RequiresGrad {
 		tp.Push(func() {
 			if y.Grad == nil {
 				return
 			}
-			bnBackward(gradIfNeeded(tp, x), gradIfNeeded(tp, gamma), gradIfNeeded(tp, beta),
-				y.Grad.Data, x.Value.Data, stats, varData(gamma), n, c, l, batchStats)
+			dx, dgamma, dbeta := gradIfNeeded(tp, x), gradIfNeeded(tp, gamma), gradIfNeeded(tp, beta)
+			if vecRows {
+				bnBackward(dx, dgamma, dbeta, y.Grad.Data, x.Value.Data, tmp, stats, varData(gamma), n, c, l, batchStats)
+			} else {
+				bnBackwardScalar(dx, dgamma, dbeta, y.Grad.Data, x.Value.Data, stats, varData(gamma), n, c, l, batchStats)
+			}
 		})
 	}
 	return y
@@ -109,10 +129,154 @@ func gradIfNeeded(tp *Tape, v *Var) []float32 {
 	return tp.GradOf(v).Data
 }
 
+// bnChunk is the length of the scratch run the batch-norm kernels centre
+// x into (x − mean) before a vector reduction or update: short enough to
+// stay in L1 between the passes, long enough to amortise the calls.
+const bnChunk = 1024
+
+// bnVecMin is the shortest row (values per channel and image) the vector
+// kernels take; shorter rows, such as BatchNorm1D's [N, C], go one value at
+// a time.
+const bnVecMin = 16
+
+// bnScratchLen returns the scratch length the batch-norm kernels need for
+// rows of l values.
+func bnScratchLen(l int) int { return min(l, bnChunk) }
+
 // bnBatchStats writes the per-channel mean, 1/sqrt(biased var + eps) and
+// biased variance of x [n, c, l] into stats[:c], stats[c:2c], stats[2c:].
+// Two passes, the second over x − mean: one channel sums up to N·H·W values,
+// and E[x²]−E[x]² would cancel badly. vec.Sum and vec.Dot add in float32
+// lanes over short blocks and in float64 across blocks, and the rows are
+// added in float64. tmp holds bnScratchLen(l) floats.
+func bnBatchStats(stats, x, tmp []float32, n, c, l int, eps float32) {
+	m := float64(n * l)
+	for ch := 0; ch < c; ch++ {
+		var s float64
+		for b := 0; b < n; b++ {
+			s += float64(vec.Sum(x[(b*c+ch)*l : (b*c+ch+1)*l]))
+		}
+		mean := float32(s / m)
+		var ss float64
+		for b := 0; b < n; b++ {
+			row := x[(b*c+ch)*l : (b*c+ch+1)*l]
+			for i := 0; i < l; i += bnChunk {
+				d := tmp[:min(bnChunk, l-i)]
+				vec.AddScalar(d, -mean, row[i:i+len(d)])
+				ss += float64(vec.Dot(d, d))
+			}
+		}
+		stats[ch] = mean
+		stats[c+ch] = float32(1 / math.Sqrt(ss/m+float64(eps)))
+		stats[2*c+ch] = float32(ss / m)
+	}
+}
+
+// bnUpdateRunning folds the batch statistics into the running ones; the
+// variance folded in is the unbiased one, var·m/(m−1), as in torch.
+func bnUpdateRunning(rm, rv, stats []float32, m int, momentum float32) {
+	c := len(rm)
+	for ch := 0; ch < c; ch++ {
+		unbiased := float64(stats[2*c+ch]) * float64(m) / float64(m-1)
+		rm[ch] = (1-momentum)*rm[ch] + momentum*stats[ch]
+		rv[ch] = (1-momentum)*rv[ch] + momentum*float32(unbiased)
+	}
+}
+
+// bnForward writes y = (x − mean)·invstd·gamma + beta per channel as
+// x·scale + shift; nil gamma means 1 and nil beta 0.
+func bnForward(y, x, stats, gamma, beta []float32, n, c, l int) {
+	for ch := 0; ch < c; ch++ {
+		scale, shift := stats[c+ch], -stats[ch]*stats[c+ch]
+		if gamma != nil {
+			scale *= gamma[ch]
+			shift *= gamma[ch]
+		}
+		if beta != nil {
+			shift += beta[ch]
+		}
+		for b := 0; b < n; b++ {
+			o := (b*c + ch) * l
+			yo := y[o : o+l]
+			vec.Scale(yo, scale, x[o:o+l])
+			vec.AddScalar(yo, shift, yo)
+		}
+	}
+}
+
+// bnBackward accumulates the gradients of batch norm; nil destinations are
+// skipped. With batch statistics the mean and variance depend on x, which
+// adds the two projection terms:
+// dx = gamma·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)); with running
+// statistics dx = gamma·invstd·dy. tmp holds bnScratchLen(l) floats.
+func bnBackward(dx, dgamma, dbeta, dy, x, tmp, stats, gamma []float32, n, c, l int, batchStats bool) {
+	m := float64(n * l)
+	needX := dgamma != nil || (dx != nil && batchStats)
+	for ch := 0; ch < c; ch++ {
+		mean, inv := stats[ch], stats[c+ch]
+		// sdy = Σ dy and sdyc = Σ dy·(x − mean); Σ dy·x̂ = invstd·sdyc.
+		var sdy, sdyc float64
+		for b := 0; b < n; b++ {
+			o := (b*c + ch) * l
+			dyr, xr := dy[o:o+l], x[o:o+l]
+			sdy += float64(vec.Sum(dyr))
+			if !needX {
+				continue
+			}
+			for i := 0; i < l; i += bnChunk {
+				d := tmp[:min(bnChunk, l-i)]
+				vec.AddScalar(d, -mean, xr[i:i+len(d)])
+				sdyc += float64(vec.Dot(dyr[i:i+len(d)], d))
+			}
+		}
+		sdyx := sdyc * float64(inv)
+		if dgamma != nil {
+			dgamma[ch] += float32(sdyx)
+		}
+		if dbeta != nil {
+			dbeta[ch] += float32(sdy)
+		}
+		if dx == nil {
+			continue
+		}
+		k := inv
+		if gamma != nil {
+			k *= gamma[ch]
+		}
+		if !batchStats {
+			for b := 0; b < n; b++ {
+				o := (b*c + ch) * l
+				vec.Axpy(k, dy[o:o+l], dx[o:o+l])
+			}
+			continue
+		}
+		// dx += k·(dy − a − x̂·bcoef) = k·dy + cx·(x − mean) + c0 with
+		// a = mean(dy), bcoef = mean(dy·x̂), cx = −k·invstd·bcoef, c0 = −k·a.
+		cx := -k * inv * float32(sdyx/m)
+		c0 := -k * float32(sdy/m)
+		for b := 0; b < n; b++ {
+			o := (b*c + ch) * l
+			dyr, xr, dxr := dy[o:o+l], x[o:o+l], dx[o:o+l]
+			for i := 0; i < l; i += bnChunk {
+				d := tmp[:min(bnChunk, l-i)]
+				j := i + len(d)
+				vec.AddScalar(d, -mean, xr[i:j])
+				vec.Scale(d, cx, d)
+				vec.Axpy(k, dyr[i:j], d)
+				vec.AddScalar(d, c0, d)
+				vec.Add(dxr[i:j], dxr[i:j], d)
+			}
+		}
+	}
+}
+
+// bnBatchStatsScalar is bnBatchStats one element at a time, for short rows
+// (BatchNorm1D over [N, C] has rows of one value), where the vector kernels
+// cost more in calls than they save; the tests also use it as the reference.
+// It writes the per-channel mean, 1/sqrt(biased var + eps) and
 // biased variance of x [n, c, l] into stats[:c], stats[c:2c], stats[2c:]. Two passes in float64: one
 // channel sums up to N·H·W values, and E[x²]−E[x]² would cancel badly.
-func bnBatchStats(stats, x []float32, n, c, l int, eps float32) {
+func bnBatchStatsScalar(stats, x []float32, n, c, l int, eps float32) {
 	m := float64(n * l)
 	for ch := 0; ch < c; ch++ {
 		var s float64
@@ -135,20 +299,10 @@ func bnBatchStats(stats, x []float32, n, c, l int, eps float32) {
 	}
 }
 
-// bnUpdateRunning folds the batch statistics into the running ones; the
-// variance folded in is the unbiased one, var·m/(m−1), as in torch.
-func bnUpdateRunning(rm, rv, stats []float32, m int, momentum float32) {
-	c := len(rm)
-	for ch := 0; ch < c; ch++ {
-		unbiased := float64(stats[2*c+ch]) * float64(m) / float64(m-1)
-		rm[ch] = (1-momentum)*rm[ch] + momentum*stats[ch]
-		rv[ch] = (1-momentum)*rv[ch] + momentum*float32(unbiased)
-	}
-}
-
-// bnForward writes y = (x − mean)·invstd·gamma + beta per channel; nil
+// bnForwardScalar is bnForward one element at a time (see
+// bnBatchStatsScalar). It writes y = (x − mean)·invstd·gamma + beta per channel; nil
 // gamma means 1 and nil beta 0.
-func bnForward(y, x, stats, gamma, beta []float32, n, c, l int) {
+func bnForwardScalar(y, x, stats, gamma, beta []float32, n, c, l int) {
 	for ch := 0; ch < c; ch++ {
 		scale, shift := stats[c+ch], -stats[ch]*stats[c+ch]
 		if gamma != nil {
@@ -168,12 +322,13 @@ func bnForward(y, x, stats, gamma, beta []float32, n, c, l int) {
 	}
 }
 
-// bnBackward accumulates the gradients of batch norm; nil destinations are
+// bnBackwardScalar is bnBackward one element at a time (see
+// bnBatchStatsScalar). It accumulates the gradients of batch norm; nil destinations are
 // skipped. With batch statistics the mean and variance depend on x, which
 // adds the two projection terms:
 // dx = gamma·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)); with running
 // statistics dx = gamma·invstd·dy.
-func bnBackward(dx, dgamma, dbeta, dy, x, stats, gamma []float32, n, c, l int, batchStats bool) {
+func bnBackwardScalar(dx, dgamma, dbeta, dy, x, stats, gamma []float32, n, c, l int, batchStats bool) {
 	m := float64(n * l)
 	for ch := 0; ch < c; ch++ {
 		mean, inv := stats[ch], stats[c+ch]

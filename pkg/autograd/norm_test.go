@@ -129,6 +129,13 @@ func TestNormGradCheck(t *testing.T) {
 			func(tp *Tape, in []*Var) *Var { return tp.BatchNorm2D(in[0], nil, nil, nil, nil, true, 0.1, 1e-5) }},
 		{"bn2d eval", []*tensor.Tensor{randTensor(rng, 2, 3, 2, 3), randTensor(rng, 3), randTensor(rng, 3)},
 			func(tp *Tape, in []*Var) *Var { return tp.BatchNorm2D(in[0], in[1], in[2], rm3, rv3, false, 0.1, 1e-5) }},
+		// Rows of at least bnVecMin values take the vector kernels.
+		{"bn2d train vector rows", []*tensor.Tensor{randTensor(rng, 2, 3, 4, 5), randTensor(rng, 3), randTensor(rng, 3)},
+			func(tp *Tape, in []*Var) *Var { return tp.BatchNorm2D(in[0], in[1], in[2], nil, nil, true, 0.1, 1e-5) }},
+		{"bn2d train vector rows no affine", []*tensor.Tensor{randTensor(rng, 2, 2, 4, 4)},
+			func(tp *Tape, in []*Var) *Var { return tp.BatchNorm2D(in[0], nil, nil, nil, nil, true, 0.1, 1e-5) }},
+		{"bn2d eval vector rows", []*tensor.Tensor{randTensor(rng, 2, 3, 4, 4), randTensor(rng, 3), randTensor(rng, 3)},
+			func(tp *Tape, in []*Var) *Var { return tp.BatchNorm2D(in[0], in[1], in[2], rm3, rv3, false, 0.1, 1e-5) }},
 		{"bn1d [N,C] train", []*tensor.Tensor{randTensor(rng, 6, 4), randTensor(rng, 4), randTensor(rng, 4)},
 			func(tp *Tape, in []*Var) *Var { return tp.BatchNorm1D(in[0], in[1], in[2], nil, nil, true, 0.1, 1e-5) }},
 		{"bn1d [N,C,L] train", []*tensor.Tensor{randTensor(rng, 2, 4, 3), randTensor(rng, 4), randTensor(rng, 4)},
@@ -159,4 +166,75 @@ func TestNormInferenceAllocs(t *testing.T) {
 		tp.BatchNorm2D(x, gamma, beta, rm, rv, false, 0.1, 1e-5)
 		tp.LayerNorm(xl, nil, nil, 1e-5)
 	})
+}
+
+// TestBatchNormVectorMatchesScalar checks the vector batch-norm kernels
+// against the one-value-at-a-time ones on rows shorter than, equal to and
+// longer than bnChunk (with a tail), on data far from zero mean (so the
+// centring matters), with and without gamma, with batch and running
+// statistics, and with some gradients not wanted.
+func TestBatchNormVectorMatchesScalar(t *testing.T) {
+	rng := rand.New(rand.NewPCG(49, 50))
+	for _, sh := range []struct{ n, c, l int }{{2, 3, bnVecMin}, {3, 2, 37}, {2, 2, 2*bnChunk + 77}} {
+		for _, affine := range []bool{true, false} {
+			for _, batchStats := range []bool{true, false} {
+				n, c, l := sh.n, sh.c, sh.l
+				size := n * c * l
+				x, dy := make([]float32, size), make([]float32, size)
+				for i := range x {
+					x[i] = 7 + 0.5*float32(rng.NormFloat64())
+					dy[i] = float32(rng.NormFloat64())
+				}
+				var gamma, beta []float32
+				if affine {
+					gamma, beta = []float32{1.5, -0.5, 2}[:c], []float32{0.25, 1, -3}[:c]
+				}
+				tmp := make([]float32, bnScratchLen(l))
+				stats, want := make([]float32, 3*c), make([]float32, 3*c)
+				if batchStats {
+					bnBatchStats(stats, x, tmp, n, c, l, 1e-5)
+					bnBatchStatsScalar(want, x, n, c, l, 1e-5)
+					closeSlices(t, "stats", stats, want, 1e-5)
+				} else {
+					for i := 0; i < c; i++ {
+						stats[i], stats[c+i] = 6.5+float32(i), 1.7
+					}
+				}
+				y, wantY := make([]float32, size), make([]float32, size)
+				bnForward(y, x, stats, gamma, beta, n, c, l)
+				bnForwardScalar(wantY, x, stats, gamma, beta, n, c, l)
+				closeSlices(t, "y", y, wantY, 1e-6)
+				for _, wantDgamma := range []bool{true, false} {
+					dx, wantDx := make([]float32, size), make([]float32, size)
+					for i := range dx {
+						dx[i], wantDx[i] = 1, 1
+					}
+					var dg, db, wantDg, wantDb []float32
+					if wantDgamma {
+						dg, db, wantDg, wantDb = make([]float32, c), make([]float32, c), make([]float32, c), make([]float32, c)
+					}
+					bnBackward(dx, dg, db, dy, x, tmp, stats, gamma, n, c, l, batchStats)
+					bnBackwardScalar(wantDx, wantDg, wantDb, dy, x, stats, gamma, n, c, l, batchStats)
+					closeSlices(t, "dx", dx, wantDx, 1e-4)
+					closeSlices(t, "dgamma", dg, wantDg, 1e-4)
+					closeSlices(t, "dbeta", db, wantDb, 1e-4)
+				}
+			}
+		}
+	}
+}
+
+// closeSlices fails unless got and want agree to tol relative to the
+// larger of 1 and the largest |want|.
+func closeSlices(t *testing.T, what string, got, want []float32, tol float64) {
+	t.Helper()
+	scale := 1.0
+	for _, v := range want {
+		scale = math.Max(scale, math.Abs(float64(v)))
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); d > tol*scale || got[i] != got[i] {
+			t.Fatalf("%s[%d] = %v, want %v", what, i, got[i], want[i])
+		}
+	}
 }

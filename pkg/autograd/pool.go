@@ -65,6 +65,16 @@ func (g *poolGeom) window(ot, oh, ow int) (t0, t1, h0, h1, w0, w1 int) {
 // below 2^24, which newPoolGeom's callers check, and it lets the indices
 // live in the tape's float arena). NaN wins, as in torch.
 func maxPoolForward(y, idx, x []float32, g *poolGeom) {
+	if g.is2x2() {
+		maxPool2x2Forward(y, idx, x, g)
+		return
+	}
+	maxPoolForwardGeneral(y, idx, x, g)
+}
+
+// maxPoolForwardGeneral is maxPoolForward for any window: it clips every
+// window to the input and scans it in (t, h, w) order.
+func maxPoolForwardGeneral(y, idx, x []float32, g *poolGeom) {
 	H, W := g.in[1], g.in[2]
 	for p := 0; p < g.planes; p++ {
 		xp := x[p*g.inPlaneLen : (p+1)*g.inPlaneLen]
@@ -97,6 +107,80 @@ func maxPoolForward(y, idx, x []float32, g *poolGeom) {
 			}
 		}
 	}
+}
+
+// is2x2 reports whether g is the 2×2, stride-2, unpadded 2-D window that
+// VGG-style networks pool with after every block.
+func (g *poolGeom) is2x2() bool {
+	return g.k == [3]int{1, 2, 2} && g.stride == [3]int{1, 2, 2} && g.pad == [3]int{}
+}
+
+// maxPool2x2Forward is maxPoolForward for is2x2 geometries: the window is
+// always whole (the output drops an odd last row or column, as floor
+// division does), so there is no clipping. It keeps the general loop's
+// rules, where strictly greater wins (so the first of equal maxima is kept)
+// and the first NaN wins for good, but without its branches on the data,
+// which a branch predictor guesses wrong about once per window: the
+// maximum comes from the builtin max (NaN if any tap is NaN), and the
+// argmax is the first tap equal to it, found by selects taken in reverse
+// scan order.
+func maxPool2x2Forward(y, idx, x []float32, g *poolGeom) {
+	T, H, W := g.in[0], g.in[1], g.in[2]
+	OH, OW := g.out[1], g.out[2]
+	o := 0
+	for p := 0; p < g.planes*T; p++ {
+		xp := x[p*H*W : (p+1)*H*W]
+		base := (p % T) * H * W // plane-local offset of this time step
+		for oh := 0; oh < OH; oh++ {
+			i0 := 2 * oh * W
+			r0, r1 := xp[i0:i0+W], xp[i0+W:i0+2*W]
+			yr := y[o : o+OW]
+			if idx == nil {
+				for ow := range yr {
+					j := 2 * ow
+					yr[ow] = max(r0[j], r0[j+1], r1[j], r1[j+1])
+				}
+				o += OW
+				continue
+			}
+			ir := idx[o : o+OW]
+			for ow := range yr {
+				j := 2 * ow
+				a, b, c, d := r0[j], r0[j+1], r1[j], r1[j+1]
+				m := max(a, b, c, d)
+				arg := W + j + 1
+				if c == m {
+					arg = W + j
+				}
+				if b == m {
+					arg = j + 1
+				}
+				if a == m {
+					arg = j
+				}
+				if m != m {
+					arg = firstNaN2x2(a, b, c, j, W)
+				}
+				yr[ow] = m
+				ir[ow] = float32(base + i0 + arg)
+			}
+			o += OW
+		}
+	}
+}
+
+// firstNaN2x2 returns the window offset of the first NaN among the taps
+// a, b, c (and else d) of the 2×2 window at column j.
+func firstNaN2x2(a, b, c float32, j, W int) int {
+	switch {
+	case a != a:
+		return j
+	case b != b:
+		return j + 1
+	case c != c:
+		return W + j
+	}
+	return W + j + 1
 }
 
 // maxPoolBackward routes each output gradient to its window's maximum.

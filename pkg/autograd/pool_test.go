@@ -112,3 +112,43 @@ func TestPoolInferenceAllocs(t *testing.T) {
 		tp.MaxPool3D(x3, [3]int{1, 2, 2}, [3]int{1, 2, 2}, [3]int{})
 	})
 }
+
+// TestMaxPool2x2MatchesGeneral checks the 2×2 stride-2 fast path against
+// the general window loop, values and argmax indices, on inputs full of
+// ties, with NaNs in every tap position, odd sizes (a dropped last row and
+// column) and a time axis.
+func TestMaxPool2x2MatchesGeneral(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	nan := float32(math.NaN())
+	for _, shape := range [][]int{{2, 3, 8, 8}, {1, 2, 5, 7}, {3, 1, 2, 3}, {1, 2, 3, 4, 6}} {
+		x := tensor.New(shape...)
+		for i := range x.Data {
+			x.Data[i] = float32(rng.IntN(4)) // many ties
+			if rng.IntN(13) == 0 {
+				x.Data[i] = nan
+			}
+		}
+		k := [3]int{1, 2, 2}
+		g := newPoolGeom("test", shape, k, k, [3]int{})
+		if !g.is2x2() {
+			t.Fatalf("%v: not the 2x2 fast path", shape)
+		}
+		n := g.planes * g.outPlaneLen
+		y, idx := make([]float32, n), make([]float32, n)
+		wantY, wantIdx := make([]float32, n), make([]float32, n)
+		maxPoolForward(y, idx, x.Data, &g)
+		maxPoolForwardGeneral(wantY, wantIdx, x.Data, &g)
+		for i := range y {
+			same := y[i] == wantY[i] || (y[i] != y[i] && wantY[i] != wantY[i])
+			if !same || idx[i] != wantIdx[i] {
+				t.Fatalf("%v: output %d = %v at %v, want %v at %v", shape, i, y[i], idx[i], wantY[i], wantIdx[i])
+			}
+		}
+		maxPoolForward(y, nil, x.Data, &g) // no indices: inference
+		for i := range y {
+			if y[i] != wantY[i] && (y[i] == y[i] || wantY[i] == wantY[i]) {
+				t.Fatalf("%v: without indices output %d = %v, want %v", shape, i, y[i], wantY[i])
+			}
+		}
+	}
+}

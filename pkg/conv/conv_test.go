@@ -154,8 +154,21 @@ func TestConv2DAgainstDirect(t *testing.T) {
 		{[]int{1, 4, 5, 5}, []int{4, 1, 3, 3}, Params{PadH: 1, PadW: 1, Groups: 4}, true}, // depthwise
 		{[]int{2, 6, 5, 5}, []int{4, 3, 1, 1}, Params{Groups: 2}, true},                   // grouped pointwise
 		{[]int{1, 2, 4, 13}, []int{2, 2, 2, 5}, Params{StrideH: 1, StrideW: 3, PadW: 3, DilW: 2}, true},
-		{[]int{2, 1, 3, 3}, []int{2, 1, 5, 5}, Params{PadH: 2, PadW: 2}, true}, // kernel larger than input
+		{[]int{2, 1, 3, 3}, []int{2, 1, 5, 5}, Params{PadH: 2, PadW: 2}, true}, // kernel larger than input: taps outside every row
 		{[]int{1, 3, 8, 8}, []int{2, 3, 7, 7}, Params{StrideH: 2, StrideW: 2, PadH: 3, PadW: 3}, true},
+		// Chunking (targetCols 256): 12×12 outputs put two images in a
+		// GEMM, so five images make chunks of 2, 2 and 1; 4×4 outputs put
+		// up to 16 images in one, so 20 make chunks of 16 and 4.
+		{[]int{5, 2, 12, 12}, []int{3, 2, 3, 3}, Params{PadH: 1, PadW: 1}, true},
+		{[]int{20, 3, 4, 4}, []int{4, 3, 3, 3}, Params{PadH: 1, PadW: 1}, true},
+		{[]int{7, 5, 4, 4}, []int{6, 5, 3, 3}, Params{PadH: 1, PadW: 1}, false},
+		{[]int{3, 3, 4, 4}, []int{4, 3, 3, 3}, Params{PadH: 1, PadW: 1, Groups: 1}, true},
+		{[]int{3, 3, 32, 33}, []int{2, 3, 1, 1}, Params{}, true},                          // pointwise, one image per GEMM
+		{[]int{2, 4, 6, 5}, []int{4, 2, 3, 5}, Params{PadH: 1, PadW: 2, Groups: 2}, true}, // grouped, shifted rows
+		{[]int{3, 2, 5, 6}, []int{3, 2, 1, 3}, Params{PadW: 1}, true},                     // 1×3: shifted rows, no height padding
+		{[]int{2, 2, 4, 1}, []int{2, 2, 3, 3}, Params{PadH: 1, PadW: 1}, true},            // one-column images
+		{[]int{2, 2, 4, 5}, []int{3, 2, 1, 3}, Params{PadH: 1, PadW: 1}, true},            // height padding: a taller output, shifted rows
+		{[]int{3, 4, 6, 6}, []int{6, 2, 5, 5}, Params{PadH: 2, PadW: 2, Groups: 2}, true}, // grouped 5×5, shifted rows
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -182,6 +195,7 @@ func TestConv3DAgainstDirect(t *testing.T) {
 		{[]int{1, 2, 6, 7, 7}, []int{4, 2, 1, 3, 3}, Params3D{StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		{[]int{2, 4, 3, 4, 4}, []int{4, 4, 1, 1, 1}, Params3D{}}, // pointwise
 		{[]int{1, 2, 7, 5, 5}, []int{2, 1, 2, 2, 2}, Params3D{StrideT: 2, DilT: 2, DilH: 2, PadW: 1, Groups: 2}},
+		{[]int{3, 2, 3, 4, 4}, []int{3, 2, 1, 3, 3}, Params3D{PadH: 1, PadW: 1}}, // shifted rows over 3 frames, chunked
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

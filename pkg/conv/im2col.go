@@ -1,10 +1,16 @@
 package conv
 
+import "github.com/attnkit/attn/pkg/vec"
+
 // The column matrix of one image has one row per (channel, kt, kh, kw) and
 // one column per output position (ot, oh, ow): row r holds, for every output
 // position, the input value the kernel tap r multiplies there (0 in the
 // padding). A convolution is then W [Cout, Cin·k] times that matrix. Rows are
 // channel-major, so the rows of channel group g are contiguous.
+//
+// The kernels batch several images into one matrix, so im2col and col2im
+// take the row stride ld of the column matrix and a col slice that starts
+// at the image's first column.
 
 // validRange returns the output indices [lo, hi) whose input index
 // o·stride + off falls inside [0, size), clamped to [0, out).
@@ -20,8 +26,115 @@ func validRange(off, stride, size, out int) (lo, hi int) {
 	return lo, hi
 }
 
-// im2col fills col [Cin·kt·kh·kw, OT·OH·OW] from one image x [Cin, T, H, W].
-func (p *Plan) im2col(col, x []float32) {
+// shiftedRows reports whether every kernel tap reads a shifted copy of the
+// input plane: stride 1, no dilation and an output row as wide as the input
+// row ("same" width, as a 3×3 pad-1 convolution), with no time kernel. Then
+// the valid part of a tap's row is one contiguous run of the plane, apart
+// from the few columns that wrap around a row end, and im2col and col2im
+// move whole runs instead of one image row at a time (which at 8×8 and 4×4
+// maps costs more in call overhead than in copying).
+func (p *Plan) shiftedRows() bool {
+	return p.Kernel[0] == 1 && p.Pad[0] == 0 && p.Stride == [3]int{1, 1, 1} &&
+		p.Dil[1] == 1 && p.Dil[2] == 1 && p.Out[2] == p.In[2]
+}
+
+// tapSpan returns, for a tap at offsets (offH, offW) of a shiftedRows plan,
+// the valid output rows [hlo, hhi) and columns [wlo, whi), and whether any
+// output position is valid at all.
+func (p *Plan) tapSpan(offH, offW int) (hlo, hhi, wlo, whi int, ok bool) {
+	hlo, hhi = validRange(offH, 1, p.In[1], p.Out[1])
+	wlo, whi = validRange(offW, 1, p.In[2], p.Out[2])
+	return hlo, hhi, wlo, whi, hlo < hhi && wlo < whi
+}
+
+// clearWrapped zeroes, in rows [hlo, hhi) of a W-wide plane, the columns
+// outside [wlo, whi): the positions a contiguous shifted run fills from
+// the neighbouring row.
+func clearWrapped(plane []float32, W, hlo, hhi, wlo, whi int) {
+	if wlo == 0 && whi == W {
+		return
+	}
+	for oh := hlo; oh < hhi; oh++ {
+		r := plane[oh*W : (oh+1)*W]
+		for j := 0; j < wlo; j++ {
+			r[j] = 0
+		}
+		for j := whi; j < W; j++ {
+			r[j] = 0
+		}
+	}
+}
+
+// im2colShifted is im2col for shiftedRows plans.
+func (p *Plan) im2colShifted(col, x []float32, ld int) {
+	T, H, W := p.In[0], p.In[1], p.In[2]
+	OH := p.Out[1]
+	KH, KW := p.Kernel[1], p.Kernel[2]
+	op := OH * W // output plane
+	r := 0
+	for c := 0; c < p.Cin; c++ {
+		for kh := 0; kh < KH; kh++ {
+			for kw := 0; kw < KW; kw++ {
+				offH, offW := kh-p.Pad[1], kw-p.Pad[2]
+				hlo, hhi, wlo, whi, ok := p.tapSpan(offH, offW)
+				row := col[r*ld : r*ld+T*op]
+				r++
+				for t := 0; t < T; t++ {
+					dst := row[t*op : (t+1)*op]
+					if !ok {
+						clear(dst)
+						continue
+					}
+					plane := x[(c*T+t)*H*W : (c*T+t+1)*H*W]
+					clear(dst[:hlo*W])
+					clear(dst[hhi*W:])
+					lo, hi, off := hlo*W+wlo, (hhi-1)*W+whi, offH*W+offW
+					copy(dst[lo:hi], plane[lo+off:hi+off])
+					clearWrapped(dst, W, hlo, hhi, wlo, whi)
+				}
+			}
+		}
+	}
+}
+
+// col2imShifted is col2im for shiftedRows plans. It zeroes the wrapped
+// positions of col before adding whole runs, so col is clobbered.
+func (p *Plan) col2imShifted(dx, col []float32, ld int) {
+	T, H, W := p.In[0], p.In[1], p.In[2]
+	OH := p.Out[1]
+	KH, KW := p.Kernel[1], p.Kernel[2]
+	op := OH * W
+	r := 0
+	for c := 0; c < p.Cin; c++ {
+		for kh := 0; kh < KH; kh++ {
+			for kw := 0; kw < KW; kw++ {
+				offH, offW := kh-p.Pad[1], kw-p.Pad[2]
+				hlo, hhi, wlo, whi, ok := p.tapSpan(offH, offW)
+				row := col[r*ld : r*ld+T*op]
+				r++
+				if !ok {
+					continue
+				}
+				for t := 0; t < T; t++ {
+					src := row[t*op : (t+1)*op]
+					plane := dx[(c*T+t)*H*W : (c*T+t+1)*H*W]
+					clearWrapped(src, W, hlo, hhi, wlo, whi)
+					lo, hi, off := hlo*W+wlo, (hhi-1)*W+whi, offH*W+offW
+					d := plane[lo+off : hi+off]
+					vec.Add(d, d, src[lo:hi])
+				}
+			}
+		}
+	}
+}
+
+// im2col fills the column matrix of one image x [Cin, T, H, W]: row r of
+// [Cin·kt·kh·kw, OT·OH·OW] is col[r·ld : r·ld+OT·OH·OW].
+func (p *Plan) im2col(col, x []float32, ld int) {
+	if p.shiftedRows() {
+		p.im2colShifted(col, x, ld)
+		return
+	}
 	T, H, W := p.In[0], p.In[1], p.In[2]
 	OT, OH, OW := p.Out[0], p.Out[1], p.Out[2]
 	KT, KH, KW := p.Kernel[0], p.Kernel[1], p.Kernel[2]
@@ -38,7 +151,7 @@ func (p *Plan) im2col(col, x []float32) {
 				for kw := 0; kw < KW; kw++ {
 					offW := kw*p.Dil[2] - p.Pad[2]
 					wlo, whi := validRange(offW, sW, W, OW)
-					row := col[r*outC : (r+1)*outC]
+					row := col[r*ld : r*ld+outC]
 					r++
 					for ot := 0; ot < OT; ot++ {
 						dst := row[ot*OH*OW : (ot+1)*OH*OW]
@@ -71,8 +184,13 @@ func (p *Plan) im2col(col, x []float32) {
 }
 
 // col2im scatters col (laid out as in im2col) back onto one image,
-// accumulating: dx [Cin, T, H, W] += Σ over taps.
-func (p *Plan) col2im(dx, col []float32) {
+// accumulating: dx [Cin, T, H, W] += Σ over taps. col is scratch and may
+// be clobbered.
+func (p *Plan) col2im(dx, col []float32, ld int) {
+	if p.shiftedRows() {
+		p.col2imShifted(dx, col, ld)
+		return
+	}
 	T, H, W := p.In[0], p.In[1], p.In[2]
 	OT, OH, OW := p.Out[0], p.Out[1], p.Out[2]
 	KT, KH, KW := p.Kernel[0], p.Kernel[1], p.Kernel[2]
@@ -89,7 +207,7 @@ func (p *Plan) col2im(dx, col []float32) {
 				for kw := 0; kw < KW; kw++ {
 					offW := kw*p.Dil[2] - p.Pad[2]
 					wlo, whi := validRange(offW, sW, W, OW)
-					row := col[r*outC : (r+1)*outC]
+					row := col[r*ld : r*ld+outC]
 					r++
 					for ot := 0; ot < OT; ot++ {
 						it := ot*sT + offT
