@@ -31,6 +31,15 @@ func (a *arena) view(data []float32, shape ...int) *tensor.Tensor {
 
 // get returns a zeroed tensor of the given shape.
 func (a *arena) get(shape ...int) *tensor.Tensor {
+	t := a.getDirty(shape...)
+	clear(t.Data)
+	return t
+}
+
+// getDirty returns a tensor of the given shape whose contents are left
+// from an earlier step: for outputs an op overwrites completely, where
+// zeroing first would be a wasted pass over memory.
+func (a *arena) getDirty(shape ...int) *tensor.Tensor {
 	n := tensor.Numel(shape...)
 	if a.free == nil {
 		a.free = make(map[int][]*tensor.Tensor)
@@ -39,7 +48,6 @@ func (a *arena) get(shape ...int) *tensor.Tensor {
 	if l := a.free[n]; len(l) > 0 {
 		t = l[len(l)-1]
 		a.free[n] = l[:len(l)-1]
-		clear(t.Data)
 		t.Shape = append(t.Shape[:0], shape...)
 	} else {
 		t = tensor.New(shape...)

@@ -221,7 +221,7 @@ func (tp *Tape) binary(op binaryOp, a, b *Var) *Var {
 	}
 	var shape [maxDims]int
 	nd := broadcastShapes(shape[:], a.Value.Shape, b.Value.Shape)
-	out := tp.Alloc(shape[:nd]...)
+	out := tp.Scratch(shape[:nd]...) // binaryForward writes every element
 	binaryForward(op, out.Data, a.Value.Data, b.Value.Data, &p)
 	y := tp.Result(out, a, b)
 	if y.RequiresGrad {
@@ -269,7 +269,7 @@ type pointwiseBackward func(dx, dy, x, y []float32)
 // fwd and bwd must be plain functions, not closures, so calling this
 // allocates nothing on an inference tape.
 func (tp *Tape) pointwise(x *Var, fwd pointwiseForward, bwd pointwiseBackward) *Var {
-	out := tp.Alloc(x.Value.Shape...)
+	out := tp.Scratch(x.Value.Shape...) // every forward kernel writes all of y
 	fwd(out.Data, x.Value.Data)
 	y := tp.Result(out, x)
 	if y.RequiresGrad {

@@ -13,7 +13,7 @@ func (tp *Tape) MatMul(a, b *Var) *Var {
 		panic(fmt.Sprintf("autograd: MatMul shapes %v and %v", a.Value.Shape, b.Value.Shape))
 	}
 	n := b.Value.Dim(1)
-	out := tp.Alloc(m, n)
+	out := tp.Scratch(m, n) // beta = 0: C is written, never read
 	gemm.Sgemm(false, false, m, n, k, 1, a.Value.Data, k, b.Value.Data, n, 0, out.Data, n)
 	y := tp.Result(out, a, b)
 	if y.RequiresGrad {
@@ -43,7 +43,7 @@ func (tp *Tape) Linear(x, w, b *Var) *Var {
 	rows := x.Value.Size() / in
 	var buf [8]int
 	shape := append(append(buf[:0], x.Value.Shape[:x.Value.Dims()-1]...), outF)
-	out := tp.Alloc(shape...)
+	out := tp.Scratch(shape...) // linearForward overwrites every element
 	linearForward(out.Data, x.Value.Data, w.Value.Data, biasData(b), rows, in, outF)
 	y := tp.Result(out, x, w, b)
 	if y.RequiresGrad {

@@ -31,6 +31,10 @@ func (tp *Tape) SetRecording(on bool) { tp.record = on }
 // Op implementations use it for outputs and saved intermediates.
 func (tp *Tape) Alloc(shape ...int) *tensor.Tensor { return tp.arena.get(shape...) }
 
+// Scratch is Alloc without the zeroing: the contents are whatever an
+// earlier step left. Ops use it for outputs they overwrite in full.
+func (tp *Tape) Scratch(shape ...int) *tensor.Tensor { return tp.arena.getDirty(shape...) }
+
 // View returns a tape-owned tensor header with the given shape over data,
 // which it does not own (a reshape of another value). Like Alloc it is
 // valid until Reset, and it allocates nothing in steady state.
