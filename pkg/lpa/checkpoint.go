@@ -54,21 +54,9 @@ func FromFile(f *ckpt.File) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
 	}
-	if err := f.Expect(nn.Shapes(m), "optim.", "train."); err != nil {
-		return nil, err
-	}
+	// LoadState checks names, shapes and finiteness before copying.
 	if err := nn.LoadState(f, m, "optim.", "train."); err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
-	}
-	for _, p := range m.Params() {
-		if !finite(p.Value.Data) {
-			return nil, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, p.Name)
-		}
-	}
-	for _, b := range m.Buffers() {
-		if b.Value != nil && !finite(b.Value.Data) {
-			return nil, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, b.Name)
-		}
 	}
 	m.Train(false)
 	return m, nil
@@ -90,13 +78,4 @@ func LoadBytes(b []byte, name string) (*Model, error) {
 		return nil, err
 	}
 	return FromFile(f)
-}
-
-func finite(x []float32) bool {
-	for _, v := range x {
-		if v-v != 0 {
-			return false
-		}
-	}
-	return true
 }

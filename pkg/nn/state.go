@@ -105,6 +105,18 @@ func LoadState(f *ckpt.File, m Module, ignorePrefixes ...string) error {
 			}
 		}
 	}
+	// A NaN or Inf weight would only show up later as NaN predictions:
+	// refuse it here, before anything is modified.
+	for _, p := range m.Params() {
+		if !finite(f.Tensors[p.Name].Float) {
+			errs = append(errs, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, p.Name))
+		}
+	}
+	for _, b := range m.Buffers() {
+		if b.Value != nil && !finite(f.Tensors[b.Name].Float) {
+			errs = append(errs, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, b.Name))
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -162,4 +174,14 @@ func CopyParams(dst, src Module) error {
 		return err
 	}
 	return LoadState(f, dst)
+}
+
+// finite reports whether x holds no NaN or Inf (x-x is 0 only for finite x).
+func finite(x []float32) bool {
+	for _, v := range x {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/attnkit/attn/pkg/ckpt"
-	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/nn"
 )
 
 // Format names the checkpoint layout; it is stored in the metadata so
@@ -52,20 +52,9 @@ func FromFile(f *ckpt.File) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
 	}
-	want := map[string][]int{}
-	for _, p := range m.params {
-		want[p.Name] = p.Value.Shape
-	}
-	if err := f.Expect(want, "optim.", "train."); err != nil {
+	// LoadState checks names, shapes and finiteness before copying.
+	if err := nn.LoadState(f, m, "optim.", "train."); err != nil {
 		return nil, err
-	}
-	if err := f.LoadVars(m.params); err != nil {
-		return nil, err
-	}
-	for _, p := range m.params {
-		if !finite(p.Value) {
-			return nil, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, p.Name)
-		}
 	}
 	return m, nil
 }
@@ -86,13 +75,4 @@ func LoadBytes(b []byte, name string) (*Model, error) {
 		return nil, err
 	}
 	return FromFile(f)
-}
-
-func finite(t *tensor.Tensor) bool {
-	for _, v := range t.Data {
-		if v-v != 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/nn"
 	"github.com/attnkit/attn/pkg/tensor"
 )
 
@@ -103,6 +104,10 @@ func New(cfg Config, seed uint64) (*Model, error) {
 
 // Params returns every trainable parameter, in a fixed order.
 func (m *Model) Params() []*autograd.Var { return m.params }
+
+// Buffers returns nil: the model has no batch-norm statistics. With
+// Params it makes the model an nn.Module, so nn.LoadState loads it.
+func (m *Model) Buffers() []nn.Buffer { return nil }
 
 // Episode is one batched pass of the model over N images.
 type Episode struct {
