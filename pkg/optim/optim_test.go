@@ -437,3 +437,41 @@ func TestReduceLROnPlateau(t *testing.T) {
 		t.Fatalf("plateau state: %+v %v", back, err)
 	}
 }
+
+// TestCosineRetarget checks that a cosine retargeted mid-way continues
+// from its current rate and lands on EtaMin at the new end, whether the
+// run grows or shrinks, and that a finished cosine refuses.
+func TestCosineRetarget(t *testing.T) {
+	for _, tc := range []struct{ from, at, to int }{{20, 2, 8}, {10, 4, 30}, {5, 1, 2}} {
+		p := []*autograd.Var{autograd.NewParam("w", tensor.New(1))}
+		o, _ := NewSGD(p, SGDConfig{LR: 0.1})
+		s, err := NewCosineAnnealing(o, tc.from, 0.001)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range tc.at {
+			s.Step()
+		}
+		before := s.LR()
+		if ok, err := Retarget(s, tc.to); !ok || err != nil {
+			t.Fatalf("%+v: Retarget = %v, %v", tc, ok, err)
+		}
+		if s.LR() != before {
+			t.Fatalf("%+v: rate jumped from %g to %g", tc, before, s.LR())
+		}
+		prev := before
+		for e := tc.at + 1; e <= tc.to; e++ {
+			s.Step()
+			if s.LR() > prev {
+				t.Fatalf("%+v: rate rose at step %d: %g > %g", tc, e, s.LR(), prev)
+			}
+			prev = s.LR()
+		}
+		if math.Abs(s.LR()-0.001) > 1e-12 {
+			t.Fatalf("%+v: rate at the new end %g, want EtaMin 0.001", tc, s.LR())
+		}
+		if err := s.Retarget(tc.to + 5); err == nil {
+			t.Fatalf("%+v: a finished cosine accepted a retarget", tc)
+		}
+	}
+}

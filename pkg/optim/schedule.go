@@ -169,3 +169,44 @@ func (w *LinearWarmup) apply() {
 
 // LR returns the current learning rate.
 func (w *LinearWarmup) LR() float64 { return w.Rate }
+
+// Retarget makes a non-restarting cosine end at step tMax instead of TMax,
+// continuing from the current rate: the recursive form then decays the rate
+// in proportion to 1+cos(π·e/tMax), reaching EtaMin exactly at tMax. A run
+// resumed with a different epoch count wants this: a longer or shorter run
+// still anneals to the end, rather than climbing back up after the old TMax
+// or stopping half-way down. tMax must lie beyond the steps already taken.
+func (s *CosineAnnealing) Retarget(tMax int) error {
+	if s.Restarts {
+		return fmt.Errorf("optim: cannot retarget a cosine with warm restarts")
+	}
+	if tMax <= s.LastEpoch {
+		return fmt.Errorf("optim: cannot retarget the cosine to end at step %d: %d steps already taken", tMax, s.LastEpoch)
+	}
+	if s.LastEpoch >= s.TMax {
+		// The rate has reached EtaMin: scaling the distance to it
+		// would leave it there.
+		return fmt.Errorf("optim: the cosine already ended at step %d; start a new schedule to train further", s.TMax)
+	}
+	s.TMax = tMax
+	return nil
+}
+
+// Retarget changes the length of s's annealing to steps in all (warm-up
+// included) when s is, or wraps, a plain cosine; for other schedules it
+// does nothing and reports false.
+func Retarget(s Scheduler, steps int) (bool, error) {
+	switch s := s.(type) {
+	case *CosineAnnealing:
+		if s.TMax == steps {
+			return true, nil
+		}
+		return true, s.Retarget(steps)
+	case *LinearWarmup:
+		if s.Inner == nil {
+			return false, nil
+		}
+		return Retarget(s.Inner, max(steps-s.Warmup, 1))
+	}
+	return false, nil
+}

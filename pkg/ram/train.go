@@ -175,7 +175,6 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 		if err := resume(StatePath(opt.Out), m, o, sched, &st, &plateau); err != nil {
 			return nil, err
 		}
-		st.Options.Epochs = opt.Epochs
 	}
 
 	batcher := data.Batcher{N: trainGen.Len(), BatchSize: opt.Batch, Seed: opt.Seed, Shuffle: true, DropLast: true}
@@ -334,6 +333,7 @@ func resume(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st 
 	if err := o.LoadState(f); err != nil {
 		return err
 	}
+	epochs := st.Options.Epochs
 	if err := ckpt.GetJSON(f.Metadata, "train", st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -342,6 +342,12 @@ func resume(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st 
 			return fmt.Errorf("%s: schedule: %w", path, err)
 		}
 	}
+	// A resumed run may ask for more or fewer epochs than it started
+	// with: a cosine then anneals to the new end from where it is.
+	if _, err := optim.Retarget(sched, epochs); err != nil {
+		return fmt.Errorf("--resume --epochs %d: %w", epochs, err)
+	}
+	st.Options.Epochs = epochs
 	if *plateau != nil && st.Plateau != nil {
 		// Keep the optimizer binding of the fresh scheduler, take the
 		// counters of the saved one.
