@@ -103,8 +103,17 @@ func gemmRegion(kn *kernel, bufs *packBufs, p *problem, item, m0, m1, n0, n1 int
 						rows := min(mr, mcb-ir)
 						ap := &bufs.a[ir*kcb]
 						ci := (m0+ic+ir)*ldc + n0 + jc + jr
-						if rows == mr && cols == nr {
-							kn.fn(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
+						if cols == nr {
+							if rows == mr {
+								kn.fn(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
+								continue
+							}
+							if kn.edge != nil {
+								kn.edge[rows](kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
+								continue
+							}
+						} else if 2*cols == nr && rows == mr && kn.half != nil {
+							kn.half(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
 							continue
 						}
 						kn.fn(kcb, ap, bp, &tile[0], nr, p.alpha, 0)

@@ -185,6 +185,29 @@ func TestSgemmAgainstReference(t *testing.T) {
 	}
 }
 
+// TestSgemmEdgeRows runs every row count of the last row panel through
+// each kernel, with full-width column tiles, so that each edge kernel
+// (edge[r], r < MR) computes, applies alpha and beta, and leaves the rows
+// below it alone; then the same with a half-width last column panel.
+func TestSgemmEdgeRows(t *testing.T) {
+	for _, kn := range kernelsUnderTest() {
+		t.Run(kn.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(7, 0))
+			for rows := 1; rows <= kn.mr; rows++ {
+				for _, ab := range [][2]float32{{1, 0}, {-1.5, 0.75}} {
+					tc := gemmCase{false, false, kn.mr + rows, 2 * kn.nr, 37, ab[0], ab[1], 0}
+					withKernel(t, kn, 1, func() { checkCase(t, r, tc) })
+					tc.transA, tc.pad = true, 3
+					withKernel(t, kn, 1, func() { checkCase(t, r, tc) })
+					// A last column panel of exactly NR/2 (the half kernel).
+					tc.n, tc.transB = kn.nr+kn.nr/2, true
+					withKernel(t, kn, 1, func() { checkCase(t, r, tc) })
+				}
+			}
+		})
+	}
+}
+
 func TestSgemmNaNInf(t *testing.T) {
 	const m, n, k = 13, 37, 19
 	for _, kn := range kernelsUnderTest() {

@@ -23,6 +23,13 @@ type kernel struct {
 	kc     int // depth of a packed block, sized so a kc×nr B panel fits L1
 	nc     int // columns of the packed B block (multiple of nr), sized for L3
 	fn     microKernel
+	// edge[r], when present, computes only the first r < mr rows of a tile
+	// (from a full mr-row packed panel), writing straight into C: the last
+	// row panel when m is not a multiple of mr then costs r rows, not mr.
+	edge []microKernel
+	// half, when present, computes the left NR/2 columns of a full-height
+	// tile, for a last column panel of exactly that width.
+	half microKernel
 }
 
 // kernelGeneric is the pure-Go 4×4 micro-kernel: the only kernel off amd64
@@ -41,8 +48,26 @@ var (
 	active atomic.Pointer[kernel]
 )
 
+// EnvBlocks names the environment variable read once at initialisation to
+// override the cache blocking of every kernel, as "MC,KC,NC" (MC and NC are
+// rounded up to multiples of the tile). It exists for tuning on a new CPU
+// (bench/gemm.sh passes it through); results do not depend on it.
+const EnvBlocks = "ATTNKIT_GEMM_BLOCKS"
+
 func init() {
 	available = append(archKernels(), kernelGeneric)
+	if s := os.Getenv(EnvBlocks); s != "" {
+		var mc, kc, nc int
+		if _, err := fmt.Sscanf(s, "%d,%d,%d", &mc, &kc, &nc); err != nil || mc <= 0 || kc <= 0 || nc <= 0 {
+			fmt.Fprintf(os.Stderr, "gemm: ignoring %s=%q: want MC,KC,NC (positive)\n", EnvBlocks, s)
+		} else {
+			for _, k := range available {
+				k.mc = (mc + k.mr - 1) / k.mr * k.mr
+				k.kc = kc
+				k.nc = (nc + k.nr - 1) / k.nr * k.nr
+			}
+		}
+	}
 	active.Store(available[0])
 	if name := os.Getenv(EnvKernel); name != "" {
 		if err := SetKernel(name); err != nil {
