@@ -49,6 +49,20 @@ func TestTrainEvalPredict(t *testing.T) {
 		t.Fatalf("resumed run printed %q, want one line for epoch 2", r.Stdout)
 	}
 
+	// --init starts a new run from the model's weights (another std is
+	// fine); a model of another architecture is refused with exit 1.
+	init2 := filepath.Join(t.TempDir(), "init.safetensors")
+	r = clitest.Run(t, bin, "train", "--task", "mnist", "--glimpses", "3", "--epochs", "1", "--std", "0.05",
+		"--limit", "256", "--val", "100", "--quiet", "--init", model, "-o", init2).Want(t, 0)
+	if lines := clitest.Lines(r.Stdout); len(lines) != 1 || !strings.HasPrefix(lines[0], "1\t") {
+		t.Fatalf("--init run printed %q, want one line for epoch 1", r.Stdout)
+	}
+	r = clitest.Run(t, bin, "train", "--task", "mnist", "--glimpses", "4", "--epochs", "1",
+		"--limit", "256", "--val", "100", "--quiet", "--init", model, "-o", init2).Want(t, 1)
+	if !strings.Contains(r.Stderr, "--init") {
+		t.Fatalf("--init with another architecture: stderr %q", r.Stderr)
+	}
+
 	r = clitest.Run(t, bin, "eval", "--model", model, "--limit", "200", "--json").Want(t, 0)
 	var ev struct {
 		Task     string  `json:"task"`

@@ -15,7 +15,8 @@ func trainCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "task", Value: "mnist", Usage: "task `T`: mnist, translated, cluttered60 or cluttered100 (sets the paper's canvas, glimpses, patch and scales)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation error) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
-		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch)"},
+		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch); with another --epochs a cosine schedule anneals to the new end (a finished one restarts from the base rate)"},
+		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same task and architecture; --std and --full-reinforce may differ) with a fresh optimizer and schedule"},
 		&cli.IntFlag{Name: "glimpses", Usage: "glimpses per image (default: the task's)"},
 		&cli.IntFlag{Name: "patch", Usage: "patch side G (default: the task's)"},
 		&cli.IntFlag{Name: "scales", Usage: "patches per glimpse K (default: the task's)"},
@@ -55,7 +56,8 @@ stderr when it is a terminal.
 Examples:
    glimpse train --task mnist --epochs 200 -o mnist.safetensors
    glimpse train --task cluttered60 --learned-first -o c60.safetensors
-   glimpse train --task cluttered60 --learned-first -o c60.safetensors --resume --epochs 300`,
+   glimpse train --task cluttered60 --learned-first -o c60.safetensors --resume --epochs 300
+   glimpse train --task cluttered60 --learned-first --init c60.safetensors --lr 3e-4 --epochs 100 -o c60b.safetensors`,
 		Flags:  flags,
 		Action: runTrain,
 	}
@@ -102,7 +104,7 @@ func runTrain(c *cli.Context) error {
 		Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"),
 		LR: c.Float64("lr"), Schedule: c.String("schedule"), Warmup: c.Int("warmup"),
 		ClipNorm: c.Float64("clip"), Seed: c.Uint64(cliutil.FlagSeed), Val: c.Int("val"),
-		Out: c.String("out"), Resume: c.Bool("resume"), Threads: threads, Limit: c.Int("limit"),
+		Out: c.String("out"), Resume: c.Bool("resume"), Init: c.String("init"), Threads: threads, Limit: c.Int("limit"),
 		OnBatch: func(epoch, b, n int, st ram.Stats) {
 			if bar == nil {
 				bar = cliutil.NewProgress(os.Stderr, show, n, fmt.Sprintf("epoch %d", epoch))

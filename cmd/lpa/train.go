@@ -51,7 +51,7 @@ func scheduleFlags(epochs int) []cli.Flag {
 func trainCommand() *cli.Command {
 	flags := append(archFlags(),
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation error) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
-		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch)"},
+		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch); with another --epochs a cosine schedule anneals to the new end (a finished one restarts from the base rate)"},
 	)
 	flags = append(flags, scheduleFlags(300)...)
 	flags = append(flags, cliutil.OutputFlags()...)

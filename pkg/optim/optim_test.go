@@ -440,7 +440,7 @@ func TestReduceLROnPlateau(t *testing.T) {
 
 // TestCosineRetarget checks that a cosine retargeted mid-way continues
 // from its current rate and lands on EtaMin at the new end, whether the
-// run grows or shrinks, and that a finished cosine refuses.
+// run grows or shrinks, and that a finished one starts a second cycle.
 func TestCosineRetarget(t *testing.T) {
 	for _, tc := range []struct{ from, at, to int }{{20, 2, 8}, {10, 4, 30}, {5, 1, 2}} {
 		p := []*autograd.Var{autograd.NewParam("w", tensor.New(1))}
@@ -470,8 +470,19 @@ func TestCosineRetarget(t *testing.T) {
 		if math.Abs(s.LR()-0.001) > 1e-12 {
 			t.Fatalf("%+v: rate at the new end %g, want EtaMin 0.001", tc, s.LR())
 		}
-		if err := s.Retarget(tc.to + 5); err == nil {
-			t.Fatalf("%+v: a finished cosine accepted a retarget", tc)
+		// A finished cosine restarts from the base rate and anneals again
+		// by the new end.
+		if err := s.Retarget(tc.to + 5); err != nil || s.LR() != 0.1 {
+			t.Fatalf("%+v: restart: %v, rate %g", tc, err, s.LR())
+		}
+		for range 5 {
+			s.Step()
+		}
+		if math.Abs(s.LR()-0.001) > 1e-12 {
+			t.Fatalf("%+v: rate at the end of the second cycle %g, want EtaMin", tc, s.LR())
+		}
+		if err := s.Retarget(s.LastEpoch); err == nil {
+			t.Fatalf("%+v: retargeted to a step already taken", tc)
 		}
 	}
 }

@@ -60,6 +60,9 @@ type CosineAnnealing struct {
 	EtaMin    float64 `json:"eta_min"`
 	TMax      int     `json:"t_max"`
 	LastEpoch int     `json:"last_epoch"`
+	// Offset is the step at which the current half cosine started: 0, or
+	// where Retarget began a second cycle after the first had ended.
+	Offset int `json:"offset,omitempty"`
 	Rate      float64 `json:"lr"`
 	// Warm-restart state: Restarts is true for CosineAnnealingWarmRestarts;
 	// TCur counts steps since the last restart in a period of TI steps.
@@ -101,8 +104,8 @@ func (s *CosineAnnealing) Step() {
 		s.opt.SetLR(s.Rate)
 		return
 	}
-	e, t := float64(s.LastEpoch), float64(s.TMax)
-	if (s.LastEpoch-1-s.TMax)%(2*s.TMax) == 0 {
+	e, t := float64(s.LastEpoch-s.Offset), float64(s.TMax-s.Offset)
+	if (s.LastEpoch-1-s.TMax)%(2*(s.TMax-s.Offset)) == 0 {
 		s.Rate += (s.BaseLR - s.EtaMin) * (1 - math.Cos(math.Pi/t)) / 2
 	} else {
 		s.Rate = (1+math.Cos(math.Pi*e/t))/(1+math.Cos(math.Pi*(e-1)/t))*(s.Rate-s.EtaMin) + s.EtaMin
@@ -170,12 +173,14 @@ func (w *LinearWarmup) apply() {
 // LR returns the current learning rate.
 func (w *LinearWarmup) LR() float64 { return w.Rate }
 
-// Retarget makes a non-restarting cosine end at step tMax instead of TMax,
-// continuing from the current rate: the recursive form then decays the rate
-// in proportion to 1+cos(π·e/tMax), reaching EtaMin exactly at tMax. A run
-// resumed with a different epoch count wants this: a longer or shorter run
-// still anneals to the end, rather than climbing back up after the old TMax
-// or stopping half-way down. tMax must lie beyond the steps already taken.
+// Retarget makes a non-restarting cosine end at step tMax instead of TMax.
+// A run resumed with a different epoch count wants this: it still anneals
+// to EtaMin at its last epoch, rather than climbing back up after the old
+// TMax or stopping half-way down. Before the old end, the cosine continues
+// from the current rate (the recursive form then decays it in proportion
+// to 1+cos(π·e/tMax)); once it has ended, a second half cosine starts from
+// the base rate and runs from the current step to tMax (a warm restart, as
+// in SGDR). tMax must lie beyond the steps already taken.
 func (s *CosineAnnealing) Retarget(tMax int) error {
 	if s.Restarts {
 		return fmt.Errorf("optim: cannot retarget a cosine with warm restarts")
@@ -184,9 +189,8 @@ func (s *CosineAnnealing) Retarget(tMax int) error {
 		return fmt.Errorf("optim: cannot retarget the cosine to end at step %d: %d steps already taken", tMax, s.LastEpoch)
 	}
 	if s.LastEpoch >= s.TMax {
-		// The rate has reached EtaMin: scaling the distance to it
-		// would leave it there.
-		return fmt.Errorf("optim: the cosine already ended at step %d; start a new schedule to train further", s.TMax)
+		s.Offset, s.Rate = s.LastEpoch, s.BaseLR
+		s.opt.SetLR(s.Rate)
 	}
 	s.TMax = tMax
 	return nil

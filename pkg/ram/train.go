@@ -30,6 +30,12 @@ type TrainOptions struct {
 	Val       int     // images held out from the end of the training split (5000)
 	Out       string  // best model path; the per-epoch state goes beside it
 	Resume    bool    // continue from the state file beside Out
+	// Init starts from the weights of this model file (same architecture;
+	// the std, the first-location policy's sampling and the gradient routing
+	// may differ) with a fresh optimizer and schedule: fine-tuning, or a
+	// second schedule after a first has annealed to zero. Ignored with
+	// Resume, whose state already holds the weights.
+	Init string
 	Threads   int     // goroutines for validation (training runs on one)
 	// Limit trains on only the first Limit training digits when > 0 (smoke
 	// tests and quick experiments; the validation digits stay the same).
@@ -153,6 +159,11 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 	m, err := New(cfg, opt.Seed)
 	if err != nil {
 		return nil, err
+	}
+	if opt.Init != "" && !opt.Resume {
+		if err := initFrom(m, opt.Init); err != nil {
+			return nil, err
+		}
 	}
 	o, err := newOptimizer(m.Params(), opt)
 	if err != nil {
@@ -310,6 +321,25 @@ func saveState(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, 
 		return err
 	}
 	return ckpt.WriteFile(path, f)
+}
+
+// initFrom copies the weights of the model at path into m. The two must
+// agree on everything but the training-time knobs (the policy std and
+// where the REINFORCE gradient flows), which do not change the tensors.
+func initFrom(m *Model, path string) error {
+	src, err := Load(path)
+	if err != nil {
+		return fmt.Errorf("--init: %w", err)
+	}
+	a, b := src.Cfg, m.Cfg
+	a.Std, a.DetachPolicy = b.Std, b.DetachPolicy
+	if a != b {
+		return fmt.Errorf("--init: %s has config %+v, the run wants %+v", path, src.Cfg, m.Cfg)
+	}
+	for i, p := range m.params {
+		copy(p.Value.Data, src.params[i].Value.Data)
+	}
+	return nil
 }
 
 func resume(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st *trainState, plateau **optim.ReduceLROnPlateau) error {
