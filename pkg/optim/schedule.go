@@ -62,8 +62,8 @@ type CosineAnnealing struct {
 	LastEpoch int     `json:"last_epoch"`
 	// Offset is the step at which the current half cosine started: 0, or
 	// where Retarget began a second cycle after the first had ended.
-	Offset int `json:"offset,omitempty"`
-	Rate      float64 `json:"lr"`
+	Offset int     `json:"offset,omitempty"`
+	Rate   float64 `json:"lr"`
 	// Warm-restart state: Restarts is true for CosineAnnealingWarmRestarts;
 	// TCur counts steps since the last restart in a period of TI steps.
 	Restarts bool `json:"restarts"`

@@ -35,8 +35,8 @@ type TrainOptions struct {
 	// may differ) with a fresh optimizer and schedule: fine-tuning, or a
 	// second schedule after a first has annealed to zero. Ignored with
 	// Resume, whose state already holds the weights.
-	Init string
-	Threads   int     // goroutines for validation (training runs on one)
+	Init    string
+	Threads int // goroutines for validation (training runs on one)
 	// Limit trains on only the first Limit training digits when > 0 (smoke
 	// tests and quick experiments; the validation digits stay the same).
 	Limit int
