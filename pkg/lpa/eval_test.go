@@ -13,6 +13,7 @@ import (
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/optim"
 	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/trainrun"
 )
 
 func TestIoU(t *testing.T) {
@@ -200,7 +201,7 @@ func TestTrainResumeEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st trainState
+	var st trainrun.State[TrainOptions]
 	if err := ckpt.GetJSON(f.Metadata, "train", &st); err != nil || st.Epoch != 2 {
 		t.Fatalf("state epoch %d, %v", st.Epoch, err)
 	}

@@ -1,19 +1,16 @@
 package lpa
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/nn"
 	"github.com/attnkit/attn/pkg/optim"
+	"github.com/attnkit/attn/pkg/trainrun"
 )
 
 // TrainOptions control Train. Zero values take the defaults noted; the
@@ -52,33 +49,10 @@ type Stats struct {
 }
 
 // EpochReport summarises one epoch.
-type EpochReport struct {
-	Epoch     int     `json:"epoch"`
-	LR        float64 `json:"lr"`
-	Loss      float64 `json:"loss"`
-	TrainErr  float64 `json:"train_error_pct"`
-	ValErr    float64 `json:"val_error_pct"`
-	BestErr   float64 `json:"best_val_error_pct"`
-	BestEpoch int     `json:"best_epoch"`
-	Seconds   float64 `json:"seconds"`
-	Samples   int     `json:"samples"`
-}
-
-// trainState is what the per-epoch state file holds besides the weights
-// and the optimizer, so --resume continues where a run stopped.
-type trainState struct {
-	Epoch     int             `json:"epoch"` // last finished epoch (1-based)
-	BestErr   float64         `json:"best_val_error_pct"`
-	BestEpoch int             `json:"best_epoch"`
-	Options   TrainOptions    `json:"options"`
-	Schedule  json.RawMessage `json:"schedule,omitempty"`
-	History   []EpochReport   `json:"history"`
-}
+type EpochReport = trainrun.EpochReport
 
 // StatePath returns the per-epoch state file used for --resume.
-func StatePath(out string) string {
-	return strings.TrimSuffix(out, ".safetensors") + ".state.safetensors"
-}
+func StatePath(out string) string { return trainrun.StatePath(out) }
 
 func (o *TrainOptions) defaults() {
 	if o.Epochs == 0 {
@@ -159,9 +133,9 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := trainState{BestErr: 101, Options: opt}
+	run := trainrun.New(opt.Out, m, o, sched, nil, opt)
 	if opt.Resume {
-		if err := resume(StatePath(opt.Out), m, o, sched, &st); err != nil {
+		if err := run.Resume(opt.Epochs, m.loadTrained); err != nil {
 			return nil, err
 		}
 	}
@@ -171,7 +145,7 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	images := make([]float32, batch*pix)
 	labels := make([]int, batch)
 	tp := autograd.NewTape()
-	for epoch := st.Epoch + 1; epoch <= opt.Epochs; epoch++ {
+	for epoch := run.State.Epoch + 1; epoch <= opt.Epochs; epoch++ {
 		start := time.Now()
 		train.SetEpoch(epoch)
 		order := rand.New(rand.NewPCG(opt.Seed, uint64(epoch))).Perm(train.Len())
@@ -214,20 +188,8 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 			TrainErr: 100 * (1 - float64(sum.Correct)/float64(max(sum.N, 1))),
 			ValErr:   res.ErrorPct(), Samples: sum.N,
 		}
-		if rep.ValErr < st.BestErr {
-			st.BestErr, st.BestEpoch = rep.ValErr, epoch
-			if err := m.saveBest(opt.Out, rep); err != nil {
-				return nil, err
-			}
-		}
-		rep.BestErr, rep.BestEpoch = st.BestErr, st.BestEpoch
-		if sched != nil {
-			sched.Step()
-		}
 		rep.Seconds = time.Since(start).Seconds()
-		st.Epoch = epoch
-		st.History = append(st.History, rep)
-		if err := saveState(StatePath(opt.Out), m, o, sched, st); err != nil {
+		if err := run.EndEpoch(&rep); err != nil {
 			return nil, err
 		}
 		if opt.OnEpoch != nil {
@@ -284,75 +246,15 @@ func newSchedule(o optim.Optimizer, opt TrainOptions) (optim.Scheduler, error) {
 	return nil, fmt.Errorf("schedule %q: want step, cosine or none", opt.Schedule)
 }
 
-// saveBest writes the model alone (what eval, attend and segment load),
-// with the report of the epoch that made it the best.
-func (m *Model) saveBest(path string, rep EpochReport) error {
-	f, err := m.File()
-	if err != nil {
-		return err
-	}
-	if err := ckpt.PutJSON(f.Metadata, "val", rep); err != nil {
-		return err
-	}
-	return ckpt.WriteFile(path, f)
-}
-
-func saveState(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st trainState) error {
-	f, err := m.File()
-	if err != nil {
-		return err
-	}
-	if err := o.SaveState(f); err != nil {
-		return err
-	}
-	if sched != nil {
-		b, err := json.Marshal(sched)
-		if err != nil {
-			return err
-		}
-		st.Schedule = b
-	}
-	if err := ckpt.PutJSON(f.Metadata, "train", st); err != nil {
-		return err
-	}
-	return ckpt.WriteFile(path, f)
-}
-
-func resume(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st *trainState) error {
-	f, err := ckpt.Read(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("--resume: %s does not exist (no earlier run with this -o)", path)
-		}
-		return err
-	}
+// loadTrained copies the weights of a state file written by a run of the
+// same configuration.
+func (m *Model) loadTrained(f *ckpt.File) error {
 	saved, err := FromFile(f)
 	if err != nil {
 		return err
 	}
 	if !saved.Cfg.Equal(m.Cfg) {
-		return fmt.Errorf("--resume: %s was trained as %s %+v, not %s %+v", path, saved.Cfg.Name(), saved.Cfg, m.Cfg.Name(), m.Cfg)
+		return fmt.Errorf("--resume: %s was trained as %s %+v, not %s %+v", f.Name, saved.Cfg.Name(), saved.Cfg, m.Cfg.Name(), m.Cfg)
 	}
-	if err := nn.CopyParams(m, saved); err != nil {
-		return err
-	}
-	if err := o.LoadState(f); err != nil {
-		return err
-	}
-	epochs := st.Options.Epochs
-	if err := ckpt.GetJSON(f.Metadata, "train", st); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	st.Options.Epochs = epochs
-	if sched != nil && len(st.Schedule) > 0 {
-		if err := json.Unmarshal(st.Schedule, sched); err != nil {
-			return fmt.Errorf("%s: schedule: %w", path, err)
-		}
-	}
-	// A resumed run may ask for more or fewer epochs than it started
-	// with: a cosine then anneals to the new end from where it is.
-	if _, err := optim.Retarget(sched, epochs); err != nil {
-		return fmt.Errorf("--resume --epochs %d: %w", epochs, err)
-	}
-	return nil
+	return nn.CopyParams(m, saved)
 }

@@ -1,17 +1,15 @@
 package ram
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/optim"
+	"github.com/attnkit/attn/pkg/trainrun"
 )
 
 // TrainOptions control Train. Zero values take the defaults noted.
@@ -48,34 +46,10 @@ type TrainOptions struct {
 }
 
 // EpochReport summarises one epoch.
-type EpochReport struct {
-	Epoch     int     `json:"epoch"`
-	LR        float64 `json:"lr"`
-	Loss      float64 `json:"loss"`
-	TrainErr  float64 `json:"train_error_pct"`
-	ValErr    float64 `json:"val_error_pct"`
-	BestErr   float64 `json:"best_val_error_pct"`
-	BestEpoch int     `json:"best_epoch"`
-	Seconds   float64 `json:"seconds"`
-	Samples   int     `json:"samples"`
-}
-
-// trainState is what the per-epoch state file holds besides the weights
-// and the optimizer, so that --resume continues exactly.
-type trainState struct {
-	Epoch     int                      `json:"epoch"` // last finished epoch (1-based)
-	BestErr   float64                  `json:"best_val_error_pct"`
-	BestEpoch int                      `json:"best_epoch"`
-	Options   TrainOptions             `json:"options"`
-	Schedule  []byte                   `json:"schedule,omitempty"`
-	History   []EpochReport            `json:"history"`
-	Plateau   *optim.ReduceLROnPlateau `json:"plateau,omitempty"`
-}
+type EpochReport = trainrun.EpochReport
 
 // StatePath returns the per-epoch state file used for --resume.
-func StatePath(out string) string {
-	return strings.TrimSuffix(out, ".safetensors") + ".state.safetensors"
-}
+func StatePath(out string) string { return trainrun.StatePath(out) }
 
 // ValSeed fixes the placements of the validation images.
 const ValSeed uint64 = 0x56414c
@@ -181,9 +155,9 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 			return nil, err
 		}
 	}
-	st := trainState{BestErr: 101, Options: opt}
+	run := trainrun.New(opt.Out, m, o, sched, plateau, opt)
 	if opt.Resume {
-		if err := resume(StatePath(opt.Out), m, o, sched, &st, &plateau); err != nil {
+		if err := run.Resume(opt.Epochs, m.loadTrained); err != nil {
 			return nil, err
 		}
 	}
@@ -193,7 +167,7 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 	images := make([]float32, opt.Batch*pix)
 	labels := make([]int, opt.Batch)
 	tp := autograd.NewTape()
-	for epoch := st.Epoch + 1; epoch <= opt.Epochs; epoch++ {
+	for epoch := run.State.Epoch + 1; epoch <= opt.Epochs; epoch++ {
 		start := time.Now()
 		trainGen.SetEpoch(epoch)
 		batches, err := batcher.Batches(epoch)
@@ -230,23 +204,8 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 			TrainErr: 100 * (1 - float64(sum.Correct)/float64(sum.N)),
 			ValErr:   val.ErrorPct(), Samples: sum.N,
 		}
-		if rep.ValErr < st.BestErr {
-			st.BestErr, st.BestEpoch = rep.ValErr, epoch
-			if err := m.saveBest(opt.Out, rep); err != nil {
-				return nil, err
-			}
-		}
-		rep.BestErr, rep.BestEpoch = st.BestErr, st.BestEpoch
-		if sched != nil {
-			sched.Step()
-		}
-		if plateau != nil {
-			plateau.Step(rep.ValErr)
-		}
 		rep.Seconds = time.Since(start).Seconds()
-		st.Epoch = epoch
-		st.History = append(st.History, rep)
-		if err := saveState(StatePath(opt.Out), m, o, sched, st, plateau); err != nil {
+		if err := run.EndEpoch(&rep); err != nil {
 			return nil, err
 		}
 		if opt.OnEpoch != nil {
@@ -288,39 +247,20 @@ func newSchedule(o optim.Optimizer, opt TrainOptions) (optim.Scheduler, error) {
 	return optim.NewLinearWarmup(o, inner, opt.Warmup, 0.1)
 }
 
-// saveBest writes the model alone (what eval and predict load), with the
-// epoch and validation error that made it the best.
-func (m *Model) saveBest(path string, rep EpochReport) error {
-	f, err := m.File()
+// loadTrained copies the weights of a state file written by a run of the
+// same configuration.
+func (m *Model) loadTrained(f *ckpt.File) error {
+	saved, err := FromFile(f)
 	if err != nil {
 		return err
 	}
-	if err := ckpt.PutJSON(f.Metadata, "val", rep); err != nil {
-		return err
+	if saved.Cfg != m.Cfg {
+		return fmt.Errorf("--resume: %s was trained with config %+v, not %+v", f.Name, saved.Cfg, m.Cfg)
 	}
-	return ckpt.WriteFile(path, f)
-}
-
-func saveState(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st trainState, plateau *optim.ReduceLROnPlateau) error {
-	f, err := m.File()
-	if err != nil {
-		return err
+	for i, p := range m.params {
+		copy(p.Value.Data, saved.params[i].Value.Data)
 	}
-	if err := o.SaveState(f); err != nil {
-		return err
-	}
-	if sched != nil {
-		b, err := jsonOf(sched)
-		if err != nil {
-			return err
-		}
-		st.Schedule = b
-	}
-	st.Plateau = plateau
-	if err := ckpt.PutJSON(f.Metadata, "train", st); err != nil {
-		return err
-	}
-	return ckpt.WriteFile(path, f)
+	return nil
 }
 
 // initFrom copies the weights of the model at path into m. The two must
@@ -338,53 +278,6 @@ func initFrom(m *Model, path string) error {
 	}
 	for i, p := range m.params {
 		copy(p.Value.Data, src.params[i].Value.Data)
-	}
-	return nil
-}
-
-func resume(path string, m *Model, o optim.Optimizer, sched optim.Scheduler, st *trainState, plateau **optim.ReduceLROnPlateau) error {
-	f, err := ckpt.Read(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("--resume: %s does not exist (no earlier run with this -o)", path)
-		}
-		return err
-	}
-	saved, err := FromFile(f)
-	if err != nil {
-		return err
-	}
-	if saved.Cfg != m.Cfg {
-		return fmt.Errorf("--resume: %s was trained with config %+v, not %+v", path, saved.Cfg, m.Cfg)
-	}
-	for i, p := range m.params {
-		copy(p.Value.Data, saved.params[i].Value.Data)
-	}
-	if err := o.LoadState(f); err != nil {
-		return err
-	}
-	epochs := st.Options.Epochs
-	if err := ckpt.GetJSON(f.Metadata, "train", st); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if sched != nil && len(st.Schedule) > 0 {
-		if err := jsonInto(st.Schedule, sched); err != nil {
-			return fmt.Errorf("%s: schedule: %w", path, err)
-		}
-	}
-	// A resumed run may ask for more or fewer epochs than it started
-	// with: a cosine then anneals to the new end from where it is.
-	if _, err := optim.Retarget(sched, epochs); err != nil {
-		return fmt.Errorf("--resume --epochs %d: %w", epochs, err)
-	}
-	st.Options.Epochs = epochs
-	if *plateau != nil && st.Plateau != nil {
-		// Keep the optimizer binding of the fresh scheduler, take the
-		// counters of the saved one.
-		b, _ := jsonOf(st.Plateau)
-		if err := jsonInto(b, *plateau); err != nil {
-			return fmt.Errorf("%s: plateau: %w", path, err)
-		}
 	}
 	return nil
 }
