@@ -5,6 +5,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -58,7 +59,8 @@ Examples:
 func segmentCommand() *cli.Command {
 	flags := []cli.Flag{
 		modelFlag(),
-		&cli.IntFlag{Name: "level", Usage: "attention level (1-3) to binarise; 0: the finest the model has"},
+		&cli.IntFlag{Name: "level", Usage: "attention level (1-3) whose map to binarise; 0: level 2 when the model has it, else its finest"},
+		&cli.StringFlag{Name: "map", Value: "scores", Usage: "what to binarise: scores (the compatibility scores c) or attention (the normalised weights a)"},
 		&cli.StringFlag{Name: "suffix", Value: "_mask", Usage: "appended to each input's name to name its mask `SUFFIX`"},
 	}
 	flags = append(flags, cliutil.InputFlags()...)
@@ -67,10 +69,11 @@ func segmentCommand() *cli.Command {
 		Name:      "segment",
 		Usage:     "write a binary mask of what the model attends to, one PNG per input",
 		ArgsUsage: "IMG|DIR|- ...",
-		Description: `Binarises the model's finest attention map (or --level; the class activation
-map of the predicted class for the baseline) with the rule 'lpa eval
---segment' scores: upsample bilinearly to the image's full size, normalise
-min-max to [0,1], keep the pixels >= 0.5. Writes DIR/<name><suffix>.png,
+		Description: `Binarises the compatibility scores of the model's level-2 attention (or
+--level, --map attention; the class activation map of the predicted class
+for the baseline) with the rule 'lpa eval --segment' scores: upsample
+bilinearly to the image's full size, normalise min-max to [0,1], keep the
+pixels >= 0.5. Writes DIR/<name><suffix>.png,
 white on black at the input's size, and prints one line per input:
    path  class  name  confidence  coverage  mask
 (coverage is the fraction of pixels in the mask; --json for objects).
@@ -87,7 +90,7 @@ Examples:
 type mapJob struct {
 	m       *lpa.Model
 	segment bool
-	level   int // index into the model's maps
+	seg     lpa.SegMap // what segment binarises
 	cmap    *viz.Map
 	alpha   float64
 	decode  imageio.Options
@@ -119,8 +122,12 @@ func runMaps(c *cli.Context, segment bool) error {
 			return cliutil.Usagef("--cmap: %v", err)
 		}
 		job.cmap = cm
-	} else if lv := c.Int("level"); lv < 0 || lv > 3 {
-		return cliutil.Usagef("--level %d: want 1, 2 or 3", lv)
+	} else {
+		sm, err := segMapFlags(c)
+		if err != nil {
+			return err
+		}
+		job.seg = sm
 	}
 	inputs, err := cliutil.Inputs(c)
 	if err != nil {
@@ -131,16 +138,8 @@ func runMaps(c *cli.Context, segment bool) error {
 		return err
 	}
 	job.m, job.names = m, m.MapNames()
-	if segment && m.Cfg.Attention && c.Int("level") != 0 {
-		job.level = -1
-		for i, lv := range m.Cfg.AttnLevels() {
-			if lv == c.Int("level") {
-				job.level = i
-			}
-		}
-		if job.level < 0 {
-			return cliutil.Usagef("--level %d: %s has attention at levels %v", c.Int("level"), m.Cfg.Name(), m.Cfg.AttnLevels())
-		}
+	if segment && m.Cfg.Attention && job.seg.Level != 0 && !slices.Contains(m.Cfg.AttnLevels(), job.seg.Level) {
+		return cliutil.Usagef("--level %d: %s has attention at levels %v", job.seg.Level, m.Cfg.Name(), m.Cfg.AttnLevels())
 	}
 	if len(inputs) == 0 {
 		return nil // an empty folder or shard: nothing to do
@@ -242,7 +241,11 @@ func (j *mapJob) run(in string, paths []string) (r mapResult, err error) {
 	}
 	b := img.Bounds()
 	if j.segment {
-		mask, err := lpa.Binarise(maps[j.level], b.Dy(), b.Dx())
+		mp, err := j.m.SegmentMap(out, 0, r.class, j.seg)
+		if err != nil {
+			return r, err
+		}
+		mask, err := lpa.Binarise(mp, b.Dy(), b.Dx())
 		if err != nil {
 			return r, err
 		}
@@ -347,4 +350,21 @@ func planOutputs(outDir string, inputs []string, suffixes []string) []outputPlan
 		}
 	}
 	return plans
+}
+
+// segMapFlags reads --level and --map, the map segment and eval --segment
+// binarise.
+func segMapFlags(c *cli.Context) (lpa.SegMap, error) {
+	var sm lpa.SegMap
+	if sm.Level = c.Int("level"); sm.Level < 0 || sm.Level > 3 {
+		return sm, cliutil.Usagef("--level %d: want 1, 2 or 3", sm.Level)
+	}
+	switch c.String("map") {
+	case "scores":
+	case "attention":
+		sm.Attention = true
+	default:
+		return sm, cliutil.Usagef("--map %q: want scores or attention", c.String("map"))
+	}
+	return sm, nil
 }

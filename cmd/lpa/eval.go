@@ -16,7 +16,9 @@ func evalCommand() *cli.Command {
 		&cli.StringFlag{Name: "data", Value: "builtin", Usage: "`SOURCE`: builtin (the fixed test set), cifar10:DIR or cifar100:DIR (their test split) or imagefolder:DIR (every image)"},
 		&cli.BoolFlag{Name: "segment", Usage: "score weakly supervised segmentation: mean IoU of the binarised maps with the ground-truth masks (builtin only)"},
 		&cli.Float64Flag{Name: "fgsm", Usage: "error under the fast gradient sign method at this `EPS` (images in [0,1])"},
-		&cli.IntFlag{Name: "level", Usage: "attention level (1-3) --segment binarises; 0: the finest the model has"},
+		&cli.IntFlag{Name: "level", Usage: "attention level (1-3) whose map --segment binarises; 0: level 2 when the model has it, else its finest"},
+		&cli.StringFlag{Name: "map", Value: "scores", Usage: "what --segment binarises: scores (the compatibility scores c, as CAM is a score map) or attention (the normalised weights a)"},
+		&cli.StringFlag{Name: "split", Value: "test", Usage: "test, or val: the validation images training held out (the same for every run of a source), for choosing settings without touching the test set"},
 		&cli.Uint64Flag{Name: "test-seed", Value: data.TexturedTestSeed, Usage: "rendering seed of the built-in test set (the default is the fixed test set)"},
 		&cli.IntFlag{Name: "limit", Usage: "evaluate only the first `N` test images (0: all)"},
 		&cli.IntFlag{Name: "batch", Value: 100, Usage: "images per forward pass"},
@@ -27,7 +29,7 @@ func evalCommand() *cli.Command {
 		Name:  "eval",
 		Usage: "test error, segmentation mIoU or FGSM robustness of a model",
 		Description: `Classifies the test set and prints one line:
-   model  variant  data  n  errors  error_pct  [miou]  [fgsm]
+   model  variant  data  split  n  errors  error_pct  [miou]  [fgsm]
 (with --json an object with those keys). The built-in test set is the
 10,000 MNIST test digits rendered on textured backgrounds with a fixed seed.
 
@@ -36,8 +38,9 @@ mask (the JSON key "miou" is the mean IoU over the images). The rule, the
 same for attention maps and for the baseline's class activation maps (CAM,
 of the predicted class): upsample the map bilinearly to the image's size,
 normalise it min-max to [0,1], keep the pixels >= 0.5. An attention model
-uses its finest level (level 1 for att3, 2 for att2) unless --level says
-otherwise.
+contributes the compatibility scores c of level 2 (8x8 on 64x64 images),
+the map and level chosen on the validation split; --level and --map
+attention pick another.
 
 --fgsm EPS perturbs every image by EPS times the sign of the gradient of the
 loss with respect to the image (at the true label), clipped to [0,1], and
@@ -46,6 +49,7 @@ reports the error on the perturbed images ("error_pct").
 Examples:
    lpa eval --json
    lpa eval --model baseline --segment --json
+   lpa eval --split val --segment --level 3 --map attention
    lpa eval --model runs/att.safetensors --fgsm 0.1
    lpa eval --model c10.safetensors --data cifar10:cifar-10-batches-bin`,
 		Flags:  flags,
@@ -68,8 +72,9 @@ func runEval(c *cli.Context) error {
 	if threads < 1 || c.Int("batch") < 1 || c.Int("limit") < 0 {
 		return cliutil.Usagef("--threads and --batch must be at least 1, --limit not negative")
 	}
-	if lv := c.Int("level"); lv < 0 || lv > 3 {
-		return cliutil.Usagef("--level %d: want 1, 2 or 3", lv)
+	seg, err := segMapFlags(c)
+	if err != nil {
+		return err
 	}
 	src, err := lpa.ParseSource(c.String("data"))
 	if err != nil {
@@ -82,7 +87,11 @@ func runEval(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ds, err := lpa.Open(src, "test", lpa.DataOptions{Side: m.Cfg.Side, Limit: c.Int("limit"), TestSeed: c.Uint64("test-seed")})
+	split := c.String("split")
+	if split != "test" && split != "val" {
+		return cliutil.Usagef("--split %q: want test or val", split)
+	}
+	ds, err := lpa.Open(src, split, lpa.DataOptions{Side: m.Cfg.Side, Limit: c.Int("limit"), TestSeed: c.Uint64("test-seed")})
 	if err != nil {
 		return cliutil.ModelErr(err)
 	}
@@ -98,9 +107,9 @@ func runEval(c *cli.Context) error {
 		what = fmt.Sprintf("fgsm %g", eps)
 	}
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), ds.Len(), what)
-	opt := lpa.EvalOptions{Batch: c.Int("batch"), Threads: threads, Progress: bar.Add, Level: c.Int("level")}
+	opt := lpa.EvalOptions{Batch: c.Int("batch"), Threads: threads, Progress: bar.Add, Seg: seg}
 	fields := []cliutil.Field{
-		{Key: "model", Value: name}, {Key: "variant", Value: m.Cfg.Name()}, {Key: "data", Value: src.String()},
+		{Key: "model", Value: name}, {Key: "variant", Value: m.Cfg.Name()}, {Key: "data", Value: src.String()}, {Key: "split", Value: split},
 	}
 	var res lpa.EvalResult
 	switch {

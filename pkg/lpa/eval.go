@@ -2,6 +2,7 @@ package lpa
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -14,10 +15,8 @@ type EvalOptions struct {
 	Threads int // goroutines, each with its own tape (default 1)
 	// Progress, if set, is called with the number of images finished.
 	Progress func(n int)
-	// Level is the attention level (1..3) whose map Segment binarises;
-	// 0 takes the finest level the model has (level 1 for att3, 2 for
-	// att2). The baseline always uses its CAM.
-	Level int
+	// Seg is the map Segment binarises (the baseline always uses its CAM).
+	Seg SegMap
 }
 
 // EvalResult is the outcome of an evaluation.
@@ -102,21 +101,12 @@ func (m *Model) FGSM(tp *autograd.Tape, x *tensor.Tensor, labels []int, eps floa
 }
 
 // Segment binarises the model's map of every image of a masked dataset
-// (the finest attention level, or Level; the CAM of the predicted class
-// for the baseline) with Binarise and sums the IoU with the ground-truth
-// mask; MIoU of the result is the mean IoU. Errors are counted too.
+// (SegmentMap with opt.Seg; the CAM of the predicted class for the
+// baseline) with Binarise and sums the IoU with the ground-truth mask;
+// MIoU of the result is the mean IoU. Errors are counted too.
 func (m *Model) Segment(ds Masked, opt EvalOptions) (EvalResult, error) {
-	k := 0
-	if m.Cfg.Attention && opt.Level != 0 {
-		k = -1
-		for i, lv := range m.Cfg.AttnLevels() {
-			if lv == opt.Level {
-				k = i
-			}
-		}
-		if k < 0 {
-			return EvalResult{}, fmt.Errorf("level %d: %s has attention at levels %v", opt.Level, m.Cfg.Name(), m.Cfg.AttnLevels())
-		}
+	if m.Cfg.Attention && opt.Seg.Level != 0 && !slices.Contains(m.Cfg.AttnLevels(), opt.Seg.Level) {
+		return EvalResult{}, fmt.Errorf("level %d: %s has attention at levels %v", opt.Seg.Level, m.Cfg.Name(), m.Cfg.AttnLevels())
 	}
 	S := m.Cfg.Side
 	var mu sync.Mutex
@@ -129,10 +119,10 @@ func (m *Model) Segment(ds Masked, opt EvalOptions) (EvalResult, error) {
 			if pred != w.labels[i] {
 				r.Errors++
 			}
-			maps, err := m.Maps(out, i, pred)
+			mp, err := m.SegmentMap(out, i, pred, opt.Seg)
 			var bin []bool
 			if err == nil {
-				bin, err = Binarise(maps[k], S, S)
+				bin, err = Binarise(mp, S, S)
 			}
 			if err != nil {
 				mu.Lock()

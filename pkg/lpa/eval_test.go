@@ -253,8 +253,17 @@ func TestTrainResumeEvaluate(t *testing.T) {
 	if err != nil || seg.N != 20 || seg.MIoU() < 0 || seg.MIoU() > 1 {
 		t.Fatalf("segment: %+v (mIoU %g), %v", seg, seg.MIoU(), err)
 	}
-	if _, err := m.Segment(masked, EvalOptions{Level: 4}); err == nil {
+	if _, err := m.Segment(masked, EvalOptions{Seg: SegMap{Level: 4}}); err == nil {
 		t.Error("level 4 accepted")
+	}
+	// Every level, scores and attention weights, gives a score in [0, 1].
+	for _, lv := range cfg.AttnLevels() {
+		for _, att := range []bool{false, true} {
+			r, err := m.Segment(masked, EvalOptions{Batch: 10, Seg: SegMap{Level: lv, Attention: att}})
+			if err != nil || r.MIoU() < 0 || r.MIoU() > 1 {
+				t.Fatalf("level %d attention=%v: %+v, %v", lv, att, r, err)
+			}
+		}
 	}
 	base, _ := New(cfg.Baseline(), 1)
 	base.Train(false)

@@ -3,6 +3,7 @@ package lpa
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/attnkit/attn/pkg/tensor"
 	"github.com/attnkit/attn/pkg/viz"
@@ -117,4 +118,58 @@ func (m *Model) MapNames() []string {
 		names = append(names, fmt.Sprintf("level%d", lv))
 	}
 	return names
+}
+
+// SegMap says which map a segmentation binarises.
+type SegMap struct {
+	// Level is the attention level (1..3); 0 means DefaultSegLevel.
+	Level int
+	// Attention binarises the normalised attention weights a instead of
+	// the compatibility scores c.
+	Attention bool
+}
+
+// DefaultSegLevel is the attention level whose map segments by default:
+// level 2 (8×8 on a 64×64 input) when the model has it, else its finest.
+// The choice was made on the validation split of the built-in task (see
+// README, "lpa" → "Segmentation rule"): level 1's 16×16 maps pick out
+// texture rather than the digit, and level 3's 4×4 grid is too coarse to
+// outline one (a perfect 4×4 map scores a mean IoU of 0.52 at best).
+func DefaultSegLevel(cfg Config) int {
+	lv := cfg.AttnLevels()
+	for _, l := range lv {
+		if l == 2 {
+			return 2
+		}
+	}
+	return lv[0]
+}
+
+// SegmentMap returns the map Binarise turns into image i's mask: the
+// compatibility scores c of the chosen level (or its attention weights a,
+// with sm.Attention) for an attention model, [side, side]; the CAM of
+// class c for the baseline. Scores are what the baseline's CAM is too: a
+// linear read-out of the features before any normalisation; the softmax
+// over space keeps only the peak of the scores, which marks where the
+// digit is but not its extent.
+func (m *Model) SegmentMap(out *Output, i, c int, sm SegMap) (*tensor.Tensor, error) {
+	if !m.Cfg.Attention {
+		return m.CAM(out, i, c)
+	}
+	level := sm.Level
+	if level == 0 {
+		level = DefaultSegLevel(m.Cfg)
+	}
+	k := slices.Index(m.Cfg.AttnLevels(), level)
+	if k < 0 {
+		return nil, fmt.Errorf("level %d: %s has attention at levels %v", level, m.Cfg.Name(), m.Cfg.AttnLevels())
+	}
+	src := out.Scores[k]
+	if sm.Attention {
+		src = out.Attn[k]
+	}
+	side := m.Cfg.LevelSide(level)
+	t := tensor.New(side, side)
+	copy(t.Data, src.Value.Data[i*side*side:(i+1)*side*side])
+	return t, nil
 }
