@@ -29,6 +29,13 @@ func TestGradCheckCore(t *testing.T) {
 			[]*tensor.Tensor{randTensor(rng, 2, 3, 4), randTensor(rng, 5, 4), randTensor(rng, 5)}},
 		{"linear-nobias", func(tp *Tape, in []*Var) *Var { return tp.Linear(in[0], in[1], nil) },
 			[]*tensor.Tensor{randTensor(rng, 3, 4), randTensor(rng, 2, 4)}},
+		{"linear2", func(tp *Tape, in []*Var) *Var { return tp.Linear2(in[0], in[1], in[2], in[3], in[4], in[5]) },
+			[]*tensor.Tensor{randTensor(rng, 2, 3, 4), randTensor(rng, 5, 4), randTensor(rng, 5),
+				randTensor(rng, 2, 3, 6), randTensor(rng, 5, 6), randTensor(rng, 5)}},
+		{"linear2-nobias", func(tp *Tape, in []*Var) *Var { return tp.Linear2(in[0], in[1], nil, in[2], in[3], nil) },
+			[]*tensor.Tensor{randTensor(rng, 3, 4), randTensor(rng, 2, 4), randTensor(rng, 3, 5), randTensor(rng, 2, 5)}},
+		{"linear2-shared-input", func(tp *Tape, in []*Var) *Var { return tp.Linear2(in[0], in[1], in[2], in[0], in[3], nil) },
+			[]*tensor.Tensor{randTensor(rng, 3, 4), randTensor(rng, 2, 4), randTensor(rng, 2), randTensor(rng, 2, 4)}},
 		{"relu", func(tp *Tape, in []*Var) *Var { return tp.ReLU(in[0]) },
 			[]*tensor.Tensor{randTensor(rng, 4, 5)}},
 		{"sum", func(tp *Tape, in []*Var) *Var { return tp.Sum(in[0]) },
@@ -65,5 +72,50 @@ func TestInferenceRecordsNothing(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Fatalf("inference step allocates %v times in steady state", allocs)
+	}
+}
+
+// TestLinear2MatchesAddOfLinears checks the fused op against the two
+// Linear layers and the Add it replaces, values and gradients.
+func TestLinear2MatchesAddOfLinears(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ins := []*tensor.Tensor{randTensor(rng, 7, 9), randTensor(rng, 11, 9), randTensor(rng, 11),
+		randTensor(rng, 7, 5), randTensor(rng, 11, 5), randTensor(rng, 11)}
+	run := func(fused bool) ([]float32, [][]float32) {
+		tp := NewTape()
+		vs := make([]*Var, len(ins))
+		for i, x := range ins {
+			vs[i] = NewParam("p", x.Clone())
+		}
+		var y *Var
+		if fused {
+			y = tp.Linear2(vs[0], vs[1], vs[2], vs[3], vs[4], vs[5])
+		} else {
+			y = tp.Add(tp.Linear(vs[0], vs[1], vs[2]), tp.Linear(vs[3], vs[4], vs[5]))
+		}
+		tp.Backward(tp.Sum(tp.Mul(y, y)))
+		var gs [][]float32
+		for _, v := range vs {
+			gs = append(gs, v.Grad.Data)
+		}
+		return y.Value.Data, gs
+	}
+	y1, g1 := run(true)
+	y2, g2 := run(false)
+	close := func(a, b []float32) bool {
+		for i := range a {
+			if d := a[i] - b[i]; d > 1e-4 || d < -1e-4 {
+				return false
+			}
+		}
+		return true
+	}
+	if !close(y1, y2) {
+		t.Fatal("Linear2 value differs from Linear+Add")
+	}
+	for i := range g1 {
+		if !close(g1[i], g2[i]) {
+			t.Fatalf("Linear2 gradient of input %d differs from Linear+Add", i)
+		}
 	}
 }

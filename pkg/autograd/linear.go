@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/attnkit/attn/pkg/gemm"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // MatMul returns a·b for 2-D a [m,k] and b [k,n].
@@ -103,4 +104,51 @@ func linearBackward(dx, dw, db, dy, x, w []float32, rows, in, outF int) {
 			}
 		}
 	}
+}
+
+// Linear2 returns x1·w1ᵀ + b1 + x2·w2ᵀ + b2, the sum of two Linear layers
+// over inputs with the same leading dimensions, as one op: the second
+// product accumulates into the first's output (GEMM with beta = 1) and the
+// backward pass hands the same upstream gradient to both. It computes what
+// tp.Add(tp.Linear(x1, w1, b1), tp.Linear(x2, w2, b2)) does without the two
+// intermediate outputs, their gradients and the add: the pattern of
+// recurrent cores (h_t = f(W_x x_t + W_h h_{t-1})) and of the glimpse
+// network, where those passes over [batch, hidden] cost as much as the
+// small products themselves. Either bias may be nil.
+func (tp *Tape) Linear2(x1, w1, b1, x2, w2, b2 *Var) *Var {
+	in1, in2 := x1.Value.Dim(-1), x2.Value.Dim(-1)
+	outF := w1.Value.Dim(0)
+	rows := x1.Value.Size() / in1
+	if w1.Value.Dim(1) != in1 || w2.Value.Dim(1) != in2 || w2.Value.Dim(0) != outF ||
+		x2.Value.Size()/in2 != rows || x1.Value.Dims() != x2.Value.Dims() ||
+		(b1 != nil && b1.Value.Size() != outF) || (b2 != nil && b2.Value.Size() != outF) {
+		panic(fmt.Sprintf("autograd: Linear2 inputs %v, %v, weights %v, %v", x1.Value.Shape, x2.Value.Shape, w1.Value.Shape, w2.Value.Shape))
+	}
+	var buf [8]int
+	shape := append(append(buf[:0], x1.Value.Shape[:x1.Value.Dims()-1]...), outF)
+	out := tp.Scratch(shape...) // linearForward overwrites every element
+	linearForward(out.Data, x1.Value.Data, w1.Value.Data, biasData(b1), rows, in1, outF)
+	gemm.Sgemm(false, true, rows, outF, in2, 1, x2.Value.Data, in2, w2.Value.Data, in2, 1, out.Data, outF)
+	if b2 != nil {
+		for r := 0; r < rows; r++ {
+			vec.Add(out.Data[r*outF:(r+1)*outF], out.Data[r*outF:(r+1)*outF], b2.Value.Data)
+		}
+	}
+	y := tp.Result(out, x1, w1, b1, x2, w2, b2)
+	if y.RequiresGrad {
+		tp.Push(func() {
+			if y.Grad == nil {
+				return
+			}
+			grad := func(v *Var) []float32 {
+				if v == nil || !v.RequiresGrad {
+					return nil
+				}
+				return tp.GradOf(v).Data
+			}
+			linearBackward(grad(x1), grad(w1), grad(b1), y.Grad.Data, x1.Value.Data, w1.Value.Data, rows, in1, outF)
+			linearBackward(grad(x2), grad(w2), grad(b2), y.Grad.Data, x2.Value.Data, w2.Value.Data, rows, in2, outF)
+		})
+	}
+	return y
 }

@@ -210,11 +210,13 @@ func (m *Model) forward(tp *autograd.Tape, images []float32, n, channels int, po
 		// classifier may flow back into the location network's mean.
 		hg := tp.ReLU(m.glimpseFC.forward(tp, tp.Const(retina)))
 		hl := tp.ReLU(m.locFC.forward(tp, tp.Const(locT)))
-		g := tp.ReLU(tp.Add(m.whatFC.forward(tp, hg), m.whereFC.forward(tp, hl)))
+		// g = ReLU(Linear(h_g) + Linear(h_l)) and the core's sum of two
+		// layers run as one fused op each (autograd.Linear2).
+		g := tp.ReLU(tp.Linear2(hg, m.whatFC.W, m.whatFC.B, hl, m.whereFC.W, m.whereFC.B))
 		if cfg.Core == "lstm" {
 			h, c = tp.LSTMCell(g, h, c, m.wIH, m.wHH, m.bIH, m.bHH)
 		} else {
-			h = tp.ReLU(tp.Add(m.i2h.forward(tp, g), m.h2h.forward(tp, h)))
+			h = tp.ReLU(tp.Linear2(g, m.i2h.W, m.i2h.B, h, m.h2h.W, m.h2h.B))
 		}
 		if t == cfg.Glimpses-1 {
 			break
