@@ -57,6 +57,9 @@ func TestTrainEvalPredict(t *testing.T) {
 	if lines := clitest.Lines(r.Stdout); len(lines) != 1 || !strings.HasPrefix(lines[0], "1\t") {
 		t.Fatalf("--init run printed %q, want one line for epoch 1", r.Stdout)
 	}
+	// A deeper location network starts fresh; the rest comes from the model.
+	clitest.Run(t, bin, "train", "--task", "mnist", "--glimpses", "3", "--epochs", "1", "--locator-hidden", "8",
+		"--limit", "256", "--val", "100", "--quiet", "--init", model, "-o", init2).Want(t, 0)
 	r = clitest.Run(t, bin, "train", "--task", "mnist", "--glimpses", "4", "--epochs", "1",
 		"--limit", "256", "--val", "100", "--quiet", "--init", model, "-o", init2).Want(t, 1)
 	if !strings.Contains(r.Stderr, "--init") {

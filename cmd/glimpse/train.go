@@ -23,6 +23,7 @@ func trainCommand() *cli.Command {
 		&cli.Float64Flag{Name: "std", Value: 0.1, Usage: "std of the Gaussian location policy, in [-1,1] units"},
 		&cli.StringFlag{Name: "core", Value: "rnn", Usage: "recurrent core: rnn (ReLU, the paper) or lstm"},
 		&cli.BoolFlag{Name: "learned-first", Usage: "learn the first location (default: uniformly random, as the paper)"},
+		&cli.IntFlag{Name: "locator-hidden", Usage: "put a ReLU layer of `N` units in the location network (0: one linear layer, as the paper)"},
 		&cli.BoolFlag{Name: "full-reinforce", Usage: "let the REINFORCE gradient reach the core and glimpse network (the paper); by default it trains the location network only"},
 		&cli.IntFlag{Name: "epochs", Value: 200, Usage: "epochs over the 55,000 training digits (new placements every epoch)"},
 		&cli.IntFlag{Name: "batch", Value: 128, Usage: "images per step"},
@@ -87,6 +88,7 @@ func runTrain(c *cli.Context) error {
 	cfg.Core = c.String("core")
 	cfg.LearnedFirst = c.Bool("learned-first")
 	cfg.DetachPolicy = !c.Bool("full-reinforce")
+	cfg.LocatorHidden = c.Int("locator-hidden")
 	if err := cfg.Validate(); err != nil {
 		return cliutil.Usagef("%v", err)
 	}

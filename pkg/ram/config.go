@@ -31,6 +31,12 @@ type Config struct {
 	// (same seed and schedule), because the high-variance REINFORCE
 	// gradient no longer disturbs the representation the classifier learns.
 	DetachPolicy bool `json:"detach_policy"`
+	// LocatorHidden, when > 0, puts a ReLU layer of that width between the
+	// core state and the location mean (the paper's location network is one
+	// linear layer). A linear map followed by tanh must turn the state into
+	// a position directly; a hidden layer lets the policy be a nonlinear
+	// function of the state, which a public port found to help localise.
+	LocatorHidden int `json:"locator_hidden,omitempty"`
 }
 
 // TaskConfig returns the paper's settings for a task (Section 4).
@@ -74,6 +80,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("std %g out of range (0, 2)", c.Std)
 	case c.GlimpseHidden < 1 || c.GlimpseOut < 1 || c.Hidden < 1 || c.Classes < 2:
 		return fmt.Errorf("layer widths must be positive and classes ≥ 2")
+	case c.LocatorHidden < 0 || c.LocatorHidden > 4096:
+		return fmt.Errorf("locator hidden width %d out of range 0..4096", c.LocatorHidden)
 	case c.Core != "rnn" && c.Core != "lstm":
 		return fmt.Errorf("core %q: want rnn or lstm", c.Core)
 	}

@@ -48,7 +48,8 @@ type Model struct {
 	i2h, h2h dense
 	// LSTM core: torch.nn.LSTMCell layout.
 	wIH, wHH, bIH, bHH *autograd.Var
-	locator            dense // locator.fc: h_t → mean (through tanh)
+	locator            dense // locator.fc: h_t (or the hidden layer) → mean (through tanh)
+	locHidden          dense // locator.fc_hidden: h_t → ReLU layer (LocatorHidden > 0)
 	classifier         dense // classifier.fc: h_T → logits
 	baseline           dense // baseline.fc: h_t → expected reward
 	first              *autograd.Var
@@ -91,7 +92,13 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		m.h2h = newDense("core.h2h", h, h, rng)
 		add(m.i2h, m.h2h)
 	}
-	m.locator = newDense("locator.fc", h, 2, rng)
+	if cfg.LocatorHidden > 0 {
+		m.locHidden = newDense("locator.fc_hidden", h, cfg.LocatorHidden, rng)
+		add(m.locHidden)
+		m.locator = newDense("locator.fc", cfg.LocatorHidden, 2, rng)
+	} else {
+		m.locator = newDense("locator.fc", h, 2, rng)
+	}
 	m.classifier = newDense("classifier.fc", h, cfg.Classes, rng)
 	m.baseline = newDense("baseline.fc", h, 1, rng)
 	add(m.locator, m.classifier, m.baseline)
@@ -232,6 +239,9 @@ func (m *Model) forward(tp *autograd.Tape, images []float32, n, channels int, po
 		if fixed != nil {
 			copy(loc, fixed[t+1])
 			continue
+		}
+		if cfg.LocatorHidden > 0 {
+			hin = tp.ReLU(m.locHidden.forward(tp, hin))
 		}
 		mean := tp.Tanh(m.locator.forward(tp, hin))
 		m.sampleLocations(tp, ep, mean, b, loc, policy, rng)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/data"
 )
 
@@ -124,6 +125,46 @@ func TestGradientRouting(t *testing.T) {
 		if g != 0 && name != "locator.fc.weight" && name != "locator.fc.bias" {
 			t.Errorf("detached policy: REINFORCE reaches %s", name)
 		}
+	}
+}
+
+// TestLocatorHidden checks the routing with a hidden locator layer: the
+// classifier's loss reaches neither locator layer, a detached REINFORCE
+// trains both and nothing else, and the model survives a save and load.
+func TestLocatorHidden(t *testing.T) {
+	cfg := smallConfig("rnn")
+	cfg.LocatorHidden, cfg.DetachPolicy = 16, true
+	m, err := New(cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ce := gradNorms(t, m, "ce")
+	for _, name := range []string{"locator.fc.weight", "locator.fc_hidden.weight", "locator.fc_hidden.bias"} {
+		if ce[name] != 0 {
+			t.Errorf("cross-entropy reaches %s", name)
+		}
+	}
+	locator := map[string]bool{"locator.fc.weight": true, "locator.fc.bias": true, "locator.fc_hidden.weight": true, "locator.fc_hidden.bias": true}
+	rf := gradNorms(t, m, "reinforce")
+	for name, g := range rf {
+		if g != 0 && !locator[name] {
+			t.Errorf("detached policy: REINFORCE reaches %s", name)
+		}
+		if g == 0 && locator[name] {
+			t.Errorf("REINFORCE does not train %s", name)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	f, err := m.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ckpt.WriteFile(path, f); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(path)
+	if err != nil || back.Cfg != cfg {
+		t.Fatalf("load: %v, config %+v", err, back.Cfg)
 	}
 }
 

@@ -3,6 +3,7 @@ package ram
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -265,19 +266,27 @@ func (m *Model) loadTrained(f *ckpt.File) error {
 
 // initFrom copies the weights of the model at path into m. The two must
 // agree on everything but the training-time knobs (the policy std and
-// where the REINFORCE gradient flows), which do not change the tensors.
+// where the REINFORCE gradient flows) and the location network's depth:
+// a model may gain a hidden locator layer (LocatorHidden), whose location
+// network then starts fresh while everything else is copied by name.
 func initFrom(m *Model, path string) error {
 	src, err := Load(path)
 	if err != nil {
 		return fmt.Errorf("--init: %w", err)
 	}
 	a, b := src.Cfg, m.Cfg
-	a.Std, a.DetachPolicy = b.Std, b.DetachPolicy
+	a.Std, a.DetachPolicy, a.LocatorHidden = b.Std, b.DetachPolicy, b.LocatorHidden
 	if a != b {
 		return fmt.Errorf("--init: %s has config %+v, the run wants %+v", path, src.Cfg, m.Cfg)
 	}
-	for i, p := range m.params {
-		copy(p.Value.Data, src.params[i].Value.Data)
+	have := map[string]*autograd.Var{}
+	for _, p := range src.params {
+		have[p.Name] = p
+	}
+	for _, p := range m.params {
+		if q, ok := have[p.Name]; ok && slices.Equal(q.Value.Shape, p.Value.Shape) {
+			copy(p.Value.Data, q.Value.Data)
+		}
 	}
 	return nil
 }
