@@ -22,7 +22,7 @@
 # best figure a fair chance to come from a moment when no other process ran. OpenBLAS needs numpy linked to it (Debian: apt-get install
 # libopenblas0-pthread); the script prints which BLAS numpy loaded.
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE are unset for the numpy runs only,
-# unless OpenBLAS does not recognise the CPU (see CORETYPE below).
+# unless OpenBLAS does not recognise the CPU (see bench/openblas.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -88,56 +88,15 @@ PYEOF
 gflops() { "$PY" -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["gflops"])'; }
 best() { printf '%s\n' "$@" | sort -g | tail -1; }
 
-cat >"$tmp/corename.py" <<'PYEOF'
-import ctypes, numpy as np
-np.dot(np.ones((2, 2), np.float32), np.ones((2, 2), np.float32))
-for p in sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l}):
-    try:
-        f = ctypes.CDLL(p).openblas_get_corename
-        f.restype = ctypes.c_char_p
-        print(f().decode())
-        break
-    except Exception:
-        pass
-PYEOF
-
-# OpenBLAS runs its best kernel when it recognises the CPU. A DYNAMIC_ARCH
-# build older than the CPU (Debian 12's 0.3.21 on Emerald Rapids, family 6
-# model 207) does not, and falls back to its SSE3 "Prescott" kernels, a
-# quarter of its real speed. Then, and only then, try the x86 core types it
-# has kernels for and keep the fastest at 1024³ on one thread, so the
-# comparison is against OpenBLAS at its best on this machine. OPENBLAS_BENCH_CORETYPE
-# forces a core type.
-CORETYPE=${OPENBLAS_BENCH_CORETYPE:-}
-auto_core=$(env -u OPENBLAS_CORETYPE "$PY" "$tmp/corename.py")
-if [ -z "$CORETYPE" ]; then
-	case "$auto_core" in
-	Prescott | Nehalem | Core2 | Penryn | Dunnington | Atom | Katmai | Coppermine | Banias | Northwood | Barcelona | Opteron* | Athlon | Unknown | "")
-		bestg=0
-		for ct in Cooperlake SkylakeX Haswell Zen; do
-			g=$(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=$ct OPENBLAS_NUM_THREADS=1 "$PY" "$tmp/np_gemm.py" 1024 1024 1024 3 0.1 | gflops)
-			if "$PY" -c "import sys; sys.exit(0 if $g > $bestg else 1)"; then bestg=$g CORETYPE=$ct; fi
-		done
-		;;
-	esac
-fi
-numpy_env() {
-	if [ -n "$CORETYPE" ]; then
-		env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$CORETYPE" OPENBLAS_NUM_THREADS="$1" "${@:2}"
-	else
-		env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$1" "${@:2}"
-	fi
-}
+# OpenBLAS's core type (see bench/openblas.sh).
+. bench/openblas.sh
+numpy_env() { openblas_env "$@"; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "CPU: $cpu ($NPROC cores; $(lscpu 2>/dev/null | grep -E '^L[12]d? cache|^L2|^L3' | tr -s ' ' | paste -sd';' -))"
 echo "Go: $(go version | cut -d' ' -f3-)"
 echo "OpenBLAS: $(numpy_env 1 "$PY" "$tmp/blasinfo.py")"
-if [ -n "$CORETYPE" ]; then
-	echo "OpenBLAS core: detected $auto_core; measured with OPENBLAS_CORETYPE=$CORETYPE (now $(numpy_env 1 "$PY" "$tmp/corename.py"))"
-else
-	echo "OpenBLAS core: $auto_core (detected)"
-fi
+echo "OpenBLAS core: $OPENBLAS_CORE_NOTE"
 echo "Kernel: $("$tmp/gemmbench" -m 8 -n 8 -k 8 -runs 1 -mintime 1ms -json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["kernel"])')"
 echo "Command: SQUARES=\"$SQUARES\" SHAPES=\"$SHAPES\" THREADS=\"$THREADS\" ROUNDS=$ROUNDS RUNS=$RUNS MINTIME=$MINTIME bench/gemm.sh"
 echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

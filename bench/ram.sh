@@ -48,11 +48,15 @@ go build -o "$tmp/rambench" ./bench/ram
 field() { "$PY" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
 minof() { printf '%s\n' "$@" | sort -g | head -1; }
+# OpenBLAS's core type for torch's matrix products (see bench/openblas.sh).
+. bench/openblas.sh
+
 fmt() { "$PY" -c 'import sys; print("%.*f" % (int(sys.argv[2]), float(sys.argv[1])))' "$1" "$2"; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "CPU: $cpu ($(nproc) cores)"
 echo "Go: $(go version | cut -d' ' -f3-); torch $("$PY" -c 'import torch; print(torch.__version__)') (OpenBLAS, OMP_WAIT_POLICY=PASSIVE)"
+echo "OpenBLAS core: $OPENBLAS_CORE_NOTE"
 echo "Command: TASKS=\"$TASKS\" THREADS=\"$THREADS\" BATCH=$BATCH STEPS=$STEPS WARMUP=$WARMUP PREDICT=$PREDICT ROUNDS=$ROUNDS bench/ram.sh"
 echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -67,7 +71,7 @@ for task in $TASKS; do
 			gs+=("$(field samples_per_s <<<"$g")")
 			gd+=("$(field samples_per_s_with_data <<<"$g")")
 			gp+=("$(field predict_us <<<"$g")")
-			t=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$th" OMP_NUM_THREADS="$th" OMP_WAIT_POLICY=PASSIVE \
+			t=$(openblas_env "$th" OMP_NUM_THREADS="$th" OMP_WAIT_POLICY=PASSIVE \
 				"$PY" bench/torch/ram.py --bench --tasks "$task" --threads "$th" --batch "$BATCH" \
 				--steps "$STEPS" --warmup "$WARMUP" --predict "$PREDICT")
 			ts+=("$(field samples_per_s <<<"$t")")
