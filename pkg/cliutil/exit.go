@@ -20,7 +20,9 @@ const (
 // UsageError marks a bad flag or argument (exit 2).
 type UsageError struct{ Err error }
 
+// Error returns the wrapped error's message.
 func (e *UsageError) Error() string { return e.Err.Error() }
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *UsageError) Unwrap() error { return e.Err }
 
 // Usagef returns a UsageError with a formatted message.
@@ -31,7 +33,9 @@ func Usagef(format string, args ...any) error {
 // ModelError marks an invalid or missing model or data file (exit 3).
 type ModelError struct{ Err error }
 
+// Error returns the wrapped error's message.
 func (e *ModelError) Error() string { return e.Err.Error() }
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *ModelError) Unwrap() error { return e.Err }
 
 // ModelErr wraps err (if not nil) as a ModelError.
@@ -46,6 +50,7 @@ func ModelErr(err error) error {
 // already been printed on stderr (exit 1).
 type PartialError struct{ Failed, Total int }
 
+// Error says how many inputs failed.
 func (e *PartialError) Error() string {
 	return fmt.Sprintf("%d of %d inputs failed", e.Failed, e.Total)
 }
