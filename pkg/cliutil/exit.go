@@ -22,6 +22,7 @@ type UsageError struct{ Err error }
 
 // Error returns the wrapped error's message.
 func (e *UsageError) Error() string { return e.Err.Error() }
+
 // Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *UsageError) Unwrap() error { return e.Err }
 
@@ -35,6 +36,7 @@ type ModelError struct{ Err error }
 
 // Error returns the wrapped error's message.
 func (e *ModelError) Error() string { return e.Err.Error() }
+
 // Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *ModelError) Unwrap() error { return e.Err }
 
