@@ -51,7 +51,8 @@ var (
 // EnvBlocks names the environment variable read once at initialisation to
 // override the cache blocking of every kernel, as "MC,KC,NC" (MC and NC are
 // rounded up to multiples of the tile). It exists for tuning on a new CPU
-// (bench/gemm.sh passes it through); results do not depend on it.
+// (bench/gemm.sh and bench/gemm inherit it). Results may differ from the
+// default's in the last bits: KC sets the order of summation over k.
 const EnvBlocks = "ATTNKIT_GEMM_BLOCKS"
 
 func init() {
