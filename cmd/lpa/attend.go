@@ -5,7 +5,6 @@ import (
 	"image"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -138,8 +137,8 @@ func runMaps(c *cli.Context, segment bool) error {
 		return err
 	}
 	job.m, job.names = m, m.MapNames()
-	if segment && m.Cfg.Attention && job.seg.Level != 0 && !slices.Contains(m.Cfg.AttnLevels(), job.seg.Level) {
-		return cliutil.Usagef("--level %d: %s has attention at levels %v", job.seg.Level, m.Cfg.Name(), m.Cfg.AttnLevels())
+	if err := job.seg.Validate(m.Cfg); segment && err != nil {
+		return cliutil.Usagef("--%v", err)
 	}
 	if len(inputs) == 0 {
 		return nil // an empty folder or shard: nothing to do

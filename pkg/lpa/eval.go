@@ -1,8 +1,6 @@
 package lpa
 
 import (
-	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -105,8 +103,9 @@ func (m *Model) FGSM(tp *autograd.Tape, x *tensor.Tensor, labels []int, eps floa
 // baseline) with Binarise and sums the IoU with the ground-truth mask;
 // MIoU of the result is the mean IoU. Errors are counted too.
 func (m *Model) Segment(ds Masked, opt EvalOptions) (EvalResult, error) {
-	if m.Cfg.Attention && opt.Seg.Level != 0 && !slices.Contains(m.Cfg.AttnLevels(), opt.Seg.Level) {
-		return EvalResult{}, fmt.Errorf("level %d: %s has attention at levels %v", opt.Seg.Level, m.Cfg.Name(), m.Cfg.AttnLevels())
+	// Check once here rather than fail on every image.
+	if err := opt.Seg.Validate(m.Cfg); err != nil {
+		return EvalResult{}, err
 	}
 	S := m.Cfg.Side
 	var mu sync.Mutex

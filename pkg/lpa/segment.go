@@ -129,6 +129,15 @@ type SegMap struct {
 	Attention bool
 }
 
+// Validate reports a level the model has no attention at (the baseline,
+// which segments with its CAM, accepts any).
+func (sm SegMap) Validate(cfg Config) error {
+	if cfg.Attention && sm.Level != 0 && !slices.Contains(cfg.AttnLevels(), sm.Level) {
+		return fmt.Errorf("level %d: %s has attention at levels %v", sm.Level, cfg.Name(), cfg.AttnLevels())
+	}
+	return nil
+}
+
 // DefaultSegLevel is the attention level whose map segments by default:
 // level 2 (8×8 on a 64×64 input) when the model has it, else its finest.
 // The choice was made on the validation split of the built-in task with
@@ -155,14 +164,14 @@ func (m *Model) SegmentMap(out *Output, i, c int, sm SegMap) (*tensor.Tensor, er
 	if !m.Cfg.Attention {
 		return m.CAM(out, i, c)
 	}
+	if err := sm.Validate(m.Cfg); err != nil {
+		return nil, err
+	}
 	level := sm.Level
 	if level == 0 {
 		level = DefaultSegLevel(m.Cfg)
 	}
 	k := slices.Index(m.Cfg.AttnLevels(), level)
-	if k < 0 {
-		return nil, fmt.Errorf("level %d: %s has attention at levels %v", level, m.Cfg.Name(), m.Cfg.AttnLevels())
-	}
 	src := out.Scores[k]
 	if sm.Attention {
 		src = out.Attn[k]

@@ -9,6 +9,7 @@ import (
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/data"
+	"github.com/attnkit/attn/pkg/nn"
 	"github.com/attnkit/attn/pkg/optim"
 	"github.com/attnkit/attn/pkg/trainrun"
 )
@@ -258,10 +259,7 @@ func (m *Model) loadTrained(f *ckpt.File) error {
 	if saved.Cfg != m.Cfg {
 		return fmt.Errorf("--resume: %s was trained with config %+v, not %+v", f.Name, saved.Cfg, m.Cfg)
 	}
-	for i, p := range m.params {
-		copy(p.Value.Data, saved.params[i].Value.Data)
-	}
-	return nil
+	return nn.CopyParams(m, saved)
 }
 
 // initFrom copies the weights of the model at path into m. The two must
