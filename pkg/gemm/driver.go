@@ -163,3 +163,78 @@ func scaleC(c []float32, m, n, ldc int, beta float32) {
 		}
 	}
 }
+
+// gemmRegionPre computes columns [n0, n1) of C, all rows, from an op(A)
+// packed once beforehand by prepackA (the threaded path's shared operand).
+// The loop nest is gemmRegion's without the ic packing: for each KC slice
+// the MR-row panels of op(A) lie one after another in pre.
+func gemmRegionPre(kn *kernel, bufs *packBufs, p *problem, pre []float32, n0, n1 int) {
+	mr, nr := kn.mr, kn.nr
+	b, c, ldc := p.b, p.c, p.ldc
+	m, n, k := p.m, n1-n0, p.k
+	if n <= 0 {
+		return
+	}
+	kc := blockSize(k, kn.kc, 1)
+	mc := blockSize(m, kn.mc, mr)
+	nc := blockSize(n, kn.nc, nr)
+	mpad := (m + mr - 1) / mr * mr
+	bufs.ensure(0, nc*kc)
+	tile := bufs.tile[:mr*nr]
+
+	for jc := 0; jc < n; jc += nc {
+		ncb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kcb := min(kc, k-pc)
+			beta := p.beta
+			if pc > 0 {
+				beta = 1
+			}
+			packB(bufs.b, b, p.ldb, p.transB, pc, n0+jc, kcb, ncb, nr)
+			apc := pre[pc*mpad:]
+			// ic blocks keep the A panels one jr sweep touches within L2.
+			for ic := 0; ic < m; ic += mc {
+				mcb := min(mc, m-ic)
+				for jr := 0; jr < ncb; jr += nr {
+					cols := min(nr, ncb-jr)
+					bp := &bufs.b[jr*kcb]
+					for ir := ic; ir < ic+mcb; ir += mr {
+						rows := min(mr, m-ir)
+						ap := &apc[ir*kcb]
+						ci := ir*ldc + n0 + jc + jr
+						if cols == nr {
+							if rows == mr {
+								kn.fn(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
+								continue
+							}
+							if kn.edge != nil {
+								kn.edge[rows](kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
+								continue
+							}
+						} else if 2*cols == nr && rows == mr && kn.half != nil {
+							kn.half(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
+							continue
+						}
+						kn.fn(kcb, ap, bp, &tile[0], nr, p.alpha, 0)
+						mergeTile(c[ci:], ldc, tile, nr, rows, cols, beta)
+					}
+				}
+			}
+		}
+	}
+}
+
+// prepackA packs MR-row panels [p0, p1) of op(A) for the KC slice that
+// starts at pc into pre, in the layout gemmRegionPre reads: slice pc starts
+// at pc·mpad (mpad is m rounded up to MR) and holds ceil(m/MR) panels of
+// MR×kcb values. Disjoint panel ranges may be packed concurrently: packA
+// writes past its last panel only when it has a further row panel to pack,
+// and here that panel is always its own.
+func prepackA(kn *kernel, p *problem, pre []float32, pc, p0, p1 int) {
+	mr := kn.mr
+	kc := blockSize(p.k, kn.kc, 1)
+	kcb := min(kc, p.k-pc)
+	mpad := (p.m + mr - 1) / mr * mr
+	rows := min(p1*mr, p.m) - p0*mr
+	packA(pre[pc*mpad+p0*mr*kcb:], p.a, p.lda, p.transA, p0*mr, pc, rows, kcb, mr)
+}

@@ -185,6 +185,30 @@ func TestSgemmAgainstReference(t *testing.T) {
 	}
 }
 
+// TestSgemmTiledParts checks the threaded path that cuts C into a grid of
+// parts each packing its own blocks, which products only take when op(A) is
+// too large to pack once for all parts.
+func TestSgemmTiledParts(t *testing.T) {
+	defer func(old int) { maxPrepack = old }(maxPrepack)
+	maxPrepack = 0
+	for _, kn := range kernelsUnderTest() {
+		for _, threads := range []int{2, 3, 4} {
+			r := rand.New(rand.NewPCG(9, uint64(threads)))
+			for _, ta := range []bool{false, true} {
+				for _, tb := range []bool{false, true} {
+					for _, tc := range []gemmCase{
+						{ta, tb, 300, 257, 129, 1, 0, 0},
+						{ta, tb, 67, 61, 300, -0.5, 1.25, 5},
+						{ta, tb, 200, 1, 67, 1, 0, 1},
+					} {
+						withKernel(t, kn, threads, func() { checkCase(t, r, tc) })
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestSgemmEdgeRows runs every row count of the last row panel through
 // each kernel, with full-width column tiles, so that each edge kernel
 // (edge[r], r < MR) computes, applies alpha and beta, and leaves the rows
