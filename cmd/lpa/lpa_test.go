@@ -53,9 +53,9 @@ func needMNIST(t *testing.T) {
 func TestCommandsHelp(t *testing.T) {
 	for cmd, want := range map[string][]string{
 		"train":   {"--data", "--attn", "--norm", "--head", "--levels", "--no-attention", "--resume", "--epochs", "--limit", "Examples:"},
-		"eval":    {"--model", "--segment", "--fgsm", "--json", "min-max", "0.5", "Examples:"},
+		"eval":    {"--model", "--segment", "--fgsm", "--json", "min-max", "0.30", "0.85", "--threshold", "Examples:"},
 		"attend":  {"--model", "--alpha", "--cmap", "16-bit", "Examples:"},
-		"segment": {"--model", "--level", "Examples:"},
+		"segment": {"--model", "--level", "--threshold", "Examples:"},
 		"ablate":  {"--epochs", "--limit", "--only", "Examples:"},
 	} {
 		r := clitest.Run(t, bin, cmd, "--help").Want(t, 0)
@@ -131,6 +131,8 @@ func TestUsageErrors(t *testing.T) {
 		{"attend", "--model", model, "--alpha", "2", "-o", out, img},
 		{"attend", "--model", model, "--cmap", "nope", "-o", out, img},
 		{"segment", "--model", model, "--level", "9", "-o", out, img},
+		{"segment", "--model", model, "--threshold", "1.5", "-o", out, img},
+		{"eval", "--model", model, "--segment", "--threshold", "-0.2"},
 		{"ablate", "--only", "nothing"},
 		{"ablate", "--no-attention"},
 	} {

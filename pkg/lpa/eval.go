@@ -121,7 +121,7 @@ func (m *Model) Segment(ds Masked, opt EvalOptions) (EvalResult, error) {
 			mp, err := m.SegmentMap(out, i, pred, opt.Seg)
 			var bin []bool
 			if err == nil {
-				bin, err = Binarise(mp, S, S)
+				bin, err = Binarise(mp, S, S, opt.Seg.ThresholdFor(m.Cfg))
 			}
 			if err != nil {
 				mu.Lock()

@@ -47,7 +47,7 @@ func TestIoU(t *testing.T) {
 // marks nothing.
 func TestBinarise(t *testing.T) {
 	m := tensor.FromData([]float32{0, 4, 0, 4}, 2, 2)
-	got, err := Binarise(m, 8, 8)
+	got, err := Binarise(m, 8, 8, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,16 +60,22 @@ func TestBinarise(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("hot right column:\n got %v\nwant %v", got, want)
 	}
+	// A lower threshold reaches further left along the ramp: at 0.2 the
+	// mask starts at column 3 (normalised value 0.25 at x=3 of 8).
+	low, _ := Binarise(m, 8, 8, 0.2)
+	if !low[3] || low[2] || !low[4] {
+		t.Errorf("threshold 0.2: row 0 is %v", low[:8])
+	}
 	// Scale and offset do not matter.
 	m2 := tensor.FromData([]float32{-3, 5, -3, 5}, 2, 2)
-	if got2, _ := Binarise(m2, 8, 8); !slices.Equal(got2, got) {
+	if got2, _ := Binarise(m2, 8, 8, 0.5); !slices.Equal(got2, got) {
 		t.Error("min-max normalisation: an affine change of the map changed the mask")
 	}
-	flat, _ := Binarise(tensor.FromData([]float32{2, 2, 2, 2}, 2, 2), 4, 4)
+	flat, _ := Binarise(tensor.FromData([]float32{2, 2, 2, 2}, 2, 2), 4, 4, 0.5)
 	if slices.Contains(flat, true) {
 		t.Error("a constant map marks pixels")
 	}
-	if _, err := Binarise(tensor.New(2, 2, 2, 2), 4, 4); err == nil {
+	if _, err := Binarise(tensor.New(2, 2, 2, 2), 4, 4, 0.5); err == nil {
 		t.Error("a 4-D map was accepted")
 	}
 }
@@ -255,6 +261,24 @@ func TestTrainResumeEvaluate(t *testing.T) {
 	}
 	if _, err := m.Segment(masked, EvalOptions{Seg: SegMap{Level: 4}}); err == nil {
 		t.Error("level 4 accepted")
+	}
+	for _, th := range []float32{-0.1, 1, 1.5} {
+		if _, err := m.Segment(masked, EvalOptions{Seg: SegMap{Threshold: th}}); err == nil {
+			t.Errorf("threshold %g accepted", th)
+		}
+	}
+	// Each kind of map has its own default threshold.
+	if got := (SegMap{}).ThresholdFor(cfg); got != ScoreThreshold {
+		t.Errorf("scores threshold %g", got)
+	}
+	if got := (SegMap{Attention: true}).ThresholdFor(cfg); got != AttentionThreshold {
+		t.Errorf("attention threshold %g", got)
+	}
+	if got := (SegMap{}).ThresholdFor(cfg.Baseline()); got != CAMThreshold {
+		t.Errorf("CAM threshold %g", got)
+	}
+	if got := (SegMap{Threshold: 0.42}).ThresholdFor(cfg.Baseline()); got != 0.42 {
+		t.Errorf("explicit threshold %g", got)
 	}
 	// Every level, scores and attention weights, gives a score in [0, 1].
 	for _, lv := range cfg.AttnLevels() {
