@@ -100,29 +100,37 @@ func gemmRegion(kn *kernel, bufs *packBufs, p *problem, item, m0, m1, n0, n1 int
 					cols := min(nr, ncb-jr)
 					bp := &bufs.b[jr*kcb]
 					for ir := 0; ir < mcb; ir += mr {
-						rows := min(mr, mcb-ir)
-						ap := &bufs.a[ir*kcb]
 						ci := (m0+ic+ir)*ldc + n0 + jc + jr
-						if cols == nr {
-							if rows == mr {
-								kn.fn(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
-								continue
-							}
-							if kn.edge != nil {
-								kn.edge[rows](kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
-								continue
-							}
-						} else if 2*cols == nr && rows == mr && kn.half != nil {
-							kn.half(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
-							continue
-						}
-						kn.fn(kcb, ap, bp, &tile[0], nr, p.alpha, 0)
-						mergeTile(c[ci:], ldc, tile, nr, rows, cols, beta)
+						microTile(kn, kcb, &bufs.a[ir*kcb], bp, c[ci:], ldc, min(mr, mcb-ir), cols, p.alpha, beta, tile)
 					}
 				}
 			}
 		}
 	}
+}
+
+// microTile computes the rows×cols tile of C at c (row stride ldc) from an
+// MR-row micro-panel of packed A and an NR-column micro-panel of packed B:
+// full tiles, partial last row panels and half-width last column panels
+// go straight to C through the kernel's entry points; other partial tiles
+// go through the scratch tile.
+func microTile(kn *kernel, kcb int, ap, bp *float32, c []float32, ldc, rows, cols int, alpha, beta float32, tile []float32) {
+	mr, nr := kn.mr, kn.nr
+	if cols == nr {
+		if rows == mr {
+			kn.fn(kcb, ap, bp, &c[0], ldc, alpha, beta)
+			return
+		}
+		if kn.edge != nil {
+			kn.edge[rows](kcb, ap, bp, &c[0], ldc, alpha, beta)
+			return
+		}
+	} else if 2*cols == nr && rows == mr && kn.half != nil {
+		kn.half(kcb, ap, bp, &c[0], ldc, alpha, beta)
+		return
+	}
+	kn.fn(kcb, ap, bp, &tile[0], nr, alpha, 0)
+	mergeTile(c, ldc, tile, nr, rows, cols, beta)
 }
 
 // mergeTile writes the valid rows×cols corner of a scratch tile (which holds
@@ -199,24 +207,8 @@ func gemmRegionPre(kn *kernel, bufs *packBufs, p *problem, pre []float32, n0, n1
 					cols := min(nr, ncb-jr)
 					bp := &bufs.b[jr*kcb]
 					for ir := ic; ir < ic+mcb; ir += mr {
-						rows := min(mr, m-ir)
-						ap := &apc[ir*kcb]
 						ci := ir*ldc + n0 + jc + jr
-						if cols == nr {
-							if rows == mr {
-								kn.fn(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
-								continue
-							}
-							if kn.edge != nil {
-								kn.edge[rows](kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
-								continue
-							}
-						} else if 2*cols == nr && rows == mr && kn.half != nil {
-							kn.half(kcb, ap, bp, &c[ci], ldc, p.alpha, beta)
-							continue
-						}
-						kn.fn(kcb, ap, bp, &tile[0], nr, p.alpha, 0)
-						mergeTile(c[ci:], ldc, tile, nr, rows, cols, beta)
+						microTile(kn, kcb, &apc[ir*kcb], bp, c[ci:], ldc, min(mr, m-ir), cols, p.alpha, beta, tile)
 					}
 				}
 			}
