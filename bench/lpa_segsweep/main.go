@@ -22,6 +22,7 @@ import (
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/lpa"
 	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/vec"
 	"github.com/attnkit/attn/pkg/viz"
 )
 
@@ -72,7 +73,7 @@ func main() {
 		for i := 0; i < ds.Len(); i++ {
 			md.LoadMasked(i, img, mask)
 			out := m.Forward(tp, tp.Const(tensor.FromData(img, 1, 3, S, S)))
-			pred := argmax(out.Logits.Value.Data)
+			pred := vec.Argmax(out.Logits.Value.Data)
 			if !m.Cfg.Attention {
 				cam, err := m.CAM(out, 0, pred)
 				if err != nil {
@@ -184,16 +185,6 @@ func mean(ts []*tensor.Tensor) *tensor.Tensor {
 		}
 	}
 	return o
-}
-
-func argmax(v []float32) int {
-	b := 0
-	for i, x := range v {
-		if x > v[b] {
-			b = i
-		}
-	}
-	return b
 }
 
 // otsu returns the threshold in [0, 1] that maximises the between-class
