@@ -209,6 +209,58 @@ func TestSgemmTiledParts(t *testing.T) {
 	}
 }
 
+// TestSgemmSharedPacking checks the threaded path for short, wide
+// products, whose column strips share one packing of op(A) (prepack mode),
+// including row counts that end in a partial row panel and k that spans
+// several KC slices, and that the result does not depend on the thread
+// count.
+func TestSgemmSharedPacking(t *testing.T) {
+	shapes := [][3]int{{50, 700, 200}, {13, 400, 700}, {97, 333, 417}}
+	combos := [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}}
+	if raceEnabled {
+		// The race detector slows the reference tenfold: one combination
+		// still runs the shared packing from several goroutines.
+		combos = combos[:1]
+	}
+	for _, kn := range kernelsUnderTest() {
+		for _, sh := range shapes {
+			p := problem{m: sh[0], n: sh[1], k: sh[2], batch: 1}
+			j := &job{p: p, kern: kn}
+			j.plan(2)
+			if !j.prepack {
+				t.Fatalf("%s %v: the planner does not share the packing of A", kn.name, sh)
+			}
+			prePool.put(j.preBuf)
+		}
+		for _, threads := range []int{2, 3} {
+			r := rand.New(rand.NewPCG(11, uint64(threads)))
+			for _, tr := range combos {
+				for i, sh := range shapes {
+					tc := gemmCase{tr[0], tr[1], sh[0], sh[1], sh[2], 1, 0, 0}
+					if i == 1 {
+						tc.alpha, tc.beta, tc.pad = -0.5, 1.25, 3
+					}
+					withKernel(t, kn, threads, func() { checkCase(t, r, tc) })
+				}
+			}
+		}
+		// Bit-identical to the single-threaded result.
+		r := rand.New(rand.NewPCG(12, 12))
+		const m, n, k = 97, 333, 417
+		a, b := randSlice(r, m*k), randSlice(r, k*n)
+		var ref []float32
+		for _, threads := range []int{1, 2, 3, 4} {
+			c := make([]float32, m*n)
+			withKernel(t, kn, threads, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) })
+			if ref == nil {
+				ref = c
+			} else if !slices.Equal(ref, c) {
+				t.Fatalf("%s: threads=%d changes the result", kn.name, threads)
+			}
+		}
+	}
+}
+
 // TestSgemmEdgeRows runs every row count of the last row panel through
 // each kernel, with full-width column tiles, so that each edge kernel
 // (edge[r], r < MR) computes, applies alpha and beta, and leaves the rows
