@@ -2,7 +2,9 @@
 
 // gen writes the sample images in this folder from the MNIST test digits:
 // three cluttered 100×100 canvases of the glimpse paper (Mnih et al. 2014,
-// section 4.1) and one 96×96 colour scene of the captioning task. Run it
+// section 4.1), one 96×96 colour scene of the captioning task, and the
+// first four 64×64 textured digits of the lpa test set with their
+// ground-truth masks (textured/). Run it
 // from the repository root:
 //
 //	go run docs/samples/gen.go
@@ -38,6 +40,23 @@ func main() {
 	check(err)
 	check(imageio.SavePNG("docs/samples/scene.png", rgb(scene.Image, scene.Size)))
 	fmt.Printf("docs/samples/scene.png\t%s\n", joinCaption(scene.Captions[0]))
+
+	tt := data.DefaultTextured()
+	tg, err := data.TexturedTestSet(tt, data.TexturedTestSeed)
+	check(err)
+	for idx := 0; idx < 4; idx++ {
+		s := tg.Sample(idx)
+		name := fmt.Sprintf("docs/samples/textured/textured-%04d.png", idx)
+		check(imageio.SavePNG(name, rgb(s.Image, tt.Size)))
+		m := image.NewGray(image.Rect(0, 0, tt.Size, tt.Size))
+		for i, on := range s.Mask {
+			if on {
+				m.Pix[i] = 255
+			}
+		}
+		check(imageio.SavePNG(fmt.Sprintf("docs/samples/textured/textured-%04d_truth.png", idx), m))
+		fmt.Printf("%s\tdigit %d\n", name, s.Label)
+	}
 }
 
 func gray(v []float32, n int) *image.Gray {
