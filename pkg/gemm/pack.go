@@ -58,6 +58,32 @@ func packA(dst, a []float32, lda int, trans bool, i0, p0, mc, kc, mr int) {
 				continue
 			}
 		}
+		// The last panel of a block (the overflow above would reach past
+		// it): transpose the groups of 8 rows that lie inside the panel,
+		// and copy the rest row by row. The threaded path packs op(A) in
+		// pieces, so every piece ends in such a panel.
+		if full := rows / 8; full > 0 && kc >= 8 && 8*full <= mr {
+			blocks := kc / 8
+			ok := true
+			for g := 0; g < full && ok; g++ {
+				off := (i0+ir+8*g)*lda + p0
+				ok = transpose8(dst[ir*kc+8*g:], mr, a[off:], lda, blocks)
+			}
+			if ok {
+				for p := 0; p < kc; p++ {
+					d := panel[p*mr : p*mr+mr]
+					lo := 8 * full
+					if p >= blocks*8 {
+						lo = 0
+					}
+					for r := lo; r < rows; r++ {
+						d[r] = a[(i0+ir+r)*lda+p0+p]
+					}
+					clear(d[rows:])
+				}
+				continue
+			}
+		}
 		var srcs [maxMR][]float32
 		for r := 0; r < rows; r++ {
 			off := (i0+ir+r)*lda + p0
