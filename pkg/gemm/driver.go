@@ -67,7 +67,11 @@ func blockSize(total, max, unit int) int {
 // The first pc block applies beta; later ones accumulate with beta=1.
 // m0 and n0 must be multiples of MR and NR so every thread sees the same
 // global tile grid (results do not depend on the thread count).
-func gemmRegion(kn *kernel, bufs *packBufs, p *problem, item, m0, m1, n0, n1 int) {
+//
+// A non-nil pre holds all of op(A) packed beforehand by prepackA (the
+// threaded path's shared operand, batch item 0): the ic loop then reads its
+// panels there instead of packing them.
+func gemmRegion(kn *kernel, bufs *packBufs, p *problem, item, m0, m1, n0, n1 int, pre []float32) {
 	mr, nr := kn.mr, kn.nr
 	a := p.a[item*p.strideA:]
 	b := p.b[item*p.strideB:]
@@ -81,7 +85,12 @@ func gemmRegion(kn *kernel, bufs *packBufs, p *problem, item, m0, m1, n0, n1 int
 	kc := blockSize(k, kn.kc, 1)
 	mc := blockSize(m, kn.mc, mr)
 	nc := blockSize(n, kn.nc, nr)
-	bufs.ensure(mc*kc, nc*kc)
+	mpad := (p.m + mr - 1) / mr * mr // rows of one KC slice of pre
+	if pre != nil {
+		bufs.ensure(0, nc*kc)
+	} else {
+		bufs.ensure(mc*kc, nc*kc)
+	}
 	tile := bufs.tile[:mr*nr]
 
 	for jc := 0; jc < n; jc += nc {
@@ -95,13 +104,18 @@ func gemmRegion(kn *kernel, bufs *packBufs, p *problem, item, m0, m1, n0, n1 int
 			packB(bufs.b, b, p.ldb, p.transB, pc, n0+jc, kcb, ncb, nr)
 			for ic := 0; ic < m; ic += mc {
 				mcb := min(mc, m-ic)
-				packA(bufs.a, a, p.lda, p.transA, m0+ic, pc, mcb, kcb, mr)
+				ap := bufs.a
+				if pre != nil {
+					ap = pre[pc*mpad+(m0+ic)*kcb:]
+				} else {
+					packA(ap, a, p.lda, p.transA, m0+ic, pc, mcb, kcb, mr)
+				}
 				for jr := 0; jr < ncb; jr += nr {
 					cols := min(nr, ncb-jr)
 					bp := &bufs.b[jr*kcb]
 					for ir := 0; ir < mcb; ir += mr {
 						ci := (m0+ic+ir)*ldc + n0 + jc + jr
-						microTile(kn, kcb, &bufs.a[ir*kcb], bp, c[ci:], ldc, min(mr, mcb-ir), cols, p.alpha, beta, tile)
+						microTile(kn, kcb, &ap[ir*kcb], bp, c[ci:], ldc, min(mr, mcb-ir), cols, p.alpha, beta, tile)
 					}
 				}
 			}
@@ -172,52 +186,8 @@ func scaleC(c []float32, m, n, ldc int, beta float32) {
 	}
 }
 
-// gemmRegionPre computes columns [n0, n1) of C, all rows, from an op(A)
-// packed once beforehand by prepackA (the threaded path's shared operand).
-// The loop nest is gemmRegion's without the ic packing: for each KC slice
-// the MR-row panels of op(A) lie one after another in pre.
-func gemmRegionPre(kn *kernel, bufs *packBufs, p *problem, pre []float32, n0, n1 int) {
-	mr, nr := kn.mr, kn.nr
-	b, c, ldc := p.b, p.c, p.ldc
-	m, n, k := p.m, n1-n0, p.k
-	if n <= 0 {
-		return
-	}
-	kc := blockSize(k, kn.kc, 1)
-	mc := blockSize(m, kn.mc, mr)
-	nc := blockSize(n, kn.nc, nr)
-	mpad := (m + mr - 1) / mr * mr
-	bufs.ensure(0, nc*kc)
-	tile := bufs.tile[:mr*nr]
-
-	for jc := 0; jc < n; jc += nc {
-		ncb := min(nc, n-jc)
-		for pc := 0; pc < k; pc += kc {
-			kcb := min(kc, k-pc)
-			beta := p.beta
-			if pc > 0 {
-				beta = 1
-			}
-			packB(bufs.b, b, p.ldb, p.transB, pc, n0+jc, kcb, ncb, nr)
-			apc := pre[pc*mpad:]
-			// ic blocks keep the A panels one jr sweep touches within L2.
-			for ic := 0; ic < m; ic += mc {
-				mcb := min(mc, m-ic)
-				for jr := 0; jr < ncb; jr += nr {
-					cols := min(nr, ncb-jr)
-					bp := &bufs.b[jr*kcb]
-					for ir := ic; ir < ic+mcb; ir += mr {
-						ci := ir*ldc + n0 + jc + jr
-						microTile(kn, kcb, &apc[ir*kcb], bp, c[ci:], ldc, min(mr, m-ir), cols, p.alpha, beta, tile)
-					}
-				}
-			}
-		}
-	}
-}
-
 // prepackA packs MR-row panels [p0, p1) of op(A) for the KC slice that
-// starts at pc into pre, in the layout gemmRegionPre reads: slice pc starts
+// starts at pc into pre, in the layout gemmRegion reads: slice pc starts
 // at pc·mpad (mpad is m rounded up to MR) and holds ceil(m/MR) panels of
 // MR×kcb values. Disjoint panel ranges may be packed concurrently: packA
 // writes past its last panel only when it has a further row panel to pack,

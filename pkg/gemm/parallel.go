@@ -75,13 +75,12 @@ type job struct {
 	next       atomic.Int64 // next unclaimed part
 
 	// Shared packing (prepack mode): op(A) is packed once, in pieces
-	// claimed like parts, into pre; every part then computes a column
+	// claimed like parts, into preBuf; every part then computes a column
 	// strip of C from it and packs only its own columns of op(B).
 	prepack  bool
-	pre      []float32 // from prePool while the parts run
-	preBuf   *floatBuf
-	pieces   int // pack pieces: KC slices × groups of MR-row panels
-	groups   int // panel groups per KC slice
+	preBuf   *floatBuf // from prePool while the parts run
+	pieces   int       // pack pieces: KC slices × groups of MR-row panels
+	groups   int       // panel groups per KC slice
 	packNext atomic.Int64
 	packLeft atomic.Int64
 	packDone sync.WaitGroup
@@ -250,7 +249,7 @@ func run(p *problem) {
 	if j == nil {
 		bufs := bufPool.get()
 		for i := 0; i < p.batch; i++ {
-			gemmRegion(kn, bufs, p, i, 0, p.m, 0, p.n)
+			gemmRegion(kn, bufs, p, i, 0, p.m, 0, p.n, nil)
 		}
 		bufPool.put(bufs)
 		return
@@ -286,7 +285,7 @@ func run(p *problem) {
 	j.done.Wait()
 	if j.prepack {
 		prePool.put(j.preBuf)
-		j.pre, j.preBuf = nil, nil
+		j.preBuf = nil
 	}
 	j.release()
 }
@@ -345,7 +344,6 @@ func (j *job) plan(t int) {
 		if need := mt * j.kern.mr * p.k; cap(j.preBuf.f) < need {
 			j.preBuf.f = alignedFloats(need)
 		}
-		j.pre = j.preBuf.f
 	}
 }
 
@@ -356,7 +354,7 @@ func (j *job) packPiece(i int) {
 	kc := blockSize(p.k, j.kern.kc, 1)
 	mt := (p.m + j.kern.mr - 1) / j.kern.mr
 	s, g := i/j.groups, i%j.groups
-	prepackA(j.kern, p, j.pre, s*kc, g*mt/j.groups, (g+1)*mt/j.groups)
+	prepackA(j.kern, p, j.preBuf.f, s*kc, g*mt/j.groups, (g+1)*mt/j.groups)
 }
 
 // runPart computes part i of the job.
@@ -366,13 +364,13 @@ func (j *job) runPart(i int, bufs *packBufs) {
 		nr := j.kern.nr
 		nt := (p.n + nr - 1) / nr
 		n0, n1 := i*nt/j.parts*nr, min(p.n, (i+1)*nt/j.parts*nr)
-		gemmRegionPre(j.kern, bufs, p, j.pre, n0, n1)
+		gemmRegion(j.kern, bufs, p, 0, 0, p.m, n0, n1, j.preBuf.f)
 		return
 	}
 	if j.splitBatch {
 		lo, hi := i*p.batch/j.parts, (i+1)*p.batch/j.parts
 		for it := lo; it < hi; it++ {
-			gemmRegion(j.kern, bufs, p, it, 0, p.m, 0, p.n)
+			gemmRegion(j.kern, bufs, p, it, 0, p.m, 0, p.n, nil)
 		}
 		return
 	}
@@ -384,6 +382,6 @@ func (j *job) runPart(i int, bufs *packBufs) {
 	m0, m1 := pm*mt/tm*mr, min(p.m, (pm+1)*mt/tm*mr)
 	n0, n1 := pn*nt/j.tn*nr, min(p.n, (pn+1)*nt/j.tn*nr)
 	for it := 0; it < p.batch; it++ {
-		gemmRegion(j.kern, bufs, p, it, m0, m1, n0, n1)
+		gemmRegion(j.kern, bufs, p, it, m0, m1, n0, n1, nil)
 	}
 }
