@@ -212,8 +212,8 @@ func TestSgemmTiledParts(t *testing.T) {
 // TestSgemmSharedPacking checks the threaded path for short, wide
 // products, whose column strips share one packing of op(A) (prepack mode),
 // including row counts that end in a partial row panel and k that spans
-// several KC slices, and that the result does not depend on the thread
-// count.
+// several KC slices (TestSgemmDeterministic checks that the thread count
+// does not change the result).
 func TestSgemmSharedPacking(t *testing.T) {
 	shapes := [][3]int{{50, 700, 200}, {13, 400, 700}, {97, 333, 417}}
 	combos := [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}}
@@ -244,145 +244,28 @@ func TestSgemmSharedPacking(t *testing.T) {
 				}
 			}
 		}
-		// Bit-identical to the single-threaded result.
-		r := rand.New(rand.NewPCG(12, 12))
-		const m, n, k = 97, 333, 417
-		a, b := randSlice(r, m*k), randSlice(r, k*n)
-		var ref []float32
-		for _, threads := range []int{1, 2, 3, 4} {
-			c := make([]float32, m*n)
-			withKernel(t, kn, threads, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) })
-			if ref == nil {
-				ref = c
-			} else if !slices.Equal(ref, c) {
-				t.Fatalf("%s: threads=%d changes the result", kn.name, threads)
-			}
-		}
-	}
-}
-
-// TestSgemmEdgeRows runs every row count of the last row panel through
-// each kernel, with full-width column tiles, so that each edge kernel
-// (edge[r], r < MR) computes, applies alpha and beta, and leaves the rows
-// below it alone; then the same with a half-width last column panel.
-func TestSgemmEdgeRows(t *testing.T) {
-	for _, kn := range kernelsUnderTest() {
-		t.Run(kn.name, func(t *testing.T) {
-			r := rand.New(rand.NewPCG(7, 0))
-			for rows := 1; rows <= kn.mr; rows++ {
-				for _, ab := range [][2]float32{{1, 0}, {-1.5, 0.75}} {
-					tc := gemmCase{false, false, kn.mr + rows, 2 * kn.nr, 37, ab[0], ab[1], 0}
-					withKernel(t, kn, 1, func() { checkCase(t, r, tc) })
-					tc.transA, tc.pad = true, 3
-					withKernel(t, kn, 1, func() { checkCase(t, r, tc) })
-					// A last column panel of exactly NR/2 (the half kernel).
-					tc.n, tc.transB = kn.nr+kn.nr/2, true
-					withKernel(t, kn, 1, func() { checkCase(t, r, tc) })
-				}
-			}
-		})
-	}
-}
-
-func TestSgemmNaNInf(t *testing.T) {
-	const m, n, k = 13, 37, 19
-	for _, kn := range kernelsUnderTest() {
-		t.Run(kn.name, func(t *testing.T) {
-			r := rand.New(rand.NewPCG(2, 2))
-			a := randSlice(r, m*k)
-			b := randSlice(r, k*n)
-			nan, inf := float32(math.NaN()), float32(math.Inf(1))
-			a[4*k+3] = nan // row 4 of C becomes NaN
-			b[5*n+7] = inf // column 7 of C becomes ±Inf (NaN in row 4)
-			for _, beta := range []float32{0, 1} {
-				c := make([]float32, m*n)
-				c[9*n+20] = nan // propagates only when beta != 0
-				want := slices.Clone(c)
-				sgemmRef(false, false, m, n, k, 1, a, k, b, n, beta, want, n)
-				got := slices.Clone(c)
-				withKernel(t, kn, 1, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, beta, got, n) })
-				for i := range got {
-					if !close32(got[i], want[i], 1e-3) {
-						t.Fatalf("beta=%g: C[%d,%d] = %g, want %g", beta, i/n, i%n, got[i], want[i])
-					}
-				}
-				if nanC := math.IsNaN(float64(got[9*n+20])); nanC != (beta != 0) {
-					t.Fatalf("beta=%g: NaN in C propagated=%v", beta, nanC)
-				}
-				if !math.IsNaN(float64(got[4*n])) || !math.IsInf(float64(got[0*n+7]), 0) {
-					t.Fatalf("beta=%g: NaN row / Inf column lost: %g %g", beta, got[4*n], got[7])
-				}
-			}
-			// alpha = 0 reads neither A nor B: NaN there does not propagate.
-			c := make([]float32, m*n)
-			withKernel(t, kn, 1, func() { Sgemm(false, false, m, n, k, 0, a, k, b, n, 0, c, n) })
-			for i, v := range c {
-				if v != 0 {
-					t.Fatalf("alpha=0: C[%d] = %g, want 0", i, v)
-				}
-			}
-		})
-	}
-}
-
-func TestSgemmBatched(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 3))
-	for _, kn := range kernelsUnderTest() {
-		for _, tc := range []struct {
-			batch, m, n, k int
-			shareA         bool
-			threads        int
-		}{
-			{0, 4, 4, 4, false, 2},
-			{1, 70, 90, 50, false, 2},
-			{3, 70, 90, 50, false, 2}, // grid split inside each item
-			{12, 16, 16, 8, false, 2}, // batch split
-			{7, 9, 33, 17, true, 3},   // shared A, uneven batch split
-			{5, 64, 64, 64, false, 1},
-		} {
-			name := fmt.Sprintf("%s/b%d_%dx%dx%d_t%d", kn.name, tc.batch, tc.m, tc.n, tc.k, tc.threads)
-			t.Run(name, func(t *testing.T) {
-				lda, ldb, ldc := tc.k+1, tc.n, tc.n+2
-				sa, sb, sc := tc.m*lda+3, tc.k*ldb, tc.m*ldc
-				if tc.shareA {
-					sa = 0
-				}
-				a := randSlice(r, max(1, tc.batch)*sa+tc.m*lda)
-				b := randSlice(r, max(1, tc.batch)*sb)
-				c := randSlice(r, max(1, tc.batch)*sc)
-				want := slices.Clone(c)
-				for i := 0; i < tc.batch; i++ {
-					sgemmRef(false, false, tc.m, tc.n, tc.k, 0.5, a[i*sa:], lda, b[i*sb:], ldb, 2, want[i*sc:], ldc)
-				}
-				got := slices.Clone(c)
-				withKernel(t, kn, tc.threads, func() {
-					SgemmBatched(false, false, tc.batch, tc.m, tc.n, tc.k, 0.5, a, sa, lda, b, sb, ldb, 2, got, sc, ldc)
-				})
-				for i := range got {
-					if !close32(got[i], want[i], 1e-4*float64(tc.k+1)) {
-						t.Fatalf("C[%d] = %g, want %g", i, got[i], want[i])
-					}
-				}
-			})
-		}
 	}
 }
 
 // TestSgemmDeterministic checks that the thread count does not change a bit
-// of the result (the tile grid is global, see gemmRegion).
+// of the result (the tile grid is global, see gemmRegion), for a product
+// cut into a two-dimensional grid and for a short, wide one whose column
+// strips share the packing of op(A).
 func TestSgemmDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4))
-	const m, n, k = 131, 157, 301
-	a, b := randSlice(r, m*k), randSlice(r, k*n)
-	for _, kn := range kernelsUnderTest() {
-		var ref []float32
-		for _, threads := range []int{1, 2, 3, 4} {
-			c := make([]float32, m*n)
-			withKernel(t, kn, threads, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) })
-			if ref == nil {
-				ref = c
-			} else if !slices.Equal(ref, c) {
-				t.Fatalf("%s: threads=%d changes the result", kn.name, threads)
+	for _, sh := range [][3]int{{131, 157, 301}, {97, 333, 417}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		a, b := randSlice(r, m*k), randSlice(r, k*n)
+		for _, kn := range kernelsUnderTest() {
+			var ref []float32
+			for _, threads := range []int{1, 2, 3, 4} {
+				c := make([]float32, m*n)
+				withKernel(t, kn, threads, func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) })
+				if ref == nil {
+					ref = c
+				} else if !slices.Equal(ref, c) {
+					t.Fatalf("%s %v: threads=%d changes the result", kn.name, sh, threads)
+				}
 			}
 		}
 	}
