@@ -74,8 +74,9 @@ func segmentCommand() *cli.Command {
 for the baseline) with the rule 'lpa eval --segment' scores: upsample
 bilinearly to the image's full size, normalise min-max to [0,1], keep the
 pixels >= the threshold (default 0.30 for scores, 0.15 for attention
-weights, 0.85 for a CAM: each chosen on the validation split). Writes DIR/<name><suffix>.png,
-white on black at the input's size, and prints one line per input:
+weights, 0.85 for a CAM: each chosen on the validation split). Writes
+DIR/<name><suffix>.png, white on black at the input's size, and prints one
+line per input:
    path  class  name  confidence  coverage  mask
 (coverage is the fraction of pixels in the mask; --json for objects).
 
