@@ -202,12 +202,8 @@ func (j *job) drain(bufs *packBufs) {
 			j.packDone.Done()
 		}
 		// Every part reads all of the packed operand.
-		for start, i := time.Now(), 0; j.packLeft.Load() > 0; i++ {
-			if i&255 == 255 && time.Since(start) > spinWait {
-				j.packDone.Wait()
-				break
-			}
-		}
+		spinUntilZero(&j.packLeft)
+		j.packDone.Wait()
 	}
 	for {
 		i := int(j.next.Add(1) - 1)
@@ -277,17 +273,24 @@ func run(p *problem) {
 	bufs := bufPool.get()
 	j.drain(bufs)
 	bufPool.put(bufs)
-	for start, i := time.Now(), 0; j.left.Load() > 0; i++ {
-		if i&255 == 255 && time.Since(start) > spinWait {
-			break
-		}
-	}
+	spinUntilZero(&j.left)
 	j.done.Wait()
 	if j.prepack {
 		prePool.put(j.preBuf)
 		j.preBuf = nil
 	}
 	j.release()
+}
+
+// spinUntilZero polls a countdown for up to spinWait, so that a wait which
+// ends within microseconds does not park the goroutine; the caller then
+// waits on the matching WaitGroup, which returns at once if it is done.
+func spinUntilZero(left *atomic.Int64) {
+	for start, i := time.Now(), 0; left.Load() > 0; i++ {
+		if i&255 == 255 && time.Since(start) > spinWait {
+			return
+		}
+	}
 }
 
 // floatBuf is a reusable buffer of floats.
@@ -360,13 +363,6 @@ func (j *job) packPiece(i int) {
 // runPart computes part i of the job.
 func (j *job) runPart(i int, bufs *packBufs) {
 	p := &j.p
-	if j.prepack {
-		nr := j.kern.nr
-		nt := (p.n + nr - 1) / nr
-		n0, n1 := i*nt/j.parts*nr, min(p.n, (i+1)*nt/j.parts*nr)
-		gemmRegion(j.kern, bufs, p, 0, 0, p.m, n0, n1, j.preBuf.f)
-		return
-	}
 	if j.splitBatch {
 		lo, hi := i*p.batch/j.parts, (i+1)*p.batch/j.parts
 		for it := lo; it < hi; it++ {
@@ -381,7 +377,11 @@ func (j *job) runPart(i int, bufs *packBufs) {
 	nt := (p.n + nr - 1) / nr
 	m0, m1 := pm*mt/tm*mr, min(p.m, (pm+1)*mt/tm*mr)
 	n0, n1 := pn*nt/j.tn*nr, min(p.n, (pn+1)*nt/j.tn*nr)
+	var pre []float32 // prepack mode: one row of strips, batch 1
+	if j.prepack {
+		pre = j.preBuf.f
+	}
 	for it := 0; it < p.batch; it++ {
-		gemmRegion(j.kern, bufs, p, it, m0, m1, n0, n1, nil)
+		gemmRegion(j.kern, bufs, p, it, m0, m1, n0, n1, pre)
 	}
 }
