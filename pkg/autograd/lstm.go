@@ -2,9 +2,9 @@ package autograd
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/attnkit/attn/pkg/gemm"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // lstmCellForward runs one LSTM step for n rows. gates [n, 4H] receives
@@ -22,20 +22,20 @@ func lstmCellForward(h2, c2, gates, x, h, c, wIH, wHH, bIH, bHH []float32, n, in
 	for r := 0; r < n; r++ {
 		row := gates[r*g4 : (r+1)*g4]
 		if bHH != nil {
-			for j, b := range bHH {
-				row[j] += b
-			}
+			vec.Add(row, row, bHH)
 		}
-		for j := 0; j < hid; j++ {
-			ig := sigmoid(row[j])
-			fg := sigmoid(row[hid+j])
-			gg := float32(math.Tanh(float64(row[2*hid+j])))
-			og := sigmoid(row[3*hid+j])
-			row[j], row[hid+j], row[2*hid+j], row[3*hid+j] = ig, fg, gg, og
-			cn := fg*c[r*hid+j] + ig*gg
-			c2[r*hid+j] = cn
-			h2[r*hid+j] = og * float32(math.Tanh(float64(cn)))
+		// The gates are activated in place with the vectorised kernels: the
+		// per-element transcendental calls cost as much as the two products.
+		vec.Sigmoid(row[:2*hid], row[:2*hid]) // i, f
+		vec.Tanh(row[2*hid:3*hid], row[2*hid:3*hid])
+		vec.Sigmoid(row[3*hid:], row[3*hid:]) // o
+		ig, fg, gg, og := row[:hid], row[hid:2*hid], row[2*hid:3*hid], row[3*hid:]
+		cr, cn, hn := c[r*hid:(r+1)*hid], c2[r*hid:(r+1)*hid], h2[r*hid:(r+1)*hid]
+		for j := range cn {
+			cn[j] = fg[j]*cr[j] + ig[j]*gg[j]
 		}
+		vec.Tanh(hn, cn)
+		vec.Mul(hn, hn, og)
 	}
 }
 
@@ -46,12 +46,14 @@ func lstmCellForward(h2, c2, gates, x, h, c, wIH, wHH, bIH, bHH []float32, n, in
 func lstmCellBackward(dx, dh, dc, dwIH, dwHH, dbIH, dbHH, dGates, dh2, dc2,
 	gates, c, c2, x, h, wIH, wHH []float32, n, in, hid int) {
 	g4 := 4 * hid
+	tanhC := make([]float32, hid)
 	for r := 0; r < n; r++ {
 		row, d := gates[r*g4:(r+1)*g4], dGates[r*g4:(r+1)*g4]
+		vec.Tanh(tanhC, c2[r*hid:(r+1)*hid])
 		for j := 0; j < hid; j++ {
 			k := r*hid + j
 			ig, fg, gg, og := row[j], row[hid+j], row[2*hid+j], row[3*hid+j]
-			tc := float32(math.Tanh(float64(c2[k])))
+			tc := tanhC[j]
 			var gh, gc float32
 			if dh2 != nil {
 				gh = dh2[k]

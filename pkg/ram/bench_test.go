@@ -2,17 +2,23 @@ package ram
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/attnkit/attn/pkg/autograd"
 )
 
 // BenchmarkTrainStep is one forward+backward of the paper's configuration
-// per task on a batch of 128 random canvases (data generation excluded).
+// per task on a batch of 128 random canvases (data generation excluded),
+// and of cluttered60 with the LSTM core.
 func BenchmarkTrainStep(b *testing.B) {
-	for _, task := range Tasks {
-		b.Run(task, func(b *testing.B) {
+	for _, name := range append(Tasks[:len(Tasks):len(Tasks)], "cluttered60-lstm") {
+		b.Run(name, func(b *testing.B) {
+			task, core, _ := strings.Cut(name, "-")
 			cfg, _ := TaskConfig(task)
+			if core != "" {
+				cfg.Core = core
+			}
 			m, _ := New(cfg, 1)
 			const n = 128
 			images := randomImages(n, cfg.Canvas*cfg.Canvas, 3)

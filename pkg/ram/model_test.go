@@ -281,3 +281,66 @@ func TestEvaluateIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestInitFrom checks what --init carries over: everything for the same
+// architecture, everything but the new location layers for a deeper
+// location network, only the glimpse network (and first location) for
+// another core, and nothing for another sensor.
+func TestInitFrom(t *testing.T) {
+	dir := t.TempDir()
+	srcCfg := smallConfig("rnn")
+	srcCfg.LearnedFirst = true
+	src, _ := New(srcCfg, 1)
+	path := filepath.Join(dir, "src.safetensors")
+	if err := src.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*autograd.Var{}
+	for _, p := range src.Params() {
+		byName[p.Name] = p
+	}
+	same := func(p *autograd.Var) bool {
+		q, ok := byName[p.Name]
+		if !ok || len(q.Value.Data) != len(p.Value.Data) {
+			return false
+		}
+		for i, v := range q.Value.Data {
+			if p.Value.Data[i] != v {
+				return false
+			}
+		}
+		return true
+	}
+	cases := []struct {
+		name   string
+		edit   func(*Config)
+		copied func(name string) bool
+	}{
+		{"same", func(*Config) {}, func(string) bool { return true }},
+		{"locator-hidden", func(c *Config) { c.LocatorHidden = 6 },
+			func(n string) bool { return n != "locator.fc.weight" && n != "locator.fc_hidden.weight" && n != "locator.fc_hidden.bias" }},
+		{"lstm", func(c *Config) { c.Core = "lstm" },
+			func(n string) bool { return n == "first_loc" || n[:8] == "glimpse." }},
+	}
+	for _, tc := range cases {
+		cfg := srcCfg
+		tc.edit(&cfg)
+		m, _ := New(cfg, 2) // another seed: a copied tensor can only match by copying
+		if err := initFrom(m, path); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		for _, p := range m.Params() {
+			// locator.fc.bias keeps its shape [2] across a deeper location
+			// network and is copied; its weight's shape changes.
+			if got, want := same(p), tc.copied(p.Name); got != want {
+				t.Errorf("%s: %s copied %v, want %v", tc.name, p.Name, got, want)
+			}
+		}
+	}
+	bad := srcCfg
+	bad.Patch++
+	m, _ := New(bad, 2)
+	if err := initFrom(m, path); err == nil {
+		t.Error("init from a model with another patch size succeeded")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -264,24 +265,31 @@ func (m *Model) loadTrained(f *ckpt.File) error {
 
 // initFrom copies the weights of the model at path into m. The two must
 // agree on everything but the training-time knobs (the policy std and
-// where the REINFORCE gradient flows) and the location network's depth:
-// a model may gain a hidden locator layer (LocatorHidden), whose location
-// network then starts fresh while everything else is copied by name.
+// where the REINFORCE gradient flows), the location network's depth and
+// the core: a model may gain a hidden locator layer (LocatorHidden), whose
+// location network then starts fresh while everything else is copied by
+// name; a model with another core (an LSTM grown from a trained ReLU RNN)
+// keeps only the glimpse network and the first location, since every
+// other layer reads the core's state, whose meaning changes with it.
 func initFrom(m *Model, path string) error {
 	src, err := Load(path)
 	if err != nil {
 		return fmt.Errorf("--init: %w", err)
 	}
 	a, b := src.Cfg, m.Cfg
-	a.Std, a.DetachPolicy, a.LocatorHidden = b.Std, b.DetachPolicy, b.LocatorHidden
+	a.Std, a.DetachPolicy, a.LocatorHidden, a.Core = b.Std, b.DetachPolicy, b.LocatorHidden, b.Core
 	if a != b {
 		return fmt.Errorf("--init: %s has config %+v, the run wants %+v", path, src.Cfg, m.Cfg)
 	}
+	sameCore := src.Cfg.Core == m.Cfg.Core
 	have := map[string]*autograd.Var{}
 	for _, p := range src.params {
 		have[p.Name] = p
 	}
 	for _, p := range m.params {
+		if !sameCore && !strings.HasPrefix(p.Name, "glimpse.") && p != m.first {
+			continue
+		}
 		if q, ok := have[p.Name]; ok && slices.Equal(q.Value.Shape, p.Value.Shape) {
 			copy(p.Value.Data, q.Value.Data)
 		}
