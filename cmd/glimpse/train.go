@@ -16,7 +16,7 @@ func trainCommand() *cli.Command {
 		&cli.StringFlag{Name: "task", Value: "mnist", Usage: "task `T`: mnist, translated, cluttered60 or cluttered100 (sets the paper's canvas, glimpses, patch and scales)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation error) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
 		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch); with another --epochs a cosine schedule anneals to the new end (a finished one restarts from the base rate)"},
-		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same task and architecture; --std and --full-reinforce may differ) with a fresh optimizer and schedule"},
+		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same task and sensor; --std and --full-reinforce may differ, a new --locator-hidden starts the location network fresh, a new --core keeps only the glimpse network) with a fresh optimizer and schedule"},
 		&cli.IntFlag{Name: "glimpses", Usage: "glimpses per image (default: the task's)"},
 		&cli.IntFlag{Name: "patch", Usage: "patch side G (default: the task's)"},
 		&cli.IntFlag{Name: "scales", Usage: "patches per glimpse K (default: the task's)"},
