@@ -264,9 +264,16 @@ func forwardCmd(args []string) error {
 	}
 	tp := autograd.NewInference()
 	ep := m.ForwardAt(tp, images.Data, n, 1, path)
-	logits := tensor.FromData(slices.Clone(ep.Logits.Value.Data), n, cfg.Classes)
+	outs := map[string]*tensor.Tensor{"logits": tensor.FromData(slices.Clone(ep.Logits.Value.Data), n, cfg.Classes)}
+	if cfg.LearnedFirst {
+		// With a learned first location the greedy episode is
+		// deterministic, so the twin can replay the location network too.
+		g := m.Forward(tp, images.Data, n, 1, ram.Greedy, nil)
+		outs["greedy_logits"] = tensor.FromData(slices.Clone(g.Logits.Value.Data), n, cfg.Classes)
+		outs["greedy_locs"] = tensor.FromData(slices.Concat(g.Locs...), cfg.Glimpses, n, 2)
+	}
 	if err := m.Save(*modelPath); err != nil {
 		return err
 	}
-	return ckpt.Write(*out, map[string]*tensor.Tensor{"logits": logits}, map[string]string{})
+	return ckpt.Write(*out, outs, map[string]string{})
 }

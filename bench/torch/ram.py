@@ -96,6 +96,22 @@ class Dense(nn.Module):
         return self.fc(x)
 
 
+class Locator(nn.Module):
+    """The location network's mean before tanh: fc(h), or with a hidden
+    layer (config locator_hidden > 0) fc(ReLU(fc_hidden(h)))."""
+
+    def __init__(self, i, width):
+        super().__init__()
+        if width:
+            self.fc_hidden = nn.Linear(i, width)
+        self.fc = nn.Linear(width or i, 2)
+
+    def forward(self, h):
+        if hasattr(self, "fc_hidden"):
+            h = F.relu(self.fc_hidden(h))
+        return self.fc(h)
+
+
 class GlimpseNet(nn.Module):
     """g_t = ReLU(fc_what(ReLU(fc_g(retina))) + fc_where(ReLU(fc_l(l))))."""
 
@@ -183,7 +199,7 @@ class RAM(nn.Module):
             self.core = LSTMCore(c["glimpse_out"], c["hidden"])
         else:
             self.core = RNNCore(c["glimpse_out"], c["hidden"])
-        self.locator = Dense(c["hidden"], 2)
+        self.locator = Locator(c["hidden"], c.get("locator_hidden", 0))
         self.classifier = Dense(c["hidden"], c["classes"])
         self.baseline = Dense(c["hidden"], 1)
         if c.get("learned_first"):
@@ -198,14 +214,15 @@ class RAM(nn.Module):
         logp = -(sample - mean) ** 2 / (2 * std * std) - math.log(std) - 0.5 * math.log(2 * math.pi)
         return sample.clamp(-1, 1), logp
 
-    def forward(self, images, locs=None, greedy=False):
+    def forward(self, images, locs=None, greedy=False, trace=None):
         """One episode over [N,C,S,S] images.
 
         locs, if given, is [T,N,2] (pkg/ram.Model.ForwardAt); otherwise the
         first location is uniform (or the learned policy) and the others
         come from the location network. Returns logits [N,C], the log π of
         every sampled location ([N,2] each) and their baselines ([N,1] each,
-        None for a learned first location).
+        None for a learned first location). trace, if a list, receives
+        every glimpse's locations [N,2].
         """
         c = self.cfg
         n = images.shape[0]
@@ -222,6 +239,8 @@ class RAM(nn.Module):
         h = images.new_zeros(n, c["hidden"])
         state = (h, images.new_zeros(n, c["hidden"])) if c["core"] == "lstm" else (h,)
         for t in range(c["glimpses"]):
+            if trace is not None:
+                trace.append(loc.detach().clone())
             rho = retina(images, loc, c["patch"], c["scales"])
             g = self.glimpse(rho, loc)
             h, cell = self.core(g, state)
@@ -310,6 +329,14 @@ def golden_inputs(seed, n=4):
     return images, locs, labels
 
 
+def greedy_episode(model, images):
+    """Logits [N, classes] and locations [T, N, 2] of a greedy episode
+    (every location the policy's mean, clamped), as ram.Greedy gives."""
+    seen = []
+    logits, _, _ = model(images, greedy=True, trace=seen)
+    return logits, torch.stack(seen)
+
+
 def golden_case(name, seed, **over):
     """Write testdata/golden/<name>.safetensors: the twin's weights as a
     pkg/ram checkpoint, plus golden.images/locs/labels, the logits and the
@@ -329,6 +356,11 @@ def golden_case(name, seed, **over):
     extra = {"golden.images": images.reshape(images.shape[0], -1), "golden.locs": locs,
              "golden.labels": labels.long(), "golden.logits": logits.detach(),
              "golden.ce": loss.detach().reshape(1)}
+    if cfg["learned_first"]:
+        # A learned first location makes the greedy episode deterministic:
+        # the location network then chooses every glimpse.
+        with torch.no_grad():
+            extra["golden.greedy_logits"], extra["golden.greedy_locs"] = greedy_episode(model, images)
     for k, p in model.named_parameters():
         if p.grad is not None and p.grad.abs().sum() > 0:
             extra["grad." + k] = p.grad
@@ -341,6 +373,8 @@ def golden_case(name, seed, **over):
                     "golden.locs": "[T, N, 2] (x, y) in [-1, 1], glimpse t of image n",
                     "golden.labels": "[N] I64", "golden.logits": "[N, classes]",
                     "golden.ce": "[1] mean cross-entropy",
+                    "golden.greedy_logits": "[N, classes] of the greedy episode (learned first location only)",
+                    "golden.greedy_locs": "[T, N, 2] its locations",
                     "grad.<param>": "gradient of golden.ce (params the CE reaches)"}, sort_keys=True)})
     print(f"wrote {name}.safetensors: logits[0] = {logits[0, :4].tolist()}", file=sys.stderr)
     return cfg, images, locs
@@ -363,20 +397,27 @@ def check_go_checkpoint(cfg, images, locs, label):
         want, _ = read_safetensors(out)
         with torch.no_grad():
             got, _, _ = model(images, locs=locs)
-        err = (got - want["logits"]).abs()
-        tol = 1e-5 + 1e-4 * want["logits"].abs()
-        if not bool((err <= tol).all()):
-            raise AssertionError(f"{label}: twin on the Go checkpoint differs from Go's logits by up to "
-                                 f"{err.max().item():.3g}")
-        print(f"{label}: Go checkpoint -> twin logits match (max |diff| {err.max().item():.2e})",
-              file=sys.stderr)
+        pairs = [("logits", got)]
+        if cfg.get("learned_first"):
+            with torch.no_grad():
+                glog, glocs = greedy_episode(model, images)
+            pairs += [("greedy_logits", glog), ("greedy_locs", glocs)]
+        for key, val in pairs:
+            err = (val - want[key]).abs()
+            tol = 1e-5 + 1e-4 * want[key].abs()
+            if not bool((err <= tol).all()):
+                raise AssertionError(f"{label}: twin on the Go checkpoint differs from Go's {key} by up to "
+                                     f"{err.max().item():.3g}")
+            print(f"{label}: Go checkpoint -> twin {key} match (max |diff| {err.max().item():.2e})",
+                  file=sys.stderr)
 
 
 def golden(skip_go):
     torch.set_num_threads(1)
     os.makedirs(GOLDEN_DIR, exist_ok=True)
     cases = [("ram_rnn", 70, {}),
-             ("ram_lstm", 80, dict(core="lstm", learned_first=True, detach_policy=False))]
+             ("ram_lstm", 80, dict(core="lstm", learned_first=True, detach_policy=False)),
+             ("ram_lochidden", 90, dict(learned_first=True, locator_hidden=6))]
     for name, seed, over in cases:
         cfg, images, locs = golden_case(name, seed, **over)
         # Round trip through our own files first: the reader must give back

@@ -5,7 +5,10 @@ package ram_test
 // testdata/golden/ram_*.safetensors together with the twin's logits and
 // the cross-entropy gradient of every parameter it reaches. The Go model
 // loads the file as a checkpoint, runs ForwardAt on the same path and must
-// agree within |got − want| ≤ 1e-5 + 1e-4·|want|. Regenerate with
+// agree within |got − want| ≤ 1e-5 + 1e-4·|want|. Fixtures with a learned
+// first location also hold a greedy episode (logits and the locations the
+// location network chose), which the Go model must reproduce. Regenerate
+// with
 //
 //	/usr/bin/python3 bench/torch/ram.py --golden
 //
@@ -30,7 +33,7 @@ const (
 )
 
 func TestGoldenTwin(t *testing.T) {
-	for _, name := range []string{"ram_rnn", "ram_lstm"} {
+	for _, name := range []string{"ram_rnn", "ram_lstm", "ram_lochidden"} {
 		t.Run(name, func(t *testing.T) {
 			f, err := ckpt.Read(filepath.Join("..", "..", "testdata", "golden", name+".safetensors"))
 			if err != nil {
@@ -95,6 +98,21 @@ func TestGoldenTwin(t *testing.T) {
 				t.Errorf("only %d parameter gradients compared", checked)
 			}
 			tp.Reset()
+
+			// With a learned first location the greedy episode is
+			// deterministic, and it runs the location network (plain or
+			// with its hidden layer) that a fixed path skips.
+			if gl, ok := want["golden.greedy_logits"]; ok {
+				ep := m.Forward(autograd.NewInference(), images.Float, n, 1, ram.Greedy, nil)
+				compare(t, "greedy logits", ep.Logits.Value.Data, gl.Float)
+				var locs []float32
+				for _, l := range ep.Locs {
+					locs = append(locs, l...)
+				}
+				compare(t, "greedy locs", locs, want["golden.greedy_locs"].Float)
+			} else if cfg.LearnedFirst {
+				t.Error("fixture has a learned first location but no greedy episode")
+			}
 		})
 	}
 }

@@ -318,7 +318,9 @@ func TestInitFrom(t *testing.T) {
 	}{
 		{"same", func(*Config) {}, func(string) bool { return true }},
 		{"locator-hidden", func(c *Config) { c.LocatorHidden = 6 },
-			func(n string) bool { return n != "locator.fc.weight" && n != "locator.fc_hidden.weight" && n != "locator.fc_hidden.bias" }},
+			func(n string) bool {
+				return n != "locator.fc.weight" && n != "locator.fc_hidden.weight" && n != "locator.fc_hidden.bias"
+			}},
 		{"lstm", func(c *Config) { c.Core = "lstm" },
 			func(n string) bool { return n == "first_loc" || n[:8] == "glimpse." }},
 	}
