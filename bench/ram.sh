@@ -14,6 +14,8 @@
 #   WARMUP   untimed steps first                    default: 5
 #   PREDICT  timed batch-1 predictions (median)     default: 200
 #   ROUNDS   interleaved rounds; each side keeps its best round   default: 2
+#   CORE     recurrent core, rnn (the paper) or lstm          default: rnn
+#   LOCATOR_HIDDEN  hidden units in the location network      default: 0 (the paper)
 #
 # One training step is what pkg/ram.Train does per batch: a forward pass
 # with sampled locations, the hybrid loss, backward and an Adam step. Go
@@ -39,6 +41,8 @@ STEPS=${STEPS:-50}
 WARMUP=${WARMUP:-5}
 PREDICT=${PREDICT:-200}
 ROUNDS=${ROUNDS:-2}
+CORE=${CORE:-rnn}
+LOCATOR_HIDDEN=${LOCATOR_HIDDEN:-0}
 PY=/usr/bin/python3
 
 tmp=$(mktemp -d)
@@ -57,7 +61,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "CPU: $cpu ($(nproc) cores)"
 echo "Go: $(go version | cut -d' ' -f3-); torch $("$PY" -c 'import torch; print(torch.__version__)') (OpenBLAS, OMP_WAIT_POLICY=PASSIVE)"
 echo "OpenBLAS core: $OPENBLAS_CORE_NOTE"
-echo "Command: TASKS=\"$TASKS\" THREADS=\"$THREADS\" BATCH=$BATCH STEPS=$STEPS WARMUP=$WARMUP PREDICT=$PREDICT ROUNDS=$ROUNDS bench/ram.sh"
+echo "Command: TASKS=\"$TASKS\" THREADS=\"$THREADS\" BATCH=$BATCH STEPS=$STEPS WARMUP=$WARMUP PREDICT=$PREDICT ROUNDS=$ROUNDS CORE=$CORE LOCATOR_HIDDEN=$LOCATOR_HIDDEN bench/ram.sh"
 echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
@@ -67,13 +71,13 @@ for task in $TASKS; do
 	for th in $THREADS; do
 		gs=() gd=() gp=() ts=() tl=()
 		for ((r = 0; r < ROUNDS; r++)); do
-			g=$("$tmp/rambench" bench -json -tasks "$task" -threads "$th" -batch "$BATCH" -steps "$STEPS" -warmup "$WARMUP" -predict "$PREDICT")
+			g=$("$tmp/rambench" bench -json -tasks "$task" -threads "$th" -batch "$BATCH" -steps "$STEPS" -warmup "$WARMUP" -predict "$PREDICT" -core "$CORE" -locator-hidden "$LOCATOR_HIDDEN")
 			gs+=("$(field samples_per_s <<<"$g")")
 			gd+=("$(field samples_per_s_with_data <<<"$g")")
 			gp+=("$(field predict_us <<<"$g")")
 			t=$(openblas_env "$th" OMP_NUM_THREADS="$th" OMP_WAIT_POLICY=PASSIVE \
 				"$PY" bench/torch/ram.py --bench --tasks "$task" --threads "$th" --batch "$BATCH" \
-				--steps "$STEPS" --warmup "$WARMUP" --predict "$PREDICT")
+				--steps "$STEPS" --warmup "$WARMUP" --predict "$PREDICT" --core "$CORE" --locator-hidden "$LOCATOR_HIDDEN")
 			ts+=("$(field samples_per_s <<<"$t")")
 			tl+=("$(field predict_us <<<"$t")")
 		done

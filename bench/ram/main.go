@@ -3,6 +3,7 @@
 //
 //	go run ./bench/ram bench -tasks mnist,cluttered100 -threads 1,2 -json
 //	go run ./bench/ram bench -tasks cluttered100 -threads 1 -cpuprofile cpu.out
+//	go run ./bench/ram bench -tasks cluttered60 -core lstm -locator-hidden 128
 //	go run ./bench/ram forward -in in.safetensors -model m.safetensors -out logits.safetensors
 //
 // bench prints one record per (task, threads): training samples/s of one
@@ -74,6 +75,8 @@ type record struct {
 	SamplesPerSWithGen float64 `json:"samples_per_s_with_data"`
 	PredictUs          float64 `json:"predict_us"`
 	Kernel             string  `json:"gemm_kernel"`
+	Core               string  `json:"core"`
+	LocatorHidden      int     `json:"locator_hidden"`
 }
 
 func benchCmd(args []string) error {
@@ -86,6 +89,8 @@ func benchCmd(args []string) error {
 	predict := fs.Int("predict", 200, "timed batch-1 predictions (median reported)")
 	seed := fs.Uint64("seed", 1, "weights, data and policy noise")
 	asJSON := fs.Bool("json", false, "JSON lines instead of text")
+	core := fs.String("core", "rnn", "recurrent core: rnn (the paper) or lstm")
+	locHidden := fs.Int("locator-hidden", 0, "hidden units in the location network (0: the paper's one linear layer)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,7 +120,7 @@ func benchCmd(args []string) error {
 	}
 	for _, name := range strings.Split(*tasks, ",") {
 		for _, th := range threads {
-			rec, err := benchTask(name, th, *batch, *steps, *warmup, *predict, *seed, digits)
+			rec, err := benchTask(name, *core, *locHidden, th, *batch, *steps, *warmup, *predict, *seed, digits)
 			if err != nil {
 				return err
 			}
@@ -131,13 +136,14 @@ func benchCmd(args []string) error {
 	return nil
 }
 
-func benchTask(name string, threads, batch, steps, warmup, predict int, seed uint64, digits *data.Digits) (record, error) {
+func benchTask(name, core string, locHidden, threads, batch, steps, warmup, predict int, seed uint64, digits *data.Digits) (record, error) {
 	runtime.GOMAXPROCS(threads)
 	gemm.SetThreads(threads)
 	cfg, err := ram.TaskConfig(name)
 	if err != nil {
 		return record{}, err
 	}
+	cfg.Core, cfg.LocatorHidden = core, locHidden
 	task, err := data.TaskByName(name)
 	if err != nil {
 		return record{}, err
@@ -219,6 +225,8 @@ func benchTask(name string, threads, batch, steps, warmup, predict int, seed uin
 		SamplesPerSWithGen: float64(steps*batch) / (el + float64(steps)*genPerBatch),
 		PredictUs:          med * 1e6,
 		Kernel:             gemm.Kernel(),
+		Core:               core,
+		LocatorHidden:      locHidden,
 	}, nil
 }
 

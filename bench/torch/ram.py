@@ -432,13 +432,16 @@ def golden(skip_go):
 
 # ---------------------------------------------------------------- bench
 
-def bench(tasks, threads, batch, steps, warmup, predict_runs, seed):
+def bench(tasks, threads, batch, steps, warmup, predict_runs, seed, core="rnn", locator_hidden=0):
     """Print one JSON line per (task, threads): training samples/s of
     forward + hybrid loss + backward + Adam, and the median latency of a
     greedy batch-1 prediction (softmax included). Inputs are random
     tensors made before timing: data generation is not timed."""
     for task in tasks:
         cfg = task_config(task)
+        cfg["core"] = core
+        if locator_hidden:
+            cfg["locator_hidden"] = locator_hidden
         s = cfg["canvas"]
         for th in threads:
             torch.set_num_threads(th)
@@ -470,7 +473,8 @@ def bench(tasks, threads, batch, steps, warmup, predict_runs, seed):
                     F.softmax(logits, 1)
                     if i >= 5:
                         lat.append(time.perf_counter() - t1)
-            print(json.dumps({"impl": "torch", "task": task, "threads": th, "batch": batch,
+            print(json.dumps({"impl": "torch", "task": task, "core": core, "locator_hidden": locator_hidden,
+                              "threads": th, "batch": batch,
                               "steps": steps, "samples_per_s": steps * batch / el,
                               "predict_us": statistics.median(lat) * 1e6}), flush=True)
 
@@ -487,12 +491,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--predict", type=int, default=200, help="timed batch-1 predictions")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--core", default="rnn", choices=["rnn", "lstm"], help="with --bench: the recurrent core")
+    ap.add_argument("--locator-hidden", type=int, default=0, help="with --bench: hidden units in the location network")
     a = ap.parse_args()
     if a.golden:
         golden(a.no_go)
     if a.bench:
         bench(a.tasks.split(","), [int(t) for t in a.threads.split(",")], a.batch, a.steps,
-              a.warmup, a.predict, a.seed)
+              a.warmup, a.predict, a.seed, a.core, a.locator_hidden)
     if not (a.golden or a.bench):
         ap.print_help()
 
