@@ -46,14 +46,15 @@ func lstmCellForward(h2, c2, gates, x, h, c, wIH, wHH, bIH, bHH []float32, n, in
 func lstmCellBackward(dx, dh, dc, dwIH, dwHH, dbIH, dbHH, dGates, dh2, dc2,
 	gates, c, c2, x, h, wIH, wHH []float32, n, in, hid int) {
 	g4 := 4 * hid
-	tanhC := make([]float32, hid)
 	for r := 0; r < n; r++ {
 		row, d := gates[r*g4:(r+1)*g4], dGates[r*g4:(r+1)*g4]
-		vec.Tanh(tanhC, c2[r*hid:(r+1)*hid])
+		// tanh(c2) goes into the output gate's slot of the scratch row
+		// first: element j is read there before d[3*hid+j] is written.
+		vec.Tanh(d[3*hid:], c2[r*hid:(r+1)*hid])
 		for j := 0; j < hid; j++ {
 			k := r*hid + j
 			ig, fg, gg, og := row[j], row[hid+j], row[2*hid+j], row[3*hid+j]
-			tc := tanhC[j]
+			tc := d[3*hid+j]
 			var gh, gc float32
 			if dh2 != nil {
 				gh = dh2[k]
