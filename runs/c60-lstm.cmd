@@ -1,0 +1,1 @@
+glimpse train --task cluttered60 --core lstm --learned-first --locator-hidden 128 --init models/ram/cluttered60.safetensors --lr 1e-3 --warmup 2 --epochs 150 --seed 31 --threads 1 -o runs/c60-lstm.safetensors

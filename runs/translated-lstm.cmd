@@ -1,0 +1,1 @@
+glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --init models/ram/translated.safetensors --lr 1e-3 --warmup 2 --epochs 120 --seed 33 --threads 1 -o runs/translated-lstm.safetensors
