@@ -1,0 +1,1 @@
+glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --init runs/translated-lstm3.safetensors --lr 3e-4 --epochs 30 --seed 40 --threads 1 -o runs/translated-lstm5.safetensors
