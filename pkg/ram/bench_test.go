@@ -2,6 +2,7 @@ package ram
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 // per task on a batch of 128 random canvases (data generation excluded),
 // and of cluttered60 with the LSTM core.
 func BenchmarkTrainStep(b *testing.B) {
-	for _, name := range append(Tasks[:len(Tasks):len(Tasks)], "cluttered60-lstm") {
+	for _, name := range slices.Concat(Tasks, []string{"cluttered60-lstm"}) {
 		b.Run(name, func(b *testing.B) {
 			task, core, _ := strings.Cut(name, "-")
 			cfg, _ := TaskConfig(task)

@@ -18,6 +18,7 @@ package ram_test
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,11 +106,7 @@ func TestGoldenTwin(t *testing.T) {
 			if gl, ok := want["golden.greedy_logits"]; ok {
 				ep := m.Forward(autograd.NewInference(), images.Float, n, 1, ram.Greedy, nil)
 				compare(t, "greedy logits", ep.Logits.Value.Data, gl.Float)
-				var locs []float32
-				for _, l := range ep.Locs {
-					locs = append(locs, l...)
-				}
-				compare(t, "greedy locs", locs, want["golden.greedy_locs"].Float)
+				compare(t, "greedy locs", slices.Concat(ep.Locs...), want["golden.greedy_locs"].Float)
 			} else if cfg.LearnedFirst {
 				t.Error("fixture has a learned first location but no greedy episode")
 			}

@@ -3,6 +3,7 @@ package ram
 import (
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -322,7 +323,7 @@ func TestInitFrom(t *testing.T) {
 				return n != "locator.fc.weight" && n != "locator.fc_hidden.weight" && n != "locator.fc_hidden.bias"
 			}},
 		{"lstm", func(c *Config) { c.Core = "lstm" },
-			func(n string) bool { return n == "first_loc" || n[:8] == "glimpse." }},
+			func(n string) bool { return n == "first_loc" || strings.HasPrefix(n, "glimpse.") }},
 	}
 	for _, tc := range cases {
 		cfg := srcCfg
