@@ -1,0 +1,1 @@
+glimpse train --task cluttered100 --core lstm --learned-first --locator-hidden 128 --init models/ram/cluttered100.safetensors --std 0.05 --lr 3e-4 --epochs 40 --seed 43 --threads 1 -o runs/c100-lstm5.safetensors

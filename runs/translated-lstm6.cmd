@@ -1,0 +1,1 @@
+glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --init models/ram/translated.safetensors --std 0.05 --lr 3e-4 --epochs 30 --seed 44 --threads 1 -o runs/translated-lstm6.safetensors
