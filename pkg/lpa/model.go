@@ -205,6 +205,13 @@ func (a attnBlock) forward(tp *autograd.Tape, cfg Config, l, g *autograd.Var) (c
 	flat := tp.Reshape(l, n, C, H*W)
 	if cfg.Compat == "pc" {
 		// c_i = ⟨u, l_i + g⟩ (eq. 1 of the paper, "parametrised").
+		// The term ⟨u, g⟩ is the same at every position, so under the
+		// softmax it cancels: a = softmax(⟨u, l_i⟩) does not depend on
+		// the image's g at all: g shapes the attention only through
+		// training. The sigmoid does see it; the scores c that
+		// segmentation binarises are shifted by it uniformly, which the
+		// min-max normalisation removes. We keep the paper's formula so
+		// weights carry over to and from its ports and the twin.
 		sum := tp.Add(l, tp.Reshape(g, n, C, 1, 1))
 		c = tp.Reshape(a.u.Forward(tp, sum), n, H*W)
 	} else {
