@@ -1,0 +1,1 @@
+glimpse train --task cluttered100 --core lstm --learned-first --locator-hidden 128 --init models/ram/cluttered100.safetensors --lr 1e-3 --warmup 2 --epochs 200 --seed 45 --threads 1 -o runs/c100-lstm6.safetensors
