@@ -38,7 +38,7 @@ func main() {
 		}
 		fmt.Printf("%s\n\n| tensor | shape | rms | max |x| |\n|---|---|---:|---:|\n", m)
 		for _, name := range f.Names() {
-			if !*all && (strings.HasPrefix(name, "block")) {
+			if !*all && strings.HasPrefix(name, "block") {
 				continue
 			}
 			t, err := f.Tensor(name)
@@ -71,12 +71,11 @@ func concatShares(f *ckpt.File) {
 		return
 	}
 	rows, cols := w.Shape[0], w.Shape[1]
-	fmt.Print("classify.weight by level:")
-	lo := 0
+	line, lo := "classify.weight by level:", 0
 	for _, lv := range cfg.AttnLevels() {
 		hi := lo + cfg.LevelWidth(lv)
 		if hi > cols {
-			return
+			return // not the layout this config describes
 		}
 		var ss float64
 		for r := 0; r < rows; r++ {
@@ -84,9 +83,10 @@ func concatShares(f *ckpt.File) {
 				ss += float64(v) * float64(v)
 			}
 		}
-		fmt.Printf(" level %d rms %.3g;", lv, math.Sqrt(ss/float64(rows*(hi-lo))))
+		line += fmt.Sprintf(" level %d rms %.3g;", lv, math.Sqrt(ss/float64(rows*(hi-lo))))
 		lo = hi
 	}
+	fmt.Print(line)
 	fmt.Print("\n\n")
 }
 

@@ -206,12 +206,15 @@ func (a attnBlock) forward(tp *autograd.Tape, cfg Config, l, g *autograd.Var) (c
 	if cfg.Compat == "pc" {
 		// c_i = ⟨u, l_i + g⟩ (eq. 1 of the paper, "parametrised").
 		// The term ⟨u, g⟩ is the same at every position, so under the
-		// softmax it cancels: a = softmax(⟨u, l_i⟩) does not depend on
-		// the image's g at all: g shapes the attention only through
-		// training. The sigmoid does see it; the scores c that
-		// segmentation binarises are shifted by it uniformly, which the
-		// min-max normalisation removes. We keep the paper's formula so
-		// weights carry over to and from its ports and the twin.
+		// softmax it cancels: a = softmax(⟨u, l_i⟩) does not depend on g,
+		// and no gradient reaches g either (a softmax's input gradient
+		// sums to zero over space). With no other use, the layer that
+		// makes g and the projections are dead weight that weight decay
+		// shrinks to zero (go run ./bench/lpa_params). The sigmoid does
+		// see g; the scores c that segmentation binarises are shifted by
+		// it uniformly, which the min-max normalisation removes. We keep
+		// the paper's formula so weights carry over to and from its
+		// ports and the twin.
 		sum := tp.Add(l, tp.Reshape(g, n, C, 1, 1))
 		c = tp.Reshape(a.u.Forward(tp, sum), n, H*W)
 	} else {
