@@ -20,79 +20,83 @@ import (
 	"strings"
 
 	lpamodels "github.com/attnkit/attn/models/lpa"
-	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/lpa"
 )
 
 func main() {
-	all := flag.Bool("all", false, "print every tensor, convolutions and batch norms too")
+	all := flag.Bool("all", false, "print the convolution blocks' parameters too")
 	flag.Parse()
 	models := flag.Args()
 	if len(models) == 0 {
 		models = []string{"att", "baseline"}
 	}
-	for _, m := range models {
-		f, err := open(m)
+	for _, name := range models {
+		m, err := load(name)
 		if err != nil {
-			log.Fatalf("%s: %v", m, err)
+			log.Fatal(err)
 		}
-		fmt.Printf("%s\n\n| tensor | shape | rms | max |x| |\n|---|---|---:|---:|\n", m)
-		for _, name := range f.Names() {
-			if !*all && strings.HasPrefix(name, "block") {
+		fmt.Printf("%s\n\n| tensor | shape | rms | max |x| |\n|---|---|---:|---:|\n", name)
+		for _, p := range m.Params() {
+			if !*all && strings.HasPrefix(p.Name, "block") {
 				continue
 			}
-			t, err := f.Tensor(name)
-			if err != nil {
-				continue // integer buffers (batch counts)
-			}
-			var ss, mx float64
-			for _, v := range t.Data {
-				ss += float64(v) * float64(v)
+			var mx float64
+			for _, v := range p.Value.Data {
 				mx = math.Max(mx, math.Abs(float64(v)))
 			}
-			rms := math.Sqrt(ss / float64(max(len(t.Data), 1)))
-			fmt.Printf("| %s | %v | %.3g | %.3g |\n", name, t.Shape, rms, mx)
+			fmt.Printf("| %s | %v | %.3g | %.3g |\n", p.Name, p.Value.Shape, rms(p.Value.Data), mx)
 		}
 		fmt.Println()
-		concatShares(f)
+		concatShares(m)
 	}
 }
 
 // concatShares prints, for a concat head, the rms of the classifier's
 // weights on each level's descriptor g_a^s: how much the classifier
-// listens to each level.
-func concatShares(f *ckpt.File) {
-	var cfg lpa.Config
-	if err := ckpt.GetJSON(f.Metadata, "config", &cfg); err != nil || !cfg.Attention || cfg.Head != "concat" {
+// listens to each level. The columns of classify.weight follow
+// AttnLevels, each LevelWidth wide.
+func concatShares(m *lpa.Model) {
+	cfg := m.Cfg
+	if !cfg.Attention || cfg.Head != "concat" {
 		return
 	}
-	w, err := f.Tensor("classify.weight")
-	if err != nil || len(w.Shape) != 2 {
-		return
+	var w []float32
+	for _, p := range m.Params() {
+		if p.Name == "classify.weight" {
+			w = p.Value.Data
+		}
 	}
-	rows, cols := w.Shape[0], w.Shape[1]
-	line, lo := "classify.weight by level:", 0
+	cols := 0
+	for _, lv := range cfg.AttnLevels() {
+		cols += cfg.LevelWidth(lv)
+	}
+	fmt.Print("classify.weight by level:")
+	lo := 0
 	for _, lv := range cfg.AttnLevels() {
 		hi := lo + cfg.LevelWidth(lv)
-		if hi > cols {
-			return // not the layout this config describes
+		var part []float32
+		for r := 0; r < cfg.Classes; r++ {
+			part = append(part, w[r*cols+lo:r*cols+hi]...)
 		}
-		var ss float64
-		for r := 0; r < rows; r++ {
-			for _, v := range w.Data[r*cols+lo : r*cols+hi] {
-				ss += float64(v) * float64(v)
-			}
-		}
-		line += fmt.Sprintf(" level %d rms %.3g;", lv, math.Sqrt(ss/float64(rows*(hi-lo))))
+		fmt.Printf(" level %d rms %.3g;", lv, rms(part))
 		lo = hi
 	}
-	fmt.Print(line)
 	fmt.Print("\n\n")
 }
 
-func open(m string) (*ckpt.File, error) {
-	if b, ok := lpamodels.Model(m); ok {
-		return ckpt.ReadBytes(b, m)
+func rms(x []float32) float64 {
+	var ss float64
+	for _, v := range x {
+		ss += float64(v) * float64(v)
 	}
-	return ckpt.Read(m)
+	return math.Sqrt(ss / float64(max(len(x), 1)))
+}
+
+// load reads a model file, or an embedded model by name; lpa.FromFile
+// checks the format, config, names and shapes.
+func load(name string) (*lpa.Model, error) {
+	if b, ok := lpamodels.Model(name); ok {
+		return lpa.LoadBytes(b, name)
+	}
+	return lpa.Load(name)
 }
