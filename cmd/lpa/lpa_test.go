@@ -121,6 +121,8 @@ func TestUsageErrors(t *testing.T) {
 		{"train", "--batch", "1", "-o", filepath.Join(out, "x.safetensors")},
 		{"train", "--side", "48", "-o", filepath.Join(out, "x.safetensors")},
 		{"train"}, // -o is required
+		{"train", "--renders", "-1", "-o", filepath.Join(out, "x.safetensors")},
+		{"train", "--renders", "2", "--data", "cifar10:../../testdata/data/cifar-10-batches-bin", "-o", filepath.Join(out, "x.safetensors")},
 		{"eval", "--model", model, "--fgsm", "-0.1"},
 		{"eval", "--model", model, "--segment", "--fgsm", "0.1"},
 		{"eval", "--model", model, "--segment", "--data", "cifar10:../../testdata/data/cifar-10-batches-bin"},

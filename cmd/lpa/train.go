@@ -44,6 +44,7 @@ func scheduleFlags(epochs int) []cli.Flag {
 		&cli.Float64Flag{Name: "clip", Usage: "clip gradients to this global norm (0: off)"},
 		&cli.IntFlag{Name: "val", Usage: "images held out for validation (default: the last 5,000 MNIST training digits for builtin, 5,000 for CIFAR, 10% of an image folder)"},
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` training images (quick runs)"},
+		&cli.IntFlag{Name: "renders", Usage: "builtin: a finite training set of `K` renderings of each digit, cycled through by the epochs (1: one fixed set, like a stored dataset; 0: new images every epoch)"},
 		&cli.IntFlag{Name: "val-limit", Usage: "validate on only the first `N` validation images"},
 	}
 }
@@ -126,7 +127,7 @@ func trainOptions(c *cli.Context) (lpa.TrainOptions, error) {
 		Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"), LR: c.Float64("lr"),
 		Momentum: c.Float64("momentum"), WeightDecay: wd, Schedule: c.String("schedule"),
 		StepSize: c.Int("step-size"), Gamma: c.Float64("gamma"), ClipNorm: c.Float64("clip"),
-		Seed: c.Uint64(cliutil.FlagSeed), Val: c.Int("val"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"),
+		Seed: c.Uint64(cliutil.FlagSeed), Val: c.Int("val"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Renders: c.Int("renders"),
 		Side: c.Int("side"), Threads: c.Int(cliutil.FlagThreads),
 	}
 	switch {
@@ -142,8 +143,8 @@ func trainOptions(c *cli.Context) (lpa.TrainOptions, error) {
 		return o, cliutil.Usagef("--lr, --momentum, --weight-decay and --clip must be non-negative (momentum below 1)")
 	case o.StepSize < 1 || !(o.Gamma > 0 && o.Gamma <= 1):
 		return o, cliutil.Usagef("--step-size must be at least 1 and --gamma in (0, 1]")
-	case o.Val < 0 || o.Limit < 0 || o.ValLimit < 0:
-		return o, cliutil.Usagef("--val, --limit and --val-limit must not be negative")
+	case o.Val < 0 || o.Limit < 0 || o.ValLimit < 0 || o.Renders < 0:
+		return o, cliutil.Usagef("--val, --limit, --val-limit and --renders must not be negative")
 	case o.Threads < 1:
 		return o, cliutil.Usagef("--threads must be at least 1")
 	}
@@ -164,6 +165,9 @@ func runTrain(c *cli.Context) error {
 	cfg, src, err := configFromFlags(c)
 	if err != nil {
 		return err
+	}
+	if opt.Renders > 0 && src.Kind != "builtin" {
+		return cliutil.Usagef("--renders: only the built-in task is rendered (%s is a stored dataset)", src)
 	}
 	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
 	// Training products are small enough that one thread each is fastest;

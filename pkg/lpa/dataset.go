@@ -78,10 +78,14 @@ type Masked interface {
 
 // DataOptions select a split's size and randomness.
 type DataOptions struct {
-	Side  int    // image side for image folders (default 64)
-	Val   int    // images held out of the training split for validation (default: 5,000; 10% of an image folder)
-	Limit int    // use only the first Limit images of the split when > 0
-	Seed  uint64 // renderings of the built-in training split; hold-out of an image folder
+	Side  int // image side for image folders (default 64)
+	Val   int // images held out of the training split for validation (default: 5,000; 10% of an image folder)
+	Limit int // use only the first Limit images of the split when > 0
+	// Renders > 0 cycles the built-in training split through that many
+	// renderings (epoch e uses rendering (e-1) mod Renders + 1), so the
+	// training set is finite; 0 renders it anew every epoch.
+	Renders int
+	Seed    uint64 // renderings of the built-in training split; hold-out of an image folder
 	// TestSeed renders the built-in test split (default data.TexturedTestSeed).
 	TestSeed uint64
 }
@@ -128,8 +132,9 @@ func (opt DataOptions) limit(n int) int {
 
 // builtin is the textured-digits task of package data.
 type builtin struct {
-	g *data.TexturedGenerator
-	n int
+	g       *data.TexturedGenerator
+	n       int
+	renders int // > 0: a finite training set of that many renderings
 }
 
 func openBuiltin(split string, opt DataOptions) (Dataset, error) {
@@ -143,7 +148,7 @@ func openBuiltin(split string, opt DataOptions) (Dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &builtin{g, opt.limit(g.Len())}, nil
+		return &builtin{g, opt.limit(g.Len()), 0}, nil
 	}
 	digits, err := data.LoadMNIST(map[string]string{"train": "train55k", "val": "val"}[split])
 	if err != nil {
@@ -157,16 +162,25 @@ func openBuiltin(split string, opt DataOptions) (Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &builtin{g, opt.limit(g.Len())}, nil
+	return &builtin{g, opt.limit(g.Len()), opt.Renders}, nil
 }
 
 func (b *builtin) Len() int                                    { return b.n }
 func (b *builtin) Classes() int                                { return 10 }
 func (b *builtin) ClassNames() []string                        { return nil }
 func (b *builtin) Side() int                                   { return b.g.Task().Size }
-func (b *builtin) SetEpoch(e int)                              { b.g.SetEpoch(e) }
-func (b *builtin) Fork() Dataset                               { return &builtin{b.g.Clone(), b.n} }
+func (b *builtin) Fork() Dataset                               { return &builtin{b.g.Clone(), b.n, b.renders} }
 func (b *builtin) Load(i int, dst []float32, _ *rand.Rand) int { return b.g.Render(i, dst, nil) }
+
+// SetEpoch selects the rendering of epoch e, or with a finite training set
+// the one of its renderings that epoch e reuses.
+func (b *builtin) SetEpoch(e int) {
+	if b.renders > 0 {
+		e = (e-1)%b.renders + 1
+	}
+	b.g.SetEpoch(e)
+}
+
 func (b *builtin) LoadMasked(i int, dst []float32, mask []bool) int {
 	return b.g.Render(i, dst, mask)
 }

@@ -341,3 +341,32 @@ func TestOpenSources(t *testing.T) {
 		t.Error("split dev accepted")
 	}
 }
+
+// TestRendersCycle checks the finite built-in training set: with Renders
+// K, epoch e shows the images of epoch (e-1) mod K + 1, and without it
+// every epoch renders new ones.
+func TestRendersCycle(t *testing.T) {
+	pix := 3 * 64 * 64
+	img := func(ds Dataset, epoch int) []float32 {
+		ds.SetEpoch(epoch)
+		x := make([]float32, pix)
+		ds.Load(3, x, nil)
+		return x
+	}
+	fresh, err := Open(Source{Kind: "builtin"}, "train", DataOptions{Seed: 7, Limit: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(img(fresh, 1), img(fresh, 2)) {
+		t.Error("Renders 0: epochs 1 and 2 show the same image")
+	}
+	two, err := Open(Source{Kind: "builtin"}, "train", DataOptions{Seed: 7, Limit: 8, Renders: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e1, e2, e3, e4 := img(two, 1), img(two, 2), img(two.Fork(), 3), img(two, 4)
+	if !slices.Equal(e1, img(fresh, 1)) || !slices.Equal(e1, e3) || !slices.Equal(e2, e4) || slices.Equal(e1, e2) {
+		t.Errorf("Renders 2: epochs 1/3 equal %v, 2/4 equal %v, 1/2 differ %v, epoch 1 as without Renders %v",
+			slices.Equal(e1, e3), slices.Equal(e2, e4), !slices.Equal(e1, e2), slices.Equal(e1, img(fresh, 1)))
+	}
+}
