@@ -1,0 +1,1 @@
+glimpse train --task cluttered60 --core lstm --learned-first --locator-hidden 128 --full-reinforce --init models/ram/cluttered60.safetensors --lr 3e-4 --epochs 40 --seed 50 --threads 1 -o runs/c60-lstm3.safetensors

@@ -1,0 +1,1 @@
+glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --full-reinforce --init models/ram/translated.safetensors --lr 3e-4 --epochs 40 --seed 49 --threads 1 -o runs/translated-lstm8.safetensors
