@@ -1,0 +1,1 @@
+glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --full-reinforce --init models/ram/translated.safetensors --lr 1e-3 --warmup 2 --epochs 100 --seed 51 --threads 1 -o runs/translated-lstm9.safetensors
