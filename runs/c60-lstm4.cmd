@@ -1,0 +1,1 @@
+glimpse train --task cluttered60 --core lstm --learned-first --locator-hidden 128 --full-reinforce --init runs/c60-lstm3.safetensors --lr 3e-4 --epochs 100 --seed 53 --threads 1 -o runs/c60-lstm4.safetensors
