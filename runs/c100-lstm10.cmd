@@ -1,0 +1,1 @@
+glimpse train --task cluttered100 --core lstm --learned-first --locator-hidden 128 --full-reinforce --init runs/c100-lstm9.safetensors --lr 3e-4 --epochs 100 --seed 54 --threads 1 -o runs/c100-lstm10.safetensors
