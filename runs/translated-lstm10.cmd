@@ -1,0 +1,1 @@
+glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --full-reinforce --init runs/translated-lstm8.safetensors --lr 3e-4 --epochs 80 --seed 55 --threads 1 -o runs/translated-lstm10.safetensors
