@@ -1,0 +1,1 @@
+glimpse train --task cluttered60 --core lstm --learned-first --locator-hidden 128 --full-reinforce --init runs/c60-lstm4.safetensors --lr 3e-4 --epochs 80 --seed 56 --threads 1 -o runs/c60-lstm5.safetensors
