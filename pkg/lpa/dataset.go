@@ -78,14 +78,15 @@ type Masked interface {
 
 // DataOptions select a split's size and randomness.
 type DataOptions struct {
-	Side  int // image side for image folders (default 64)
-	Val   int // images held out of the training split for validation (default: 5,000; 10% of an image folder)
-	Limit int // use only the first Limit images of the split when > 0
-	// Renders > 0 cycles the built-in training split through that many
-	// renderings (epoch e uses rendering (e-1) mod Renders + 1), so the
-	// training set is finite; 0 renders it anew every epoch.
+	Side  int    // image side for image folders (default 64)
+	Val   int    // images held out of the training split for validation (default: 5,000; 10% of an image folder)
+	Limit int    // use only the first Limit images of the split when > 0
+	Seed  uint64 // renderings of the built-in training split; hold-out of an image folder
+	// Renders > 0 cycles the built-in training split (not val or test)
+	// through that many renderings (epoch e uses rendering
+	// (e-1) mod Renders + 1), so the training set is finite; 0 renders it
+	// anew every epoch.
 	Renders int
-	Seed    uint64 // renderings of the built-in training split; hold-out of an image folder
 	// TestSeed renders the built-in test split (default data.TexturedTestSeed).
 	TestSeed uint64
 }
@@ -162,7 +163,11 @@ func openBuiltin(split string, opt DataOptions) (Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &builtin{g, opt.limit(g.Len()), opt.Renders}, nil
+	renders := 0 // validation images stay one fixed rendering
+	if split == "train" {
+		renders = opt.Renders
+	}
+	return &builtin{g, opt.limit(g.Len()), renders}, nil
 }
 
 func (b *builtin) Len() int                                    { return b.n }

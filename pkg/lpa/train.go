@@ -29,15 +29,15 @@ type TrainOptions struct {
 	Seed        uint64  // initial weights, renderings, batch order, augmentation
 	Val         int     // images held out for validation (see DataOptions)
 	Limit       int     // train on only the first Limit images (> 0)
+	ValLimit    int     // validate on only the first ValLimit images (> 0)
+	Side        int     // image-folder input side (default 64)
+	Out         string  // best model path; the per-epoch state goes beside it (StatePath)
+	Resume      bool    // continue from the state beside Out
+	Threads     int     // goroutines for validation (training runs on one)
 	// Renders makes the built-in training split finite: its images are
 	// rendered Renders times and the epochs cycle through those renderings
 	// (1: one fixed set, like a stored dataset). 0 renders anew every epoch.
-	Renders  int
-	ValLimit int    // validate on only the first ValLimit images (> 0)
-	Side     int    // image-folder input side (default 64)
-	Out      string // best model path; the per-epoch state goes beside it (StatePath)
-	Resume   bool   // continue from the state beside Out
-	Threads  int    // goroutines for validation (training runs on one)
+	Renders int
 
 	// OnBatch, if set, is called after every batch with running figures.
 	OnBatch func(epoch, batch, batches int, st Stats) `json:"-"`
@@ -114,7 +114,7 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	dopt.Limit, dopt.Renders = opt.ValLimit, 0
+	dopt.Limit = opt.ValLimit
 	val, err := Open(src, "val", dopt)
 	if err != nil {
 		return nil, err
