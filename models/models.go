@@ -6,7 +6,11 @@ package models
 
 import (
 	"embed"
+	"errors"
+	"fmt"
 	"io/fs"
+
+	"github.com/attnkit/attn/pkg/ram"
 )
 
 //go:embed ram
@@ -17,4 +21,19 @@ var files embed.FS
 func RAM(task string) ([]byte, bool) {
 	b, err := fs.ReadFile(files, "ram/"+task+".safetensors")
 	return b, err == nil
+}
+
+// ErrNoModel is returned by LoadRAM when this build embeds no model for
+// the task.
+var ErrNoModel = errors.New("no embedded model")
+
+// LoadRAM returns the embedded glimpse model of a task, named
+// "embedded:TASK" in messages. Its error wraps ErrNoModel when the build
+// has none.
+func LoadRAM(task string) (*ram.Model, error) {
+	b, ok := RAM(task)
+	if !ok {
+		return nil, fmt.Errorf("%w for task %s", ErrNoModel, task)
+	}
+	return ram.LoadBytes(b, "embedded:"+task)
 }

@@ -53,29 +53,22 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
+		v, err := ram.NewValidator(task, val, *seeds, *threads)
+		if err != nil {
+			log.Fatal(err)
+		}
+		per, mean := v.Errors(m)
 		fmt.Printf("| %s |", name)
-		sum := 0.0
-		for s := 0; s < *seeds; s++ {
-			seed := ram.ValSeed + uint64(s) // s = 0: the run's own validation set
-			gen, err := data.NewGenerator(task, val, seed)
-			if err != nil {
-				log.Fatal(err)
-			}
-			e := m.Evaluate(gen, ram.EvalOptions{Seed: ram.ValSeed, Threads: *threads}).ErrorPct()
-			sum += e
+		for _, e := range per {
 			fmt.Printf(" %.2f%% |", e)
 		}
-		fmt.Printf(" %.3f%% |\n", sum/float64(*seeds))
+		fmt.Printf(" %.3f%% |\n", mean)
 	}
 }
 
 func load(name string) (*ram.Model, error) {
 	if task, ok := strings.CutPrefix(name, "embedded:"); ok {
-		b, found := models.RAM(task)
-		if !found {
-			return nil, fmt.Errorf("no embedded model for task %q", task)
-		}
-		return ram.LoadBytes(b, name)
+		return models.LoadRAM(task)
 	}
 	return ram.Load(name)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/attnkit/attn/models"
@@ -34,14 +35,13 @@ func loadModel(c *cli.Context) (*ram.Model, string, error) {
 	if _, err := ram.TaskConfig(task); err != nil {
 		return nil, "", cliutil.Usagef("--task: %v", err)
 	}
-	b, ok := models.RAM(task)
-	if !ok {
+	m, err := models.LoadRAM(task)
+	if errors.Is(err, models.ErrNoModel) {
 		return nil, "", cliutil.ModelErr(fmt.Errorf("no embedded model for task %s in this build; train one with 'glimpse train --task %s -o %s.safetensors' and pass it with --model", task, task, task))
 	}
-	name := "embedded:" + task
-	m, err := ram.LoadBytes(b, name)
 	if err != nil {
 		return nil, "", cliutil.ModelErr(err)
 	}
+	name := "embedded:" + task
 	return m, name, nil
 }

@@ -38,6 +38,10 @@ type TrainOptions struct {
 	// Resume, whose state already holds the weights.
 	Init    string
 	Threads int // goroutines for validation (training runs on one)
+	// ValPlacements is how many placements of the validation digits the
+	// validation error is the mean over (DefaultValPlacements); 1 is the
+	// single placement runs used until the rule changed.
+	ValPlacements int
 	// Limit trains on only the first Limit training digits when > 0 (smoke
 	// tests and quick experiments; the validation digits stay the same).
 	Limit int
@@ -94,6 +98,9 @@ func (o *TrainOptions) defaults() {
 	if o.Threads <= 0 {
 		o.Threads = 1
 	}
+	if o.ValPlacements == 0 {
+		o.ValPlacements = DefaultValPlacements
+	}
 }
 
 // Train fits a model of cfg on its task and writes the best model (lowest
@@ -128,7 +135,7 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	valGen, err := data.NewGenerator(task, valDigits, ValSeed)
+	validator, err := NewValidator(task, valDigits, opt.ValPlacements, opt.Threads)
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +208,11 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 				opt.OnBatch(epoch, bi+1, len(batches), run)
 			}
 		}
-		val := m.Evaluate(valGen, EvalOptions{Seed: ValSeed, Threads: opt.Threads})
+		_, valErr := validator.Errors(m)
 		rep := EpochReport{
 			Epoch: epoch, LR: o.LR(), Loss: sum.Loss / float64(sum.N),
 			TrainErr: 100 * (1 - float64(sum.Correct)/float64(sum.N)),
-			ValErr:   val.ErrorPct(), Samples: sum.N,
+			ValErr:   valErr, Samples: sum.N,
 		}
 		rep.Seconds = time.Since(start).Seconds()
 		if err := run.EndEpoch(&rep); err != nil {
