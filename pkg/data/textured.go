@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Textured describes the built-in task of the Learn-to-Pay-Attention model
@@ -30,6 +31,15 @@ type Textured struct {
 	// ground truth describes the digit's region at that scale: its strokes
 	// thickened by MaskDilate pixels on each side.
 	MaskDilate int
+	// MinWhole..MaxWhole whole digits of other classes or the same are
+	// drawn besides the fragments, each smaller than the target by at
+	// least the factor Margin (in side), so the label is that of the
+	// largest whole digit. Digit sizes overlap across images, so whether
+	// a digit is the target cannot be told from the digit alone, only by
+	// comparing it with the others in the image. 0 whole digits: the
+	// target is the only whole digit, as in the first version of the task.
+	MinWhole, MaxWhole int
+	Margin             float64
 }
 
 // DefaultTextured returns the built-in task: 64×64 RGB, digits scaled by
@@ -65,6 +75,10 @@ func (t Textured) Validate() error {
 		return fmt.Errorf("textured task: fragment fraction %g, want (0, 1)", t.Fragment)
 	case t.MaskDilate < 0 || t.MaskDilate > 8:
 		return fmt.Errorf("textured task: mask dilation %d, want 0..8", t.MaskDilate)
+	case t.MinWhole < 0 || t.MaxWhole < t.MinWhole:
+		return fmt.Errorf("textured task: whole-digit range [%d, %d] is empty", t.MinWhole, t.MaxWhole)
+	case t.MaxWhole > 0 && !(t.Margin >= 1 && t.MinScale*t.Margin <= t.MaxScale):
+		return fmt.Errorf("textured task: margin %g, want ≥ 1 and at most MaxScale/MinScale = %g", t.Margin, t.MaxScale/t.MinScale)
 	}
 	return nil
 }
@@ -76,6 +90,9 @@ type TexturedSample struct {
 	Mask        []bool    // [Size][Size]: the target's dilated ink
 	Box         Box       // tight box around the target's ink
 	Distractors []Box     // where each fragment was pasted
+	Whole       []Box     // ink boxes of the smaller whole digits, if the task has them
+	Side        int       // side of the target's scaled digit frame
+	WholeSides  []int     // sides of the whole digits' frames
 	Background  string    // one of TexturedBackgrounds
 }
 
@@ -90,8 +107,10 @@ type TexturedGenerator struct {
 	seed   uint64
 	pcg    rand.PCG
 	rng    *rand.Rand
-	// scratch
+	// scratch, and the last sample's frame sides
 	digit, frag, weight []float32
+	side                int
+	wholeSides          []int
 }
 
 // NewTexturedGenerator returns a generator over digits whose renderings
@@ -149,7 +168,8 @@ func (g *TexturedGenerator) Seed() uint64 { return g.seed }
 func (g *TexturedGenerator) Sample(idx int) TexturedSample {
 	s := TexturedSample{Image: make([]float32, g.task.Pixels()), Mask: make([]bool, g.task.Size*g.task.Size)}
 	s.Label = g.digits.Label(idx)
-	s.Box, s.Distractors, s.Background = g.render(idx, s.Image, s.Mask)
+	s.Box, s.Distractors, s.Whole, s.Background = g.render(idx, s.Image, s.Mask)
+	s.Side, s.WholeSides = g.side, slices.Clone(g.wholeSides)
 	return s
 }
 
@@ -160,7 +180,7 @@ func (g *TexturedGenerator) Render(idx int, img []float32, mask []bool) int {
 	return g.digits.Label(idx)
 }
 
-func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []Box, string) {
+func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []Box, []Box, string) {
 	t := g.task
 	S := t.Size
 	img = img[:t.Pixels()]
@@ -178,31 +198,68 @@ func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []
 
 	// Target first in the random stream: its scale and place do not
 	// depend on how many fragments follow.
-	side := scaledSide(t, rng)
+	scale := t.MinScale + rng.Float64()*(t.MaxScale-t.MinScale)
+	if t.MaxWhole > 0 {
+		// Room below the target for whole digits Margin times smaller.
+		scale = t.MinScale*t.Margin + (scale-t.MinScale)*(t.MaxScale-t.MinScale*t.Margin)/(t.MaxScale-t.MinScale)
+	}
+	side := min(S, int(math.Round(DigitSize*scale)))
 	g.digit = resampleDigit(g.digit[:0], &g.digits.Images[idx], side)
 	tx, ty := rng.IntN(S-side+1), rng.IntN(S-side+1)
 	inkCol := inkColour(dark, rng)
 	box := inkBoxF(g.digit, side, MaskThreshold).Translate(tx, ty)
 
+	var wholes []Box
+	g.side, g.wholeSides = side, g.wholeSides[:0]
+	if t.MaxWhole > 0 {
+		nw := t.MinWhole + rng.IntN(t.MaxWhole-t.MinWhole+1)
+		taken := []Box{box}
+		for k := 0; k < nw; k++ {
+			j := g.other(idx, rng)
+			hi := min(scale/t.Margin, float64(side-1)/DigitSize/t.Margin)
+			ws := int(math.Floor(DigitSize * (t.MinScale + rng.Float64()*max(0, hi-t.MinScale))))
+			ws = max(8, min(ws, int(float64(side)/t.Margin)))
+			g.frag = resampleDigit(g.frag[:0], &g.digits.Images[j], ws)
+			ink := inkBoxF(g.frag, ws, MaskThreshold)
+			// A few tries to keep whole digits apart, so each stays
+			// readable; when none fits, the digit is left out rather than
+			// drawn over another.
+			for try := 0; try < 12; try++ {
+				px, py := rng.IntN(S-ws+1), rng.IntN(S-ws+1)
+				b := ink.Translate(px, py)
+				if !overlapsAny(b, taken) {
+					col := inkColour(dark, rng)
+					blendInk(img, S, g.frag, ws, 0, 0, ws, ws, px, py, col)
+					taken = append(taken, b)
+					wholes = append(wholes, b)
+					g.wholeSides = append(g.wholeSides, ws)
+					break
+				}
+			}
+		}
+	}
+
 	n := t.MinDistractors + rng.IntN(t.MaxDistractors-t.MinDistractors+1)
 	frags := make([]Box, 0, n)
 	for k := 0; k < n; k++ {
-		j := rng.IntN(g.digits.Len() - 1)
-		if j >= idx {
-			j++ // fragments come from other digits
-		}
+		j := g.other(idx, rng)
 		fs := scaledSide(t, rng)
 		g.frag = resampleDigit(g.frag[:0], &g.digits.Images[j], fs)
 		f := max(4, int(math.Round(t.Fragment*float64(fs))))
 		cx, cy := inkiestCrop(g.frag, fs, f, rng)
 		// A few tries to keep fragments off the target's ink box, so the
 		// target stays whole; the last try is taken regardless.
+		// With whole digits, a fragment that finds no free place is left
+		// out, so no digit is covered.
 		var px, py int
-		for try := 0; try < 8; try++ {
+		fits := false
+		for try := 0; try < 8 && !fits; try++ {
 			px, py = rng.IntN(S-f+1), rng.IntN(S-f+1)
-			if !(Box{px, py, px + f, py + f}).Overlaps(box) {
-				break
-			}
+			fb := Box{px, py, px + f, py + f}
+			fits = !fb.Overlaps(box) && !overlapsAny(fb, wholes)
+		}
+		if !fits && t.MaxWhole > 0 {
+			continue
 		}
 		col := inkColour(dark, rng)
 		blendInk(img, S, g.frag, fs, cx, cy, f, f, px, py, col)
@@ -230,7 +287,7 @@ func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []
 			}
 		}
 	}
-	return box, frags, TexturedBackgrounds[kind]
+	return box, frags, wholes, TexturedBackgrounds[kind]
 }
 
 // Batch renders the given samples one after the other into images
@@ -245,6 +302,25 @@ func (g *TexturedGenerator) Batch(indices []int, images []float32, masks []bool,
 		}
 		labels[i] = g.Render(idx, images[i*p:(i+1)*p], m)
 	}
+}
+
+// other draws the index of a digit other than idx, for distractors.
+func (g *TexturedGenerator) other(idx int, rng *rand.Rand) int {
+	j := rng.IntN(g.digits.Len() - 1)
+	if j >= idx {
+		j++
+	}
+	return j
+}
+
+// overlapsAny reports whether b overlaps one of boxes.
+func overlapsAny(b Box, boxes []Box) bool {
+	for _, c := range boxes {
+		if b.Overlaps(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // scaledSide draws the side of a scaled 28-pixel digit frame.

@@ -20,6 +20,9 @@ func TestTexturedValidate(t *testing.T) {
 		{"empty distractors", func(x *Textured) { x.MinDistractors, x.MaxDistractors = 3, 2 }},
 		{"fragment 1", func(x *Textured) { x.Fragment = 1 }},
 		{"dilate", func(x *Textured) { x.MaskDilate = 9 }},
+		{"empty whole", func(x *Textured) { x.MinWhole, x.MaxWhole = 2, 1 }},
+		{"margin below 1", func(x *Textured) { x.MaxWhole, x.Margin = 1, 0.9 }},
+		{"margin too wide", func(x *Textured) { x.MaxWhole, x.Margin = 1, 2 }},
 	} {
 		x := good
 		tc.edit(&x)
@@ -167,5 +170,64 @@ func TestTexturedMaskIsTarget(t *testing.T) {
 		if !slices.Equal(sa.Mask, sb.Mask) || sa.Box != sb.Box {
 			t.Fatalf("sample %d: fragments changed the target's mask", idx)
 		}
+	}
+}
+
+// With whole digits, every one of them is smaller than the target by the
+// margin, keeps clear of the target's and each other's ink, and fragments
+// keep off them; digit sizes overlap across images, so size alone does not
+// say which digit is the target.
+func TestTexturedWholeDigits(t *testing.T) {
+	d, err := LoadMNIST("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := DefaultTextured()
+	task.MinScale, task.MaxScale, task.Margin, task.MinWhole, task.MaxWhole = 0.8, 1.5, 1.25, 1, 2
+	task.MinDistractors, task.MaxDistractors = 1, 3
+	if err := task.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := NewTexturedGenerator(task, d, TexturedTestSeed)
+	S := task.Size
+	counts := map[int]int{}
+	minTarget, maxWhole := S, 0
+	for idx := 0; idx < 300; idx++ {
+		s := g.Sample(idx)
+		if s.Label != d.Label(idx) {
+			t.Fatalf("sample %d: label %d, want %d", idx, s.Label, d.Label(idx))
+		}
+		if len(s.Whole) != len(s.WholeSides) {
+			t.Fatalf("sample %d: %d boxes, %d sides", idx, len(s.Whole), len(s.WholeSides))
+		}
+		counts[len(s.Whole)]++
+		minTarget = min(minTarget, s.Side)
+		for k, b := range s.Whole {
+			maxWhole = max(maxWhole, s.WholeSides[k])
+			if float64(s.WholeSides[k])*task.Margin > float64(s.Side) {
+				t.Fatalf("sample %d: whole digit of side %d beside a target of %d", idx, s.WholeSides[k], s.Side)
+			}
+			if b.Empty() || !b.Inside(S, S) || b.Overlaps(s.Box) {
+				t.Fatalf("sample %d: whole digit %v, target %v", idx, b, s.Box)
+			}
+			if overlapsAny(b, s.Whole[:k]) {
+				t.Fatalf("sample %d: whole digits overlap: %v", idx, s.Whole)
+			}
+		}
+		for _, f := range s.Distractors {
+			if f.Overlaps(s.Box) || overlapsAny(f, s.Whole) {
+				t.Fatalf("sample %d: fragment %v over a whole digit (target %v, others %v)", idx, f, s.Box, s.Whole)
+			}
+		}
+	}
+	if counts[1] == 0 || counts[2] == 0 {
+		t.Errorf("whole-digit counts %v, want both 1 and 2", counts)
+	}
+	if maxWhole <= minTarget {
+		t.Errorf("sizes do not overlap across images: largest whole digit %d, smallest target %d", maxWhole, minTarget)
+	}
+	// The first version of the task is unchanged by the new fields.
+	if DefaultTextured().MaxWhole != 0 {
+		t.Skip("default task has whole digits")
 	}
 }
