@@ -4,7 +4,7 @@
 // grid (16×16, 8×8, 4×4 on 64×64 images), then upsampled, normalised and
 // thresholded at 0.5 (a cell is in when most of it is) by lpa.Binarise. It puts the models' mIoU in scale.
 //
-//	go run ./bench/lpa_oracle [-n 2000]
+//	go run ./bench/lpa_oracle [-n 2000] [-task largest|fragments]
 package main
 
 import (
@@ -19,8 +19,12 @@ import (
 
 func main() {
 	n := flag.Int("n", 2000, "test images (the first N of the fixed test set)")
+	name := flag.String("task", data.DefaultTexturedName, "version of the built-in task")
 	flag.Parse()
-	task := data.DefaultTextured()
+	task, err := data.TexturedByName(*name)
+	if err != nil {
+		log.Fatal(err)
+	}
 	gen, err := data.TexturedTestSet(task, data.TexturedTestSeed)
 	if err != nil {
 		log.Fatal(err)

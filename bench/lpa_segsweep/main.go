@@ -35,11 +35,8 @@ func main() {
 	basePath := flag.String("baseline", "baseline", "baseline model (CAM): a file or an embedded name")
 	n := flag.Int("n", 1000, "validation images")
 	flag.Parse()
-	ds, err := lpa.Open(lpa.Source{Kind: "builtin"}, "val", lpa.DataOptions{Limit: *n})
-	if err != nil {
-		log.Fatal(err)
-	}
 	sums := map[string][]float64{}
+	count := 0 // images per model (the same for both)
 	add := func(name string, up *tensor.Tensor, mask []bool) {
 		if sums[name] == nil {
 			sums[name] = make([]float64, len(thresholds))
@@ -65,7 +62,13 @@ func main() {
 			log.Fatal(err)
 		}
 		m.Train(false)
+		// Each model on the validation images of the task it was trained on.
+		ds, err := lpa.Open(lpa.Source{Kind: "builtin", Task: m.Cfg.BuiltinTask()}, "val", lpa.DataOptions{Limit: *n})
+		if err != nil {
+			log.Fatal(err)
+		}
 		S := m.Cfg.Side
+		count = ds.Len()
 		md := ds.(lpa.Masked)
 		img := make([]float32, 3*S*S)
 		mask := make([]bool, S*S)
@@ -133,7 +136,7 @@ func main() {
 	for _, k := range names {
 		fmt.Printf("| %s |", k)
 		for _, s := range sums[k] {
-			fmt.Printf(" %.3f |", s/float64(ds.Len()))
+			fmt.Printf(" %.3f |", s/float64(count))
 		}
 		fmt.Println()
 	}

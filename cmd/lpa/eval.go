@@ -13,7 +13,7 @@ import (
 func evalCommand() *cli.Command {
 	flags := []cli.Flag{
 		modelFlag(),
-		&cli.StringFlag{Name: "data", Value: "builtin", Usage: "`SOURCE`: builtin (the fixed test set), cifar10:DIR or cifar100:DIR (their test split) or imagefolder:DIR (every image)"},
+		&cli.StringFlag{Name: "data", Value: "builtin", Usage: "`SOURCE`: builtin (the fixed test set of the task the model was trained on; builtin:TASK for another), cifar10:DIR or cifar100:DIR (their test split) or imagefolder:DIR (every image)"},
 		&cli.BoolFlag{Name: "segment", Usage: "score weakly supervised segmentation: mean IoU of the binarised maps with the ground-truth masks (builtin only)"},
 		&cli.Float64Flag{Name: "fgsm", Usage: "error under the fast gradient sign method at this `EPS` (images in [0,1])"},
 		&cli.IntFlag{Name: "level", Usage: "attention level (1-3) whose map --segment binarises; 0: level 2 when the model has it, else its finest"},
@@ -90,6 +90,11 @@ func runEval(c *cli.Context) error {
 	m, name, err := loadModel(c)
 	if err != nil {
 		return err
+	}
+	if src.Kind == "builtin" && src.Task == "" && m.Cfg.Data == "builtin" {
+		// A model is scored on the version of the task it was trained on
+		// unless --data names another.
+		src.Task = m.Cfg.BuiltinTask()
 	}
 	split := c.String("split")
 	if split != "test" && split != "val" {

@@ -290,8 +290,10 @@ func TestTrainAndAblate(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Stdout), &rec); err != nil || rec.Epoch != 2 {
 		t.Fatalf("resume: %v %s", err, r)
 	}
-	if _, err := lpa.Load(out); err != nil {
+	if m, err := lpa.Load(out); err != nil {
 		t.Fatal(err)
+	} else if m.Cfg.Task != data.DefaultTexturedName {
+		t.Errorf("trained on task %q, want the default %q recorded", m.Cfg.Task, data.DefaultTexturedName)
 	}
 	r = clitest.Run(t, bin, append([]string{"ablate", "--only", "baseline,dp", "--epochs", "1", "--test-limit", "8", "--json"}, tinyArgs...)...).Want(t, 0)
 	lines := clitest.Lines(r.Stdout)
@@ -326,4 +328,41 @@ func size(t *testing.T, p string) (int, int) {
 		t.Fatalf("%s: %v", p, err)
 	}
 	return cfg.Width, cfg.Height
+}
+
+// eval scores a model on the version of the built-in task it was trained
+// on (a file without a version: the first one, fragments) unless --data
+// names one.
+func TestEvalTaskVersion(t *testing.T) {
+	needMNIST(t)
+	old := tinyModel(t, true)
+	m, err := lpa.Load(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Cfg.Task = "largest"
+	current := filepath.Join(t.TempDir(), "largest.safetensors")
+	if err := m.Save(current); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		model string
+		data  []string
+		want  string
+	}{
+		{old, nil, "builtin:fragments"},
+		{current, nil, "builtin:largest"},
+		{old, []string{"--data", "builtin:largest"}, "builtin:largest"},
+	} {
+		args := append([]string{"eval", "--model", tc.model, "--limit", "4", "--json"}, tc.data...)
+		r := clitest.Run(t, bin, args...).Want(t, 0)
+		var rec struct{ Data string }
+		if err := json.Unmarshal([]byte(r.Stdout), &rec); err != nil || rec.Data != tc.want {
+			t.Errorf("%v: data %q, want %q (%v)", args, rec.Data, tc.want, err)
+		}
+	}
+	r := clitest.Run(t, bin, "eval", "--model", old, "--data", "builtin:nope")
+	if r.Code == 0 || !strings.Contains(r.Stderr, "nope") {
+		t.Errorf("unknown task version: %s", r)
+	}
 }

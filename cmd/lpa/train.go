@@ -16,7 +16,7 @@ import (
 // archFlags choose the architecture; they are shared by train and ablate.
 func archFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "data", Value: "builtin", Usage: "`SOURCE`: builtin (textured digits), cifar10:DIR, cifar100:DIR or imagefolder:DIR"},
+		&cli.StringFlag{Name: "data", Value: "builtin", Usage: "`SOURCE`: builtin (textured digits; builtin:fragments for the first version of the task), cifar10:DIR, cifar100:DIR or imagefolder:DIR"},
 		&cli.StringFlag{Name: "attn", Value: "pc", Usage: "compatibility: pc (<u, l_i + g>) or dp (<l_i, g>)"},
 		&cli.StringFlag{Name: "norm", Value: "softmax", Usage: "normalisation: softmax over space (g_a = sum a_i l_i) or sigmoid (g_a = mean a_i l_i)"},
 		&cli.StringFlag{Name: "head", Value: "concat", Usage: "concat (one classifier on all g_a) or indep (one per level, logits averaged)"},
@@ -63,7 +63,10 @@ func trainCommand() *cli.Command {
 		Description: `Trains with cross-entropy, by default as the paper does: SGD with momentum
 0.9 and weight decay 5e-4, the rate halved every 25 epochs. The built-in task
 (textured digits) renders the first 55,000 MNIST training digits anew every
-epoch and validates on the last 5,000; CIFAR is augmented with random crops
+epoch and validates on the last 5,000. It has two versions: builtin, or
+builtin:fragments, the target is the only whole digit among fragments of
+others; builtin:largest adds smaller whole digits, and the label is the
+largest one's. The model file records the version. CIFAR is augmented with random crops
 of the image padded by 4 pixels and horizontal flips. After every epoch the
 model with the lowest validation error so far is written to -o, and the whole
 training state to FILE.state.safetensors for --resume. Training runs on one
@@ -77,7 +80,8 @@ Examples:
    lpa train --data builtin --epochs 30 --schedule cosine -o att.safetensors
    lpa train --data builtin --no-attention --epochs 30 --schedule cosine -o baseline.safetensors
    lpa train --data cifar100:cifar-100-binary --attn dp --head indep -o c100.safetensors
-   lpa train --data builtin -o att.safetensors --resume --epochs 40`,
+   lpa train --data builtin -o att.safetensors --resume --epochs 40
+   lpa train --data builtin:largest --optimizer adam --schedule cosine --epochs 5 -o largest.safetensors`,
 		Flags:  flags,
 		Action: runTrain,
 	}
@@ -98,6 +102,9 @@ func configFromFlags(c *cli.Context) (lpa.Config, lpa.Source, error) {
 	}
 	cfg := lpa.DefaultConfig(src.Kind, side, classes)
 	cfg.ClassNames = names
+	if src.Kind == "builtin" {
+		cfg.Task = src.TaskName()
+	}
 	if cfg.Widths, err = parseInts(c.String("widths")); err != nil {
 		return cfg, src, cliutil.Usagef("--widths: %v", err)
 	}

@@ -5,22 +5,25 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 )
 
 // Textured describes the built-in task of the Learn-to-Pay-Attention model
 // (pkg/lpa): one MNIST digit, the target, on a procedurally textured colour
-// background among fragments of other digits, with a per-pixel mask of the
-// target as ground truth for weakly supervised segmentation.
+// background among other digits and fragments of digits, with a per-pixel
+// mask of the target as ground truth for weakly supervised segmentation.
 //
-// The task is built so that attention pays: the label is that of the only
-// whole digit, while 2–4 fragments of other digits (drawn at the same scale
-// and stroke width, in the same kind of colours) add evidence for wrong
-// classes that a global average over the image mixes in. The target is
-// larger than any fragment and complete, so the label is always well
-// defined.
+// The task is built so that attention pays: fragments of other digits
+// (drawn at the same scale and stroke width, in the same kind of colours)
+// add evidence for wrong classes that a global average over the image
+// mixes in, and, in the version "largest", whole digits smaller than the
+// target can only be told from it by comparing sizes across the image,
+// which a softmax over space does and an average does not. The target is
+// complete and larger than everything else, so the label is always well
+// defined. TexturedByName gives the versions.
 type Textured struct {
 	Size           int     // canvas side in pixels (64)
-	MinScale       float64 // target and fragment digits are scaled by U(MinScale, MaxScale)
+	MinScale       float64 // digits are scaled by U(MinScale, MaxScale) (targets by U(MinScale·Margin, MaxScale) with whole digits)
 	MaxScale       float64
 	MinDistractors int     // fragments per image, uniform in [Min, Max]
 	MaxDistractors int     //
@@ -42,11 +45,41 @@ type Textured struct {
 	Margin             float64
 }
 
-// DefaultTextured returns the built-in task: 64×64 RGB, digits scaled by
-// 1.2–1.6 (a 34–45-pixel frame, ink about 24–32 pixels tall), 2–4
-// fragments of half a frame, masks dilated by 2 pixels.
+// The built-in task comes in two versions, named so a model file can say
+// which one it was trained on:
+//
+//   - "fragments" (the default): the target is the only whole digit,
+//     scaled by 1.2–1.6, among 2–4 fragments of half a frame.
+//   - "largest": 1–2 smaller whole digits beside the target and 1–3
+//     fragments; the label is that of the largest whole digit. Digits are
+//     scaled by 0.8–1.5 (targets 1.0–1.5, every other whole digit at least
+//     1.25 times smaller than its target), so whether a digit is the target
+//     can only be told by comparing it with the others in the image: a
+//     task made for a softmax over space, which picks the strongest
+//     location where an average mixes them.
+//
+// Masks are the target's ink dilated by 2 pixels in both.
+const DefaultTexturedName = "fragments"
+
+// TexturedNames lists the built-in task's versions, the default first.
+var TexturedNames = []string{"fragments", "largest"}
+
+// TexturedByName returns a version of the built-in task.
+func TexturedByName(name string) (Textured, error) {
+	switch name {
+	case "largest":
+		return Textured{Size: 64, MinScale: 0.8, MaxScale: 1.5, MinDistractors: 1, MaxDistractors: 3, Fragment: 0.5, MaskDilate: 2,
+			MinWhole: 1, MaxWhole: 2, Margin: 1.25}, nil
+	case "fragments":
+		return Textured{Size: 64, MinScale: 1.2, MaxScale: 1.6, MinDistractors: 2, MaxDistractors: 4, Fragment: 0.5, MaskDilate: 2}, nil
+	}
+	return Textured{}, fmt.Errorf("textured task %q: want one of %s", name, strings.Join(TexturedNames, ", "))
+}
+
+// DefaultTextured returns the default version of the built-in task.
 func DefaultTextured() Textured {
-	return Textured{Size: 64, MinScale: 1.2, MaxScale: 1.6, MinDistractors: 2, MaxDistractors: 4, Fragment: 0.5, MaskDilate: 2}
+	t, _ := TexturedByName(DefaultTexturedName)
+	return t
 }
 
 // TexturedTestSeed fixes the renderings of the textured test set (the

@@ -5,6 +5,21 @@ import (
 	"testing"
 )
 
+func TestTexturedByName(t *testing.T) {
+	for _, name := range TexturedNames {
+		task, err := TexturedByName(name)
+		if err != nil || task.Validate() != nil {
+			t.Errorf("%s: %v %v", name, err, task.Validate())
+		}
+	}
+	if d, _ := TexturedByName(DefaultTexturedName); d != DefaultTextured() {
+		t.Error("DefaultTextured is not the default name's task")
+	}
+	if _, err := TexturedByName("nope"); err == nil {
+		t.Error("unknown name accepted")
+	}
+}
+
 func TestTexturedValidate(t *testing.T) {
 	good := DefaultTextured()
 	if err := good.Validate(); err != nil {
@@ -44,8 +59,17 @@ func TestTexturedValidate(t *testing.T) {
 // Same seed, same bytes; another seed or epoch, another image of the same
 // digit; a sample does not depend on what was rendered before it.
 func TestTexturedDeterminism(t *testing.T) {
+	for _, name := range TexturedNames {
+		t.Run(name, func(t *testing.T) { testTexturedDeterminism(t, name) })
+	}
+}
+
+func testTexturedDeterminism(t *testing.T, name string) {
 	d := fakeDigits(50, 3)
-	task := DefaultTextured()
+	task, err := TexturedByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
 	a, _ := NewTexturedGenerator(task, d, 7)
 	b, _ := NewTexturedGenerator(task, d, 7)
 	b.Sample(12) // a different history
@@ -90,7 +114,7 @@ func TestTexturedMaskAndDistractors(t *testing.T) {
 	if err != nil {
 		t.Skip("MNIST not available:", err)
 	}
-	task := DefaultTextured()
+	task, _ := TexturedByName("fragments")
 	g, _ := NewTexturedGenerator(task, d, TexturedTestSeed)
 	S := task.Size
 	kinds := map[string]int{}
@@ -157,18 +181,25 @@ func TestTexturedMaskAndDistractors(t *testing.T) {
 // top) and the mask is identical.
 func TestTexturedMaskIsTarget(t *testing.T) {
 	d := fakeDigits(20, 5)
-	task := DefaultTextured()
-	bare := task
-	bare.MinDistractors, bare.MaxDistractors = 0, 0
-	a, _ := NewTexturedGenerator(task, d, 11)
-	b, _ := NewTexturedGenerator(bare, d, 11)
-	for idx := 0; idx < 20; idx++ {
-		sa, sb := a.Sample(idx), b.Sample(idx)
-		if len(sb.Distractors) != 0 || len(sa.Distractors) < 2 {
-			t.Fatalf("fragments: %d with, %d without", len(sa.Distractors), len(sb.Distractors))
-		}
-		if !slices.Equal(sa.Mask, sb.Mask) || sa.Box != sb.Box {
-			t.Fatalf("sample %d: fragments changed the target's mask", idx)
+	for _, name := range TexturedNames {
+		task, _ := TexturedByName(name)
+		bare := task
+		bare.MinDistractors, bare.MaxDistractors, bare.MinWhole, bare.MaxWhole = 0, 0, 0, 0
+		a, _ := NewTexturedGenerator(task, d, 11)
+		b, _ := NewTexturedGenerator(bare, d, 11)
+		for idx := 0; idx < 20; idx++ {
+			sa, sb := a.Sample(idx), b.Sample(idx)
+			if len(sb.Distractors)+len(sb.Whole) != 0 || len(sa.Distractors)+len(sa.Whole) == 0 {
+				t.Fatalf("%s: distractors: %d with, %d without", name, len(sa.Distractors)+len(sa.Whole), len(sb.Distractors)+len(sb.Whole))
+			}
+			if task.MaxWhole > 0 {
+				// The target's scale range differs with whole digits, so
+				// only its mask's presence can be compared.
+				continue
+			}
+			if !slices.Equal(sa.Mask, sb.Mask) || sa.Box != sb.Box {
+				t.Fatalf("%s: sample %d: fragments changed the target's mask", name, idx)
+			}
 		}
 	}
 }
@@ -182,9 +213,7 @@ func TestTexturedWholeDigits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task := DefaultTextured()
-	task.MinScale, task.MaxScale, task.Margin, task.MinWhole, task.MaxWhole = 0.8, 1.5, 1.25, 1, 2
-	task.MinDistractors, task.MaxDistractors = 1, 3
+	task, _ := TexturedByName("largest")
 	if err := task.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -225,9 +254,5 @@ func TestTexturedWholeDigits(t *testing.T) {
 	}
 	if maxWhole <= minTarget {
 		t.Errorf("sizes do not overlap across images: largest whole digit %d, smallest target %d", maxWhole, minTarget)
-	}
-	// The first version of the task is unchanged by the new fields.
-	if DefaultTextured().MaxWhole != 0 {
-		t.Skip("default task has whole digits")
 	}
 }

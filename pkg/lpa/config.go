@@ -22,6 +22,8 @@ package lpa
 
 import (
 	"fmt"
+
+	"github.com/attnkit/attn/pkg/data"
 	"slices"
 	"strings"
 )
@@ -34,6 +36,7 @@ const Blocks = 5
 // metadata so a file is self-describing.
 type Config struct {
 	Data       string   `json:"data"`                  // what it was trained on: builtin, cifar10, cifar100, imagefolder
+	Task       string   `json:"task,omitempty"`        // builtin: the task's version (data.TexturedNames); empty in files made before versions had names
 	Side       int      `json:"side"`                  // input side in pixels (multiple of 32)
 	Channels   int      `json:"channels"`              // input channels (3)
 	Classes    int      `json:"classes"`               //
@@ -69,6 +72,20 @@ func DefaultConfig(data string, side, classes int) Config {
 	}
 }
 
+// BuiltinTask returns the version of the built-in task a model was trained
+// on: its Task, or "fragments" for a builtin model whose file predates
+// named versions (every such model was trained on that one); "" for other
+// data.
+func (c Config) BuiltinTask() string {
+	switch {
+	case c.Data != "builtin":
+		return ""
+	case c.Task == "":
+		return "fragments"
+	}
+	return c.Task
+}
+
 // Baseline returns the configuration without attention.
 func (c Config) Baseline() Config {
 	c.Attention = false
@@ -77,7 +94,7 @@ func (c Config) Baseline() Config {
 
 // Equal reports whether two configurations build the same model.
 func (c Config) Equal(o Config) bool {
-	return c.Data == o.Data && c.Side == o.Side && c.Channels == o.Channels && c.Classes == o.Classes &&
+	return c.Data == o.Data && c.BuiltinTask() == o.BuiltinTask() && c.Side == o.Side && c.Channels == o.Channels && c.Classes == o.Classes &&
 		slices.Equal(c.ClassNames, o.ClassNames) && slices.Equal(c.Widths, o.Widths) && slices.Equal(c.Convs, o.Convs) &&
 		c.Attention == o.Attention && c.Levels == o.Levels && c.Compat == o.Compat && c.Norm == o.Norm &&
 		c.Head == o.Head && c.Placement == o.Placement
@@ -134,6 +151,11 @@ func (c Config) Validate() error {
 			return nil
 		}
 		return fmt.Errorf("%s %q: want %s", what, v, strings.Join(ok, " or "))
+	}
+	if c.Data == "builtin" && c.Task != "" {
+		if _, err := data.TexturedByName(c.Task); err != nil {
+			return err
+		}
 	}
 	switch {
 	case c.Side < 32 || c.Side > 1024 || c.Side%(1<<Blocks) != 0:

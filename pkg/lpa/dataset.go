@@ -10,11 +10,21 @@ import (
 	"github.com/attnkit/attn/pkg/tensor"
 )
 
-// Source names a dataset as the --data flag spells it: "builtin",
-// "cifar10:DIR", "cifar100:DIR" or "imagefolder:DIR".
+// Source names a dataset as the --data flag spells it: "builtin" (the
+// default version of the built-in task), "builtin:NAME" (a version by name,
+// data.TexturedNames), "cifar10:DIR", "cifar100:DIR" or "imagefolder:DIR".
 type Source struct {
 	Kind string // builtin, cifar10, cifar100 or imagefolder
 	Dir  string // folder of the files (empty for builtin)
+	Task string // builtin: the task's version; empty for the default
+}
+
+// TaskName returns the version of the built-in task the source names.
+func (s Source) TaskName() string {
+	if s.Task == "" {
+		return data.DefaultTexturedName
+	}
+	return s.Task
 }
 
 // ParseSource reads a --data value.
@@ -23,21 +33,26 @@ func ParseSource(s string) (Source, error) {
 	switch kind {
 	case "builtin":
 		if dir != "" {
-			return Source{}, fmt.Errorf("data %q: builtin takes no folder", s)
+			if _, err := data.TexturedByName(dir); err != nil {
+				return Source{}, fmt.Errorf("data %q: %v", s, err)
+			}
 		}
-		return Source{Kind: kind}, nil
+		return Source{Kind: kind, Task: dir}, nil
 	case "cifar10", "cifar100", "imagefolder":
 		if dir == "" {
 			return Source{}, fmt.Errorf("data %q: want %s:DIR", s, kind)
 		}
 		return Source{Kind: kind, Dir: dir}, nil
 	}
-	return Source{}, fmt.Errorf("data %q: want builtin, cifar10:DIR, cifar100:DIR or imagefolder:DIR", s)
+	return Source{}, fmt.Errorf("data %q: want builtin, builtin:TASK, cifar10:DIR, cifar100:DIR or imagefolder:DIR", s)
 }
 
 // String returns the --data spelling.
 func (s Source) String() string {
-	if s.Dir == "" {
+	switch {
+	case s.Task != "":
+		return s.Kind + ":" + s.Task
+	case s.Dir == "":
 		return s.Kind
 	}
 	return s.Kind + ":" + s.Dir
@@ -109,7 +124,7 @@ func Open(src Source, split string, opt DataOptions) (Dataset, error) {
 	var err error
 	switch src.Kind {
 	case "builtin":
-		ds, err = openBuiltin(split, opt)
+		ds, err = openBuiltin(src.TaskName(), split, opt)
 	case "cifar10", "cifar100":
 		ds, err = openCIFAR(src, split, opt)
 	case "imagefolder":
@@ -138,8 +153,11 @@ type builtin struct {
 	renders int // > 0: a finite training set of that many renderings
 }
 
-func openBuiltin(split string, opt DataOptions) (Dataset, error) {
-	task := data.DefaultTextured()
+func openBuiltin(name, split string, opt DataOptions) (Dataset, error) {
+	task, err := data.TexturedByName(name)
+	if err != nil {
+		return nil, err
+	}
 	if split == "test" {
 		seed := opt.TestSeed
 		if seed == 0 {

@@ -302,6 +302,29 @@ func TestOpenSources(t *testing.T) {
 			t.Errorf("ParseSource(%q) accepted", bad)
 		}
 	}
+	// builtin names the default version of the task, builtin:NAME another;
+	// both print back as they were spelled.
+	for _, tc := range []struct{ in, task string }{{"builtin", data.DefaultTexturedName}, {"builtin:fragments", "fragments"}, {"builtin:largest", "largest"}} {
+		src, err := ParseSource(tc.in)
+		if err != nil || src.TaskName() != tc.task || src.String() != tc.in {
+			t.Errorf("ParseSource(%q) = %+v, %v (task %s)", tc.in, src, err, src.TaskName())
+		}
+	}
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Data: "builtin"}, "fragments"}, // files from before named versions
+		{Config{Data: "builtin", Task: "largest"}, "largest"},
+		{Config{Data: "cifar10"}, ""},
+	} {
+		if got := tc.cfg.BuiltinTask(); got != tc.want {
+			t.Errorf("%+v: BuiltinTask %q, want %q", tc.cfg, got, tc.want)
+		}
+	}
+	if (Config{Data: "builtin"}).Equal(Config{Data: "builtin", Task: "largest"}) {
+		t.Error("models of two task versions compare equal")
+	}
 	src, err := ParseSource("cifar10:../../testdata/data/cifar-10-batches-bin")
 	if err != nil {
 		t.Fatal(err)
