@@ -16,7 +16,7 @@ import (
 // archFlags choose the architecture; they are shared by train and ablate.
 func archFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "data", Value: "builtin", Usage: "`SOURCE`: builtin (textured digits; builtin:fragments for the first version of the task), cifar10:DIR, cifar100:DIR or imagefolder:DIR"},
+		&cli.StringFlag{Name: "data", Value: "builtin", Usage: "`SOURCE`: builtin (textured digits, the same as builtin:fragments; builtin:largest for the version with several whole digits), cifar10:DIR, cifar100:DIR or imagefolder:DIR"},
 		&cli.StringFlag{Name: "attn", Value: "pc", Usage: "compatibility: pc (<u, l_i + g>) or dp (<l_i, g>)"},
 		&cli.StringFlag{Name: "norm", Value: "softmax", Usage: "normalisation: softmax over space (g_a = sum a_i l_i) or sigmoid (g_a = mean a_i l_i)"},
 		&cli.StringFlag{Name: "head", Value: "concat", Usage: "concat (one classifier on all g_a) or indep (one per level, logits averaged)"},
