@@ -35,7 +35,7 @@ type Textured struct {
 	// thickened by MaskDilate pixels on each side.
 	MaskDilate int
 	// MinWhole..MaxWhole whole digits of other classes or the same are
-	// drawn besides the fragments, each smaller than the target by at
+	// drawn beside the fragments, each smaller than the target by at
 	// least the factor Margin (in side), so the label is that of the
 	// largest whole digit. Digit sizes overlap across images, so whether
 	// a digit is the target cannot be told from the digit alone, only by
@@ -51,7 +51,10 @@ type Textured struct {
 //   - "fragments" (the default): the target is the only whole digit,
 //     scaled by 1.2–1.6, among 2–4 fragments of half a frame.
 //   - "largest": 1–2 smaller whole digits beside the target and 1–3
-//     fragments; the label is that of the largest whole digit. Digits are
+//     fragments (a digit or fragment that finds no free place after a few
+//     tries is left out: no whole digit in 1.6% of the first 2,000 test
+//     images, no fragment in 5.4%); the label is that of the largest whole
+//     digit. Digits are
 //     scaled by 0.8–1.5 (targets 1.0–1.5, every other whole digit at least
 //     1.25 times smaller than its target), so whether a digit is the target
 //     can only be told by comparing it with the others in the image: a

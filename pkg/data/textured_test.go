@@ -193,8 +193,8 @@ func TestTexturedMaskIsTarget(t *testing.T) {
 				t.Fatalf("%s: distractors: %d with, %d without", name, len(sa.Distractors)+len(sa.Whole), len(sb.Distractors)+len(sb.Whole))
 			}
 			if task.MaxWhole > 0 {
-				// The target's scale range differs with whole digits, so
-				// only its mask's presence can be compared.
+				// Without whole digits the target is drawn from another
+				// scale range, so the two masks cannot be compared.
 				continue
 			}
 			if !slices.Equal(sa.Mask, sb.Mask) || sa.Box != sb.Box {
