@@ -52,9 +52,9 @@ type Textured struct {
 //     scaled by 1.2–1.6, among 2–4 fragments of half a frame.
 //   - "largest": 1–2 smaller whole digits beside the target and 1–3
 //     fragments (a digit or fragment that finds no free place after a few
-//     tries is left out: no whole digit in 1.6% of the first 2,000 test
-//     images, no fragment in 5.4%); the label is that of the largest whole
-//     digit. Digits are
+//     tries is left out, so a few percent of images have no whole digit
+//     beside the target, as TestTexturedWholeDigits bounds); the label is
+//     that of the largest whole digit. Digits are
 //     scaled by 0.8–1.5 (targets 1.0–1.5, every other whole digit at least
 //     1.25 times smaller than its target), so whether a digit is the target
 //     can only be told by comparing it with the others in the image: a
