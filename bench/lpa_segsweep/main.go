@@ -63,7 +63,7 @@ func main() {
 		}
 		m.Train(false)
 		// Each model on the validation images of the task it was trained on.
-		ds, err := lpa.Open(lpa.Source{Kind: "builtin", Task: m.Cfg.BuiltinTask()}, "val", lpa.DataOptions{Limit: *n})
+		ds, err := lpa.Open(lpa.Source{Kind: "builtin"}.For(m.Cfg), "val", lpa.DataOptions{Limit: *n})
 		if err != nil {
 			log.Fatal(err)
 		}

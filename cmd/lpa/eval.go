@@ -91,11 +91,7 @@ func runEval(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if src.Kind == "builtin" && src.Task == "" && m.Cfg.Data == "builtin" {
-		// A model is scored on the version of the task it was trained on
-		// unless --data names another.
-		src.Task = m.Cfg.BuiltinTask()
-	}
+	src = src.For(m.Cfg)
 	split := c.String("split")
 	if split != "test" && split != "val" {
 		return cliutil.Usagef("--split %q: want test or val", split)

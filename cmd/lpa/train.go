@@ -102,9 +102,6 @@ func configFromFlags(c *cli.Context) (lpa.Config, lpa.Source, error) {
 	}
 	cfg := lpa.DefaultConfig(src.Kind, side, classes)
 	cfg.ClassNames = names
-	if src.Kind == "builtin" {
-		cfg.Task = src.TaskName()
-	}
 	if cfg.Widths, err = parseInts(c.String("widths")); err != nil {
 		return cfg, src, cliutil.Usagef("--widths: %v", err)
 	}

@@ -27,6 +27,16 @@ func (s Source) TaskName() string {
 	return s.Task
 }
 
+// For returns the source with the built-in task's version filled in from
+// a model trained on it, when the source names none: a model is scored on
+// the version it learned unless the caller asks for another.
+func (s Source) For(cfg Config) Source {
+	if s.Kind == "builtin" && s.Task == "" && cfg.Data == "builtin" {
+		s.Task = cfg.BuiltinTask()
+	}
+	return s
+}
+
 // ParseSource reads a --data value.
 func ParseSource(s string) (Source, error) {
 	kind, dir, _ := strings.Cut(s, ":")

@@ -325,6 +325,19 @@ func TestOpenSources(t *testing.T) {
 	if (Config{Data: "builtin"}).Equal(Config{Data: "builtin", Task: "largest"}) {
 		t.Error("models of two task versions compare equal")
 	}
+	// For fills in the version a model learned, unless one is named.
+	if got := (Source{Kind: "builtin"}).For(Config{Data: "builtin"}); got.TaskName() != "fragments" {
+		t.Errorf("For an unversioned model: %v", got)
+	}
+	if got := (Source{Kind: "builtin", Task: "fragments"}).For(Config{Data: "builtin", Task: "largest"}); got.Task != "fragments" {
+		t.Errorf("For overrode the named version: %v", got)
+	}
+	// Train refuses a config for one version and data of another.
+	wrong := DefaultConfig("builtin", 64, 10)
+	wrong.Task = "largest"
+	if _, err := Train(wrong, Source{Kind: "builtin", Task: "fragments"}, TrainOptions{Epochs: 1}); err == nil {
+		t.Error("Train accepted a largest config on fragments data")
+	}
 	src, err := ParseSource("cifar10:../../testdata/data/cifar-10-batches-bin")
 	if err != nil {
 		t.Fatal(err)

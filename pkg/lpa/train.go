@@ -100,9 +100,19 @@ func (o *TrainOptions) defaults() {
 // Train fits a model of cfg on src and writes the best model (lowest
 // validation error) to opt.Out, and after every epoch the whole training
 // state to StatePath(opt.Out). cfg.Side and cfg.Classes must match the
-// data (NewConfigFor sets them).
+// data (NewConfigFor sets them); for the built-in task, cfg.Task is set to
+// the version src names (or must already be that one).
 func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	opt.defaults()
+	if src.Kind == "builtin" {
+		// The model file records which version of the task it learned.
+		switch {
+		case cfg.Task == "":
+			cfg.Task = src.TaskName()
+		case cfg.Task != src.TaskName():
+			return nil, fmt.Errorf("config for task %s, data %s", cfg.Task, src)
+		}
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
