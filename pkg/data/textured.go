@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strings"
 )
 
@@ -143,10 +142,8 @@ type TexturedGenerator struct {
 	seed   uint64
 	pcg    rand.PCG
 	rng    *rand.Rand
-	// scratch, and the last sample's frame sides
+	// scratch
 	digit, frag, weight []float32
-	side                int
-	wholeSides          []int
 }
 
 // NewTexturedGenerator returns a generator over digits whose renderings
@@ -204,19 +201,20 @@ func (g *TexturedGenerator) Seed() uint64 { return g.seed }
 func (g *TexturedGenerator) Sample(idx int) TexturedSample {
 	s := TexturedSample{Image: make([]float32, g.task.Pixels()), Mask: make([]bool, g.task.Size*g.task.Size)}
 	s.Label = g.digits.Label(idx)
-	s.Box, s.Distractors, s.Whole, s.Background = g.render(idx, s.Image, s.Mask)
-	s.Side, s.WholeSides = g.side, slices.Clone(g.wholeSides)
+	g.render(idx, s.Image, s.Mask, &s)
 	return s
 }
 
 // Render writes sample idx into img (Pixels() values) and, when mask is
 // not nil, its mask (Size² values), and returns the label.
 func (g *TexturedGenerator) Render(idx int, img []float32, mask []bool) int {
-	g.render(idx, img, mask)
+	g.render(idx, img, mask, nil)
 	return g.digits.Label(idx)
 }
 
-func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []Box, []Box, string) {
+// render draws sample idx into img and mask (if not nil) and, when s is
+// not nil, records where everything went in it.
+func (g *TexturedGenerator) render(idx int, img []float32, mask []bool, s *TexturedSample) {
 	t := g.task
 	S := t.Size
 	img = img[:t.Pixels()]
@@ -246,7 +244,6 @@ func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []
 	box := inkBoxF(g.digit, side, MaskThreshold).Translate(tx, ty)
 
 	var wholes []Box
-	g.side, g.wholeSides = side, g.wholeSides[:0]
 	if t.MaxWhole > 0 {
 		nw := t.MinWhole + rng.IntN(t.MaxWhole-t.MinWhole+1)
 		taken := []Box{box}
@@ -268,7 +265,9 @@ func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []
 					blendInk(img, S, g.frag, ws, 0, 0, ws, ws, px, py, col)
 					taken = append(taken, b)
 					wholes = append(wholes, b)
-					g.wholeSides = append(g.wholeSides, ws)
+					if s != nil {
+						s.WholeSides = append(s.WholeSides, ws)
+					}
 					break
 				}
 			}
@@ -323,7 +322,9 @@ func (g *TexturedGenerator) render(idx int, img []float32, mask []bool) (Box, []
 			}
 		}
 	}
-	return box, frags, wholes, TexturedBackgrounds[kind]
+	if s != nil {
+		s.Box, s.Distractors, s.Whole, s.Side, s.Background = box, frags, wholes, side, TexturedBackgrounds[kind]
+	}
 }
 
 // Batch renders the given samples one after the other into images
