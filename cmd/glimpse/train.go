@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/ram"
+	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
 )
 
@@ -34,7 +36,7 @@ func trainCommand() *cli.Command {
 		&cli.Float64Flag{Name: "clip", Usage: "clip gradients to this global norm (0: off)"},
 		&cli.IntFlag{Name: "val", Value: 5000, Usage: "validation digits held out from the end of the training split"},
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` training digits (quick experiments, smoke tests)"},
-		&cli.IntFlag{Name: "val-placements", Value: ram.DefaultValPlacements, Usage: "pick the best epoch by the mean validation error over `N` placements of the validation digits (1: one placement, the rule before session 7)"},
+		&cli.IntFlag{Name: "val-placements", Value: ram.DefaultValPlacements, Usage: "pick the best epoch by the mean validation error over `N` placements of the validation digits (1: a single placement, a noisier ranking)"},
 	}
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
@@ -105,43 +107,41 @@ func runTrain(c *cli.Context) error {
 	// Training products are small ([128×256]·[256×256]): one thread each
 	// is fastest; validation is spread over --threads goroutines.
 	gemm.SetThreads(1)
-	p := cliutil.NewPrinter(os.Stdout, c.Bool(cliutil.FlagJSON))
-	show := cliutil.ShowProgress(c)
-	var bar *cliutil.Progress
 	opt := ram.TrainOptions{
-		Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"),
-		LR: c.Float64("lr"), Schedule: c.String("schedule"), Warmup: c.Int("warmup"),
-		ClipNorm: c.Float64("clip"), Seed: c.Uint64(cliutil.FlagSeed), Val: c.Int("val"),
-		Out: c.String("out"), Resume: c.Bool("resume"), Init: c.String("init"), Threads: threads, Limit: c.Int("limit"), ValPlacements: c.Int("val-placements"),
-		OnBatch: func(epoch, b, n int, st ram.Stats) {
-			if bar == nil {
-				bar = cliutil.NewProgress(os.Stderr, show, n, fmt.Sprintf("epoch %d", epoch))
-			}
-			bar.Describe(fmt.Sprintf("epoch %d loss %.3f acc %.1f%% reward %.3f", epoch, st.Loss, 100*st.Reward, st.Reward))
-			bar.Add(1)
+		Options: trainrun.Options{
+			Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"),
+			LR: c.Float64("lr"), Schedule: c.String("schedule"), Warmup: c.Int("warmup"),
+			ClipNorm: c.Float64("clip"), Seed: c.Uint64(cliutil.FlagSeed),
+			Out: c.String("out"), Resume: c.Bool("resume"), Threads: threads,
 		},
-		OnEpoch: func(r ram.EpochReport) {
-			if bar != nil {
-				bar.Finish("")
-				bar = nil
-			}
-			p.Print(
-				cliutil.Field{Key: "epoch", Value: r.Epoch},
-				cliutil.Field{Key: "lr", Value: r.LR},
-				cliutil.Field{Key: "loss", Value: roundTo(r.Loss, 4)},
-				cliutil.Field{Key: "train_error_pct", Value: roundTo(r.TrainErr, 2)},
-				cliutil.Field{Key: "val_error_pct", Value: roundTo(r.ValErr, 2)},
-				cliutil.Field{Key: "best_val_error_pct", Value: roundTo(r.BestErr, 2)},
-				cliutil.Field{Key: "best_epoch", Value: r.BestEpoch},
-				cliutil.Field{Key: "seconds", Value: roundTo(r.Seconds, 1)},
-			)
-		},
+		Val: c.Int("val"), Init: c.String("init"), Limit: c.Int("limit"), ValPlacements: c.Int("val-placements"),
+		Report: trainrun.Report{Lines: os.Stdout, JSON: c.Bool(cliutil.FlagJSON)},
+	}
+	if cliutil.ShowProgress(c) {
+		opt.Report.Bar = os.Stderr
 	}
 	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
 		return fmt.Errorf("create folder for -o: %w", err)
 	}
-	if _, err := ram.Train(cfg, opt); err != nil {
-		return err
+	_, err = ram.Train(cfg, opt)
+	return flagError(err)
+}
+
+// trainFlags names the flag behind each training option.
+var trainFlags = map[string]string{
+	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr", "Schedule": "schedule",
+	"Warmup": "warmup", "ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume",
+	"Init": "init", "Val": "val", "ValPlacements": "val-placements",
+}
+
+// flagError prefixes an error about a training option with the flag that
+// set it.
+func flagError(err error) error {
+	var oe *trainrun.OptionError
+	if errors.As(err, &oe) {
+		if f, ok := trainFlags[oe.Option]; ok {
+			return fmt.Errorf("--%s: %w", f, err)
+		}
 	}
-	return nil
+	return err
 }

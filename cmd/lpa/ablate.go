@@ -102,21 +102,8 @@ func runAblate(c *cli.Context) error {
 	}
 	gemm.SetThreads(1)
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
-	show := cliutil.ShowProgress(c)
-	var bar *cliutil.Progress
-	variant := ""
-	topt.OnBatch = func(epoch, b, n int, st lpa.Stats) {
-		if bar == nil {
-			bar = cliutil.NewProgress(c.App.ErrWriter, show, n, fmt.Sprintf("%s epoch %d", variant, epoch))
-		}
-		bar.Describe(fmt.Sprintf("%s epoch %d loss %.3f", variant, epoch, st.Loss))
-		bar.Add(1)
-	}
-	topt.OnEpoch = func(lpa.EpochReport) {
-		if bar != nil {
-			bar.Finish("")
-			bar = nil
-		}
+	if cliutil.ShowProgress(c) {
+		topt.Report.Bar = c.App.ErrWriter
 	}
 	keep := c.String("out") != ""
 	opt := lpa.AblateOptions{Train: topt, Dir: dir, TestLimit: c.Int("test-limit"), Only: only,
@@ -137,7 +124,6 @@ func runAblate(c *cli.Context) error {
 				cliutil.Field{Key: "model", Value: model},
 			)
 		}}
-	opt.OnStart = func(v lpa.Variant) { variant = v.Name }
 	_, err = lpa.Ablate(cfg, src, opt)
-	return err
+	return flagError(err)
 }

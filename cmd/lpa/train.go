@@ -1,15 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/lpa"
+	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
 )
 
@@ -23,8 +23,8 @@ func archFlags() []cli.Flag {
 		&cli.IntFlag{Name: "levels", Value: 3, Usage: "attention levels: 3 (att3) or 2 (att2, the two deepest)"},
 		&cli.StringFlag{Name: "placement", Value: "before", Usage: "take l^s before or after its block's max-pool"},
 		&cli.BoolFlag{Name: "no-attention", Usage: "train the baseline: the same VGG with a global-average-pooling head"},
-		&cli.StringFlag{Name: "widths", Value: joinInts(lpa.DefaultWidths), Usage: "channels of the 5 blocks"},
-		&cli.StringFlag{Name: "convs", Value: joinInts(lpa.DefaultConvs), Usage: "3x3 convolutions in each of the 5 blocks"},
+		&cli.StringFlag{Name: "widths", Value: cliutil.JoinInts(lpa.DefaultWidths), Usage: "channels of the 5 blocks"},
+		&cli.StringFlag{Name: "convs", Value: cliutil.JoinInts(lpa.DefaultConvs), Usage: "3x3 convolutions in each of the 5 blocks"},
 		&cli.IntFlag{Name: "side", Value: 64, Usage: "input side for imagefolder data (a multiple of 32); builtin is 64, CIFAR 32"},
 	}
 }
@@ -102,10 +102,10 @@ func configFromFlags(c *cli.Context) (lpa.Config, lpa.Source, error) {
 	}
 	cfg := lpa.DefaultConfig(src.Kind, side, classes)
 	cfg.ClassNames = names
-	if cfg.Widths, err = parseInts(c.String("widths")); err != nil {
+	if cfg.Widths, err = cliutil.ParseInts(c.String("widths")); err != nil {
 		return cfg, src, cliutil.Usagef("--widths: %v", err)
 	}
-	if cfg.Convs, err = parseInts(c.String("convs")); err != nil {
+	if cfg.Convs, err = cliutil.ParseInts(c.String("convs")); err != nil {
 		return cfg, src, cliutil.Usagef("--convs: %v", err)
 	}
 	cfg.Attention = !c.Bool("no-attention")
@@ -128,11 +128,13 @@ func trainOptions(c *cli.Context) (lpa.TrainOptions, error) {
 		wd = -1 // TrainOptions reads 0 as "default"
 	}
 	o := lpa.TrainOptions{
-		Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"), LR: c.Float64("lr"),
-		Momentum: c.Float64("momentum"), WeightDecay: wd, Schedule: c.String("schedule"),
-		StepSize: c.Int("step-size"), Gamma: c.Float64("gamma"), ClipNorm: c.Float64("clip"),
-		Seed: c.Uint64(cliutil.FlagSeed), Val: c.Int("val"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Renders: c.Int("renders"),
-		Side: c.Int("side"), Threads: c.Int(cliutil.FlagThreads),
+		Options: trainrun.Options{
+			Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"), LR: c.Float64("lr"),
+			Momentum: c.Float64("momentum"), WeightDecay: wd, Schedule: c.String("schedule"),
+			StepSize: c.Int("step-size"), Gamma: c.Float64("gamma"), ClipNorm: c.Float64("clip"),
+			Seed: c.Uint64(cliutil.FlagSeed), Threads: c.Int(cliutil.FlagThreads),
+		},
+		Val: c.Int("val"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Renders: c.Int("renders"), Side: c.Int("side"),
 	}
 	switch {
 	case o.Epochs < 1:
@@ -177,59 +179,32 @@ func runTrain(c *cli.Context) error {
 	// Training products are small enough that one thread each is fastest;
 	// validation spreads batches over --threads goroutines instead.
 	gemm.SetThreads(1)
-	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
-	show := cliutil.ShowProgress(c)
-	var bar *cliutil.Progress
-	opt.OnBatch = func(epoch, b, n int, st lpa.Stats) {
-		if bar == nil {
-			bar = cliutil.NewProgress(c.App.ErrWriter, show, n, fmt.Sprintf("epoch %d", epoch))
-		}
-		bar.Describe(fmt.Sprintf("epoch %d loss %.3f acc %.1f%%", epoch, st.Loss, 100*float64(st.Correct)/float64(st.N)))
-		bar.Add(1)
-	}
-	opt.OnEpoch = func(r lpa.EpochReport) {
-		if bar != nil {
-			bar.Finish("")
-			bar = nil
-		}
-		printEpoch(p, r)
+	opt.Report = trainrun.Report{Lines: c.App.Writer, JSON: c.Bool(cliutil.FlagJSON)}
+	if cliutil.ShowProgress(c) {
+		opt.Report.Bar = c.App.ErrWriter
 	}
 	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
 		return fmt.Errorf("create folder for -o: %w", err)
 	}
 	_, err = lpa.Train(cfg, src, opt)
-	return err
+	return flagError(err)
 }
 
-func printEpoch(p *cliutil.Printer, r lpa.EpochReport) {
-	p.Print(
-		cliutil.Field{Key: "epoch", Value: r.Epoch},
-		cliutil.Field{Key: "lr", Value: r.LR},
-		cliutil.Field{Key: "loss", Value: roundTo(r.Loss, 4)},
-		cliutil.Field{Key: "train_error_pct", Value: roundTo(r.TrainErr, 2)},
-		cliutil.Field{Key: "val_error_pct", Value: roundTo(r.ValErr, 2)},
-		cliutil.Field{Key: "best_val_error_pct", Value: roundTo(r.BestErr, 2)},
-		cliutil.Field{Key: "best_epoch", Value: r.BestEpoch},
-		cliutil.Field{Key: "seconds", Value: roundTo(r.Seconds, 1)},
-	)
+// trainFlags names the flag behind each training option.
+var trainFlags = map[string]string{
+	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr", "Momentum": "momentum",
+	"WeightDecay": "weight-decay", "Schedule": "schedule", "StepSize": "step-size", "Gamma": "gamma",
+	"ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume",
 }
 
-func joinInts(v []int) string {
-	s := make([]string, len(v))
-	for i, x := range v {
-		s[i] = strconv.Itoa(x)
-	}
-	return strings.Join(s, ",")
-}
-
-func parseInts(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil {
-			return nil, fmt.Errorf("%q: want comma-separated whole numbers", s)
+// flagError prefixes an error about a training option with the flag that
+// set it.
+func flagError(err error) error {
+	var oe *trainrun.OptionError
+	if errors.As(err, &oe) {
+		if f, ok := trainFlags[oe.Option]; ok {
+			return fmt.Errorf("--%s: %w", f, err)
 		}
-		out = append(out, v)
 	}
-	return out, nil
+	return err
 }

@@ -52,7 +52,7 @@ func Variants(ref Config) []Variant {
 
 // AblateOptions control Ablate.
 type AblateOptions struct {
-	Train     TrainOptions // budget and schedule of every run; Out is ignored
+	Train     TrainOptions // budget and schedule of every run; Out is ignored, the bar's label is the variant
 	Dir       string       // where the runs' models go (DIR/<variant>.safetensors)
 	TestLimit int          // evaluate on the first TestLimit test images (0: all)
 	Only      []string     // run only these variants (by name); nil runs all
@@ -114,8 +114,9 @@ func Ablate(ref Config, src Source, opt AblateOptions) ([]AblateRow, error) {
 		topt.Resume = false
 		var last EpochReport
 		var secs float64
-		inner := topt.OnEpoch
-		topt.OnEpoch = func(r EpochReport) {
+		inner := topt.Report.OnEpoch
+		topt.Report.Label = v.Name + " "
+		topt.Report.OnEpoch = func(r EpochReport) {
 			last = r
 			secs += r.Seconds
 			if inner != nil {
@@ -131,7 +132,7 @@ func Ablate(ref Config, src Source, opt AblateOptions) ([]AblateRow, error) {
 		}
 		eopt := EvalOptions{Threads: topt.Threads}
 		res := m.Evaluate(test, eopt)
-		row := AblateRow{Variant: v.Name, Name: v.Cfg.Name(), ValErr: last.BestErr, TestErr: res.ErrorPct(), N: res.N,
+		row := AblateRow{Variant: v.Name, Name: v.Cfg.Name(), ValErr: last.Best.Value, TestErr: res.ErrorPct(), N: res.N,
 			MIoU: -1, Epochs: last.Epoch, Seconds: secs, Model: topt.Out, Baseline: !v.Cfg.Attention}
 		if mk, ok := test.(Masked); ok {
 			seg, err := m.Segment(mk, eopt)

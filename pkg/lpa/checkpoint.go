@@ -1,8 +1,6 @@
 package lpa
 
 import (
-	"fmt"
-
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/nn"
 )
@@ -11,52 +9,26 @@ import (
 // another tool's file is refused with a clear message.
 const Format = "attnkit.lpa/1"
 
+// fileFormat is the toolkit's model-file layout (nn.ModelFormat) with
+// this model's tag.
+var fileFormat = nn.ModelFormat{Name: Format, Kind: "an lpa model"}
+
 // File returns the model as a checkpoint: parameters and batch-norm
 // buffers under their state-dict names, the configuration in the metadata
 // under "config".
-func (m *Model) File() (*ckpt.File, error) {
-	f := ckpt.NewFile()
-	if err := nn.PutState(f, m); err != nil {
-		return nil, err
-	}
-	f.Metadata["format"] = Format
-	if err := ckpt.PutJSON(f.Metadata, "config", m.Cfg); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
+func (m *Model) File() (*ckpt.File, error) { return fileFormat.File(m, m.Cfg) }
 
 // Save writes the model to path atomically.
-func (m *Model) Save(path string) error {
-	f, err := m.File()
-	if err != nil {
-		return err
-	}
-	return ckpt.WriteFile(path, f)
-}
+func (m *Model) Save(path string) error { return fileFormat.Save(path, m, m.Cfg) }
 
 // FromFile builds a model from a decoded checkpoint, checking that it
 // holds exactly the tensors its configuration implies, with their shapes,
 // and only finite values. Tensors under "optim." and "train." (training
-// state) are allowed too.
+// state) are allowed too. The model comes back in evaluation mode.
 func FromFile(f *ckpt.File) (*Model, error) {
-	if got := f.Metadata["format"]; got != Format {
-		return nil, fmt.Errorf("%s: not an lpa model (format %q, want %q)", f.Name, got, Format)
-	}
-	var cfg Config
-	if err := ckpt.GetJSON(f.Metadata, "config", &cfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name, err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: config: %w", f.Name, err)
-	}
-	m, err := New(cfg, 0)
+	m, err := nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return New(cfg, 0) })
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name, err)
-	}
-	// LoadState checks names, shapes and finiteness before copying.
-	if err := nn.LoadState(f, m, "optim.", "train."); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name, err)
+		return nil, err
 	}
 	m.Train(false)
 	return m, nil

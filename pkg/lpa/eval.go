@@ -5,6 +5,7 @@ import (
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/trainrun"
 )
 
 // EvalOptions control Evaluate, EvaluateFGSM and Segment.
@@ -143,6 +144,7 @@ type worker struct {
 	labels []int
 	masks  []bool
 	pix    int
+	tp     *autograd.Tape
 }
 
 func (w *worker) x(tp *autograd.Tape, n int) *tensor.Tensor {
@@ -160,55 +162,44 @@ func (m *Model) run(ds Dataset, opt EvalOptions, fn func(tp *autograd.Tape, w *w
 	if opt.Threads <= 0 {
 		opt.Threads = 1
 	}
-	n := ds.Len()
-	nb := (n + opt.Batch - 1) / opt.Batch
 	withMasks := len(masks) > 0 && masks[0]
-	jobs := make(chan int)
+	S := ds.Side()
+	pix := m.Cfg.Channels * S * S
 	var mu sync.Mutex
 	var total EvalResult
-	var wg sync.WaitGroup
-	for t := 0; t < min(opt.Threads, max(nb, 1)); t++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			S := ds.Side()
-			w := &worker{ds: ds.Fork(), pix: m.Cfg.Channels * S * S}
-			w.images = make([]float32, opt.Batch*w.pix)
-			w.labels = make([]int, opt.Batch)
+	setup := func() *worker {
+		w := &worker{ds: ds.Fork(), pix: pix}
+		w.images = make([]float32, opt.Batch*pix)
+		w.labels = make([]int, opt.Batch)
+		if withMasks {
+			w.masks = make([]bool, opt.Batch*S*S)
+		}
+		if record {
+			w.tp = autograd.NewTape()
+		} else {
+			w.tp = autograd.NewInference()
+		}
+		return w
+	}
+	trainrun.ForBatches(ds.Len(), opt.Batch, opt.Threads, setup, func(w *worker, _, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dst := w.images[(i-lo)*pix : (i-lo+1)*pix]
 			if withMasks {
-				w.masks = make([]bool, opt.Batch*S*S)
+				w.labels[i-lo] = w.ds.(Masked).LoadMasked(i, dst, w.masks[(i-lo)*S*S:(i-lo+1)*S*S])
+			} else {
+				w.labels[i-lo] = w.ds.Load(i, dst, nil)
 			}
-			tp := autograd.NewInference()
-			if record {
-				tp = autograd.NewTape()
-			}
-			for b := range jobs {
-				lo, hi := b*opt.Batch, min((b+1)*opt.Batch, n)
-				for i := lo; i < hi; i++ {
-					dst := w.images[(i-lo)*w.pix : (i-lo+1)*w.pix]
-					if withMasks {
-						w.labels[i-lo] = w.ds.(Masked).LoadMasked(i, dst, w.masks[(i-lo)*S*S:(i-lo+1)*S*S])
-					} else {
-						w.labels[i-lo] = w.ds.Load(i, dst, nil)
-					}
-				}
-				r := fn(tp, w, hi-lo)
-				tp.Reset()
-				mu.Lock()
-				total.N += r.N
-				total.Errors += r.Errors
-				total.IoUSum += r.IoUSum
-				mu.Unlock()
-				if opt.Progress != nil {
-					opt.Progress(hi - lo)
-				}
-			}
-		}()
-	}
-	for b := 0; b < nb; b++ {
-		jobs <- b
-	}
-	close(jobs)
-	wg.Wait()
+		}
+		r := fn(w.tp, w, hi-lo)
+		w.tp.Reset()
+		mu.Lock()
+		total.N += r.N
+		total.Errors += r.Errors
+		total.IoUSum += r.IoUSum
+		mu.Unlock()
+		if opt.Progress != nil {
+			opt.Progress(hi - lo)
+		}
+	})
 	return total
 }

@@ -190,8 +190,8 @@ func TestTrainResumeEvaluate(t *testing.T) {
 	cfg.Convs = []int{1, 1, 1, 1, 1}
 	out := filepath.Join(t.TempDir(), "m.safetensors")
 	var reports []EpochReport
-	opt := TrainOptions{Epochs: 2, Batch: 8, Limit: 32, ValLimit: 16, Out: out, Seed: 3, Optimizer: "adam",
-		OnEpoch: func(r EpochReport) { reports = append(reports, r) }}
+	opt := TrainOptions{Options: trainrun.Options{Epochs: 2, Batch: 8, Out: out, Seed: 3, Optimizer: "adam"},
+		Limit: 32, ValLimit: 16, Report: trainrun.Report{OnEpoch: func(r EpochReport) { reports = append(reports, r) }}}
 	if _, err := Train(cfg, Source{Kind: "builtin"}, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestTrainResumeEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st trainrun.State[TrainOptions]
+	var st trainrun.State
 	if err := ckpt.GetJSON(f.Metadata, "train", &st); err != nil || st.Epoch != 2 {
 		t.Fatalf("state epoch %d, %v", st.Epoch, err)
 	}
@@ -335,7 +335,7 @@ func TestOpenSources(t *testing.T) {
 	// Train refuses a config for one version and data of another.
 	wrong := DefaultConfig("builtin", 64, 10)
 	wrong.Task = "largest"
-	if _, err := Train(wrong, Source{Kind: "builtin", Task: "fragments"}, TrainOptions{Epochs: 1}); err == nil {
+	if _, err := Train(wrong, Source{Kind: "builtin", Task: "fragments"}, TrainOptions{Options: trainrun.Options{Epochs: 1}}); err == nil {
 		t.Error("Train accepted a largest config on fragments data")
 	}
 	src, err := ParseSource("cifar10:../../testdata/data/cifar-10-batches-bin")

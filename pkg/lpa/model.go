@@ -9,17 +9,6 @@ import (
 	"github.com/attnkit/attn/pkg/nn"
 )
 
-// convBN is one 3×3 convolution (no bias: batch norm follows), its batch
-// norm and a ReLU; the twin's ConvBN with children conv and bn.
-type convBN struct {
-	conv *nn.Conv2d
-	bn   *nn.BatchNorm
-}
-
-func (l convBN) forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
-	return tp.ReLU(l.bn.Forward(tp, l.conv.Forward(tp, x)))
-}
-
 // attnBlock is one level's attention estimator: the projection of g to
 // the level's width (nil when the widths agree) and, for pc, the vector u
 // as a 1×1 convolution to one channel.
@@ -42,7 +31,7 @@ type attnBlock struct {
 // with b = 1..5, j = 0.., and k the attention level (1..3).
 type Model struct {
 	Cfg      Config
-	blocks   [][]convBN
+	vgg      *nn.VGG
 	dense    *nn.Conv2d
 	attn     []attnBlock
 	classify []*nn.Linear
@@ -50,8 +39,8 @@ type Model struct {
 }
 
 // New builds a model with the twin's initialisation, drawn from seed:
-// convolutions Kaiming-normal (fan_out, ReLU) as torchvision's VGG, batch
-// norms at weight 1 and bias 0, linear layers N(0, 0.01) with zero bias,
+// the VGG stack as nn.NewVGG draws it (convolutions Kaiming-normal, batch
+// norms at weight 1 and bias 0), linear layers N(0, 0.01) with zero bias,
 // the dense layer and u with PyTorch's default.
 func New(cfg Config, seed uint64) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
@@ -59,21 +48,13 @@ func New(cfg Config, seed uint64) (*Model, error) {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x4c5041))
 	m := &Model{Cfg: cfg}
-	same := conv.Params{PadH: 1, PadW: 1}
-	in := cfg.Channels
-	for b := 0; b < Blocks; b++ {
-		var blk []convBN
-		for j := 0; j < cfg.Convs[b]; j++ {
-			p := fmt.Sprintf("block%d.%d", b+1, j)
-			c := nn.NewConv2d(rng, p+".conv", in, cfg.Widths[b], 3, 3, same, false)
-			nn.KaimingNormal(rng, c.Weight.Value, 0, nn.FanOut, nn.ActReLU)
-			bn := nn.NewBatchNorm2d(p+".bn", cfg.Widths[b])
-			blk = append(blk, convBN{c, bn})
-			m.modules = append(m.modules, c, bn)
-			in = cfg.Widths[b]
-		}
-		m.blocks = append(m.blocks, blk)
+	vgg, err := nn.NewVGG(rng, "", cfg.Channels, cfg.Widths, cfg.Convs)
+	if err != nil {
+		return nil, err
 	}
+	m.vgg = vgg
+	m.modules = append(m.modules, vgg.Modules()...)
+	in := cfg.Widths[Blocks-1]
 	newLinear := func(name string, in, out int, bias bool) *nn.Linear {
 		l := nn.NewLinear(rng, name, in, out, bias)
 		nn.Normal(rng, l.Weight.Value, 0, 0.01)
@@ -147,10 +128,8 @@ func (m *Model) Forward(tp *autograd.Tape, x *autograd.Var) *Output {
 	feats := make([]*autograd.Var, Blocks)  // block outputs before pooling
 	pooled := make([]*autograd.Var, Blocks) // and after
 	h := x
-	for b, blk := range m.blocks {
-		for _, l := range blk {
-			h = l.forward(tp, h)
-		}
+	for b := range m.vgg.Blocks {
+		h = m.vgg.Block(tp, b, h)
 		feats[b] = h
 		if b == Blocks-1 && !cfg.Attention {
 			break // the baseline pools the last block globally

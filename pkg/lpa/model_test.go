@@ -206,8 +206,8 @@ func TestGradCheck(t *testing.T) {
 			}
 		}
 		x := autograd.Const(randomImages(3, 3, cfg.Side, 5))
-		last := m.blocks[Blocks-1]
-		swap := []**autograd.Var{&last[len(last)-1].bn.Weight}
+		last := m.vgg.Blocks[Blocks-1]
+		swap := []**autograd.Var{&last[len(last)-1].BN.Weight}
 		if cfg.Attention {
 			swap = append(swap, &m.dense.Weight)
 			a := &m.attn[0]

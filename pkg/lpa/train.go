@@ -2,60 +2,40 @@ package lpa
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/nn"
-	"github.com/attnkit/attn/pkg/optim"
 	"github.com/attnkit/attn/pkg/trainrun"
 )
 
-// TrainOptions control Train. Zero values take the defaults noted; the
-// defaults are the paper's reference schedule (section 4).
+// TrainOptions control Train: the loop's options and the data's. Zero
+// values take the defaults noted; the defaults are the paper's reference
+// schedule (section 4).
 type TrainOptions struct {
-	Epochs      int     // default 300
-	Batch       int     // default 64
-	Optimizer   string  // sgd (default, momentum 0.9, as the paper) or adam
-	LR          float64 // default 0.05 (sgd; 0.1 at the paper's batch 128) or 1e-3 (adam)
-	Momentum    float64 // sgd momentum, default 0.9
-	WeightDecay float64 // L2 penalty, default 5e-4; negative for none
-	Schedule    string  // step (default: ×Gamma every StepSize epochs), cosine or none
-	StepSize    int     // default 25
-	Gamma       float64 // default 0.5 (the paper halves the rate)
-	ClipNorm    float64 // clip gradients to this global norm; 0 = off
-	Seed        uint64  // initial weights, renderings, batch order, augmentation
-	Val         int     // images held out for validation (see DataOptions)
-	Limit       int     // train on only the first Limit images (> 0)
-	ValLimit    int     // validate on only the first ValLimit images (> 0)
-	Side        int     // image-folder input side (default 64)
-	Out         string  // best model path; the per-epoch state goes beside it (StatePath)
-	Resume      bool    // continue from the state beside Out
-	Threads     int     // goroutines for validation (training runs on one)
+	// Options are the loop's settings. Defaults: 300 epochs, batch 64,
+	// sgd at 0.05 (0.1 at the paper's batch 128) with momentum 0.9 (adam:
+	// 1e-3), weight decay 5e-4 (negative for none), the step schedule
+	// halving the rate every 25 epochs, no clipping, one thread.
+	trainrun.Options
+	Val      int // images held out for validation (see DataOptions)
+	Limit    int // train on only the first Limit images (> 0)
+	ValLimit int // validate on only the first ValLimit images (> 0)
+	Side     int // image-folder input side (default 64)
 	// Renders makes the built-in training split finite: its images are
 	// rendered Renders times and the epochs cycle through those renderings
 	// (1: one fixed set, like a stored dataset). 0 renders anew every epoch.
 	Renders int
 
-	// OnBatch, if set, is called after every batch with running figures.
-	OnBatch func(epoch, batch, batches int, st Stats) `json:"-"`
-	// OnEpoch, if set, is called after every epoch.
-	OnEpoch func(r EpochReport) `json:"-"`
-}
-
-// Stats are running training figures of an epoch.
-type Stats struct {
-	Loss    float64 // mean cross-entropy
-	Correct int
-	N       int
+	// Report says where the per-epoch lines and the progress bar go.
+	Report trainrun.Report `json:"-"`
 }
 
 // EpochReport summarises one epoch.
 type EpochReport = trainrun.EpochReport
 
-// StatePath returns the per-epoch state file used for --resume.
+// StatePath returns the per-epoch state file a resumed run continues from.
 func StatePath(out string) string { return trainrun.StatePath(out) }
 
 func (o *TrainOptions) defaults() {
@@ -92,6 +72,9 @@ func (o *TrainOptions) defaults() {
 	if o.Gamma == 0 {
 		o.Gamma = 0.5
 	}
+	if o.Patience == 0 {
+		o.Patience = 10
+	}
 	if o.Threads <= 0 {
 		o.Threads = 1
 	}
@@ -117,7 +100,7 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 		return nil, err
 	}
 	if opt.Batch < 2 {
-		return nil, fmt.Errorf("batch %d: batch norm needs at least 2 images", opt.Batch)
+		return nil, &trainrun.OptionError{Option: "Batch", Err: fmt.Errorf("batch %d: batch norm needs at least 2 images", opt.Batch)}
 	}
 	dopt := DataOptions{Side: cfg.Side, Val: opt.Val, Limit: opt.Limit, Seed: opt.Seed, Renders: opt.Renders}
 	train, err := Open(src, "train", dopt)
@@ -139,79 +122,93 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := newOptimizer(m.Params(), opt)
-	if err != nil {
-		return nil, err
-	}
-	sched, err := newSchedule(o, opt)
-	if err != nil {
-		return nil, err
-	}
-	run := trainrun.New(opt.Out, m, o, sched, nil, opt)
-	if opt.Resume {
-		if err := run.Resume(opt.Epochs, m.loadTrained); err != nil {
-			return nil, err
-		}
-	}
-
 	batch := min(opt.Batch, train.Len())
 	pix := cfg.Channels * cfg.Side * cfg.Side
-	images := make([]float32, batch*pix)
-	labels := make([]int, batch)
-	tp := autograd.NewTape()
-	for epoch := run.State.Epoch + 1; epoch <= opt.Epochs; epoch++ {
-		start := time.Now()
-		train.SetEpoch(epoch)
-		order := rand.New(rand.NewPCG(opt.Seed, uint64(epoch))).Perm(train.Len())
-		nb := len(order) / batch // drop the last partial batch: BN wants full ones
-		aug := rand.New(rand.NewPCG(opt.Seed^0x415547, uint64(epoch)))
-		m.Train(true)
-		var sum Stats
-		for bi := 0; bi < nb; bi++ {
-			idx := order[bi*batch : (bi+1)*batch]
-			for i, k := range idx {
-				labels[i] = train.Load(k, images[i*pix:(i+1)*pix], aug)
-			}
-			o.ZeroGrad()
-			x := tp.Const(tp.View(images, batch, cfg.Channels, cfg.Side, cfg.Side))
-			out := m.Forward(tp, x)
-			loss := tp.CrossEntropy(out.Logits, labels, -100)
-			l := float64(loss.Value.Data[0])
-			if math.IsNaN(l) || math.IsInf(l, 0) {
-				return nil, fmt.Errorf("epoch %d batch %d: the loss diverged (%g); lower --lr or set --clip", epoch, bi+1, l)
-			}
-			sum.Correct += correct(out.Logits.Value.Data, labels, cfg.Classes)
-			tp.Backward(loss)
-			tp.Reset()
-			if opt.ClipNorm > 0 {
-				optim.ClipGradNorm(m.Params(), opt.ClipNorm)
-			}
-			o.Step()
-			sum.Loss += l * float64(batch)
-			sum.N += batch
-			if opt.OnBatch != nil {
-				run := sum
-				run.Loss /= float64(sum.N)
-				opt.OnBatch(epoch, bi+1, nb, run)
-			}
-		}
-		m.Train(false)
-		res := m.Evaluate(val, EvalOptions{Threads: opt.Threads})
-		rep := EpochReport{
-			Epoch: epoch, LR: o.LR(), Loss: sum.Loss / float64(max(sum.N, 1)),
-			TrainErr: 100 * (1 - float64(sum.Correct)/float64(max(sum.N, 1))),
-			ValErr:   res.ErrorPct(), Samples: sum.N,
-		}
-		rep.Seconds = time.Since(start).Seconds()
-		if err := run.EndEpoch(&rep); err != nil {
-			return nil, err
-		}
-		if opt.OnEpoch != nil {
-			opt.OnEpoch(rep)
-		}
-	}
+	t := &trainer{m: m, train: train, val: val, seed: opt.Seed, batch: batch, threads: opt.Threads,
+		images: make([]float32, batch*pix), labels: make([]int, batch)}
+	opt.Record = opt
+	_, err = trainrun.Fit(t, opt.Options, opt.Report)
 	m.Train(false)
+	if err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// trainer feeds the model to trainrun.Fit: shuffled, augmented full
+// batches of the training split, cross-entropy, and the error on the
+// validation split.
+type trainer struct {
+	m          *Model
+	train, val Dataset
+	seed       uint64
+	batch      int
+	threads    int
+	order      []int
+	aug        *rand.Rand
+	images     []float32
+	labels     []int
+	correct, n int // running counts of the epoch
+}
+
+func (t *trainer) Params() []*autograd.Var { return t.m.Params() }
+
+// BeginEpoch draws the epoch's order and augmentation from the seed and
+// switches batch norm to batch statistics. The last partial batch is
+// dropped: batch norm wants full ones.
+func (t *trainer) BeginEpoch(epoch int) (int, error) {
+	t.train.SetEpoch(epoch)
+	t.order = rand.New(rand.NewPCG(t.seed, uint64(epoch))).Perm(t.train.Len())
+	t.aug = rand.New(rand.NewPCG(t.seed^0x415547, uint64(epoch)))
+	t.m.Train(true)
+	t.correct, t.n = 0, 0
+	return len(t.order) / t.batch, nil
+}
+
+func (t *trainer) Step(tp *autograd.Tape, _, bi int) (*autograd.Var, int, error) {
+	cfg := t.m.Cfg
+	pix := cfg.Channels * cfg.Side * cfg.Side
+	idx := t.order[bi*t.batch : (bi+1)*t.batch]
+	for i, k := range idx {
+		t.labels[i] = t.train.Load(k, t.images[i*pix:(i+1)*pix], t.aug)
+	}
+	x := tp.Const(tp.View(t.images, t.batch, cfg.Channels, cfg.Side, cfg.Side))
+	out := t.m.Forward(tp, x)
+	loss := tp.CrossEntropy(out.Logits, t.labels, -100)
+	t.correct += correct(out.Logits.Value.Data, t.labels, cfg.Classes)
+	t.n += t.batch
+	return loss, t.batch, nil
+}
+
+// TrainMetric is the error on the epoch's training batches so far.
+func (t *trainer) TrainMetric() trainrun.Metric {
+	return errorMetric(100 * (1 - float64(t.correct)/float64(max(t.n, 1))))
+}
+
+func (t *trainer) Validate(int) (trainrun.Metric, error) {
+	t.m.Train(false)
+	return errorMetric(t.m.Evaluate(t.val, EvalOptions{Threads: t.threads}).ErrorPct()), nil
+}
+
+func (t *trainer) File() (*ckpt.File, error) { return t.m.File() }
+
+// LoadWeights copies the weights of a state file written by a run of the
+// same configuration.
+func (t *trainer) LoadWeights(f *ckpt.File) error {
+	saved, err := FromFile(f)
+	if err != nil {
+		return err
+	}
+	if !saved.Cfg.Equal(t.m.Cfg) {
+		return fmt.Errorf("%s was trained as %s %+v, not %s %+v", f.Name, saved.Cfg.Name(), saved.Cfg, t.m.Cfg.Name(), t.m.Cfg)
+	}
+	return nn.CopyParams(t.m, saved)
+}
+
+// errorMetric is a classification error in percent, the metric the best
+// model is chosen by.
+func errorMetric(pct float64) trainrun.Metric {
+	return trainrun.Metric{Name: "error_pct", Value: pct, Digits: 2}
 }
 
 // correct counts the rows of logits [N, C] whose argmax is the label.
@@ -233,42 +230,4 @@ func argmax(x []float32) int {
 		}
 	}
 	return best
-}
-
-func newOptimizer(params []*autograd.Var, opt TrainOptions) (optim.Optimizer, error) {
-	switch opt.Optimizer {
-	case "adam":
-		c := optim.DefaultAdam()
-		c.LR, c.WeightDecay = opt.LR, opt.WeightDecay
-		return optim.NewAdam(params, c)
-	case "sgd":
-		return optim.NewSGD(params, optim.SGDConfig{LR: opt.LR, Momentum: opt.Momentum, WeightDecay: opt.WeightDecay})
-	}
-	return nil, fmt.Errorf("optimizer %q: want sgd or adam", opt.Optimizer)
-}
-
-// newSchedule returns the per-epoch schedule, nil for none.
-func newSchedule(o optim.Optimizer, opt TrainOptions) (optim.Scheduler, error) {
-	switch opt.Schedule {
-	case "step":
-		return optim.NewStepLR(o, opt.StepSize, opt.Gamma)
-	case "cosine":
-		return optim.NewCosineAnnealing(o, opt.Epochs, 0)
-	case "none":
-		return nil, nil
-	}
-	return nil, fmt.Errorf("schedule %q: want step, cosine or none", opt.Schedule)
-}
-
-// loadTrained copies the weights of a state file written by a run of the
-// same configuration.
-func (m *Model) loadTrained(f *ckpt.File) error {
-	saved, err := FromFile(f)
-	if err != nil {
-		return err
-	}
-	if !saved.Cfg.Equal(m.Cfg) {
-		return fmt.Errorf("--resume: %s was trained as %s %+v, not %s %+v", f.Name, saved.Cfg.Name(), saved.Cfg, m.Cfg.Name(), m.Cfg)
-	}
-	return nn.CopyParams(m, saved)
 }

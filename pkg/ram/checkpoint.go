@@ -1,8 +1,6 @@
 package ram
 
 import (
-	"fmt"
-
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/nn"
 )
@@ -11,52 +9,22 @@ import (
 // another tool's file is refused with a clear message.
 const Format = "attnkit.ram/1"
 
+// fileFormat is the toolkit's model-file layout (nn.ModelFormat) with
+// this model's tag.
+var fileFormat = nn.ModelFormat{Name: Format, Kind: "a glimpse model"}
+
 // File returns the model as a checkpoint: parameters by name, and the
 // configuration in the metadata under "config".
-func (m *Model) File() (*ckpt.File, error) {
-	f := ckpt.NewFile()
-	for _, p := range m.params {
-		f.Tensors[p.Name] = ckpt.FromTensor(p.Value)
-	}
-	f.Metadata["format"] = Format
-	if err := ckpt.PutJSON(f.Metadata, "config", m.Cfg); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
+func (m *Model) File() (*ckpt.File, error) { return fileFormat.File(m, m.Cfg) }
 
 // Save writes the model to path atomically.
-func (m *Model) Save(path string) error {
-	f, err := m.File()
-	if err != nil {
-		return err
-	}
-	return ckpt.WriteFile(path, f)
-}
+func (m *Model) Save(path string) error { return fileFormat.Save(path, m, m.Cfg) }
 
 // FromFile builds a model from a decoded checkpoint, checking that it holds
 // exactly the tensors the stored configuration implies, with their shapes.
 // Tensors under "optim." and "train." (training state) are allowed too.
 func FromFile(f *ckpt.File) (*Model, error) {
-	if got := f.Metadata["format"]; got != Format {
-		return nil, fmt.Errorf("%s: not a glimpse model (format %q, want %q)", f.Name, got, Format)
-	}
-	var cfg Config
-	if err := ckpt.GetJSON(f.Metadata, "config", &cfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name, err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: config: %w", f.Name, err)
-	}
-	m, err := New(cfg, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name, err)
-	}
-	// LoadState checks names, shapes and finiteness before copying.
-	if err := nn.LoadState(f, m, "optim.", "train."); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return New(cfg, 0) })
 }
 
 // Load reads a model from a safetensors file.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/data"
+	"github.com/attnkit/attn/pkg/trainrun"
 )
 
 // EvalOptions control Evaluate.
@@ -52,50 +53,41 @@ func (m *Model) Evaluate(gen *data.Generator, opt EvalOptions) EvalResult {
 	if opt.Limit > 0 && opt.Limit < n {
 		n = opt.Limit
 	}
-	nb := (n + opt.Batch - 1) / opt.Batch
-	jobs := make(chan int)
 	var mu sync.Mutex
 	res := EvalResult{N: n}
 	if opt.KeepProbs {
 		res.Probs = make([]float32, n*m.Cfg.Classes)
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < opt.Threads; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A generator of its own (same task, digits and seed, so the
-			// same placements): a Generator's random state is not shared.
-			g, err := data.NewGenerator(gen.Task(), gen.Digits(), gen.Seed())
-			if err != nil {
-				panic(err) // gen was built from the same arguments
-			}
-			tp := autograd.NewInference()
-			for b := range jobs {
-				lo, hi := b*opt.Batch, min((b+1)*opt.Batch, n)
-				idx := make([]int, hi-lo)
-				for i := range idx {
-					idx[i] = lo + i
-				}
-				var keep []float32
-				if res.Probs != nil {
-					keep = res.Probs[lo*m.Cfg.Classes : hi*m.Cfg.Classes]
-				}
-				wrong := m.classifyBatch(tp, g, idx, opt, uint64(b), keep)
-				mu.Lock()
-				res.Errors += wrong
-				mu.Unlock()
-				if opt.Progress != nil {
-					opt.Progress(hi - lo)
-				}
-			}
-		}()
+	type worker struct {
+		g  *data.Generator
+		tp *autograd.Tape
 	}
-	for b := 0; b < nb; b++ {
-		jobs <- b
+	setup := func() worker {
+		// A generator of its own (same task, digits and seed, so the same
+		// placements): a Generator's random state is not shared.
+		g, err := data.NewGenerator(gen.Task(), gen.Digits(), gen.Seed())
+		if err != nil {
+			panic(err) // gen was built from the same arguments
+		}
+		return worker{g, autograd.NewInference()}
 	}
-	close(jobs)
-	wg.Wait()
+	trainrun.ForBatches(n, opt.Batch, opt.Threads, setup, func(w worker, b, lo, hi int) {
+		idx := make([]int, hi-lo)
+		for i := range idx {
+			idx[i] = lo + i
+		}
+		var keep []float32
+		if res.Probs != nil {
+			keep = res.Probs[lo*m.Cfg.Classes : hi*m.Cfg.Classes]
+		}
+		wrong := m.classifyBatch(w.tp, w.g, idx, opt, uint64(b), keep)
+		mu.Lock()
+		res.Errors += wrong
+		mu.Unlock()
+		if opt.Progress != nil {
+			opt.Progress(hi - lo)
+		}
+	})
 	return res
 }
 

@@ -5,57 +5,45 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/nn"
-	"github.com/attnkit/attn/pkg/optim"
 	"github.com/attnkit/attn/pkg/trainrun"
 )
 
-// TrainOptions control Train. Zero values take the defaults noted.
+// TrainOptions control Train: the loop's options and the data's. Zero
+// values take the defaults noted.
 type TrainOptions struct {
-	Epochs    int     // default 200
-	Batch     int     // default 128
-	Optimizer string  // adam (default) or sgd (momentum, as the paper)
-	LR        float64 // default 1e-3 (adam) or 0.01 (sgd)
-	Momentum  float64 // sgd momentum, default 0.9
-	Schedule  string  // cosine (default), step, plateau or none
-	StepSize  int     // step schedule: epochs between decays (default 50)
-	Gamma     float64 // step and plateau decay factor (default 0.1 / 0.5)
-	Warmup    int     // epochs of linear warm-up (default 0)
-	ClipNorm  float64 // clip gradients to this global norm; 0 = off
-	Seed      uint64  // initial weights, training placements, policy noise
-	Val       int     // images held out from the end of the training split (5000)
-	Out       string  // best model path; the per-epoch state goes beside it
-	Resume    bool    // continue from the state file beside Out
+	// Options are the loop's settings. Defaults: 200 epochs, batch 128,
+	// adam at 1e-3 (sgd: 0.01, momentum 0.9, as the paper), cosine
+	// schedule (step: ×0.1 every 50 epochs; plateau: ×0.5 after 10 epochs
+	// without improvement), no warm-up, no clipping, one thread.
+	trainrun.Options
+	Val int // images held out from the end of the training split (5000)
 	// Init starts from the weights of this model file (same architecture;
 	// the std, the first-location policy's sampling and the gradient routing
 	// may differ) with a fresh optimizer and schedule: fine-tuning, or a
 	// second schedule after a first has annealed to zero. Ignored with
 	// Resume, whose state already holds the weights.
-	Init    string
-	Threads int // goroutines for validation (training runs on one)
+	Init string
 	// ValPlacements is how many placements of the validation digits the
-	// validation error is the mean over (DefaultValPlacements); 1 is the
-	// single placement runs used until the rule changed.
+	// validation error is the mean over (DefaultValPlacements); 1 scores a
+	// single placement.
 	ValPlacements int
 	// Limit trains on only the first Limit training digits when > 0 (smoke
 	// tests and quick experiments; the validation digits stay the same).
 	Limit int
 
-	// OnBatch, if set, is called after every batch with running figures.
-	OnBatch func(epoch, batch, batches int, st Stats) `json:"-"`
-	// OnEpoch, if set, is called after every epoch.
-	OnEpoch func(r EpochReport) `json:"-"`
+	// Report says where the per-epoch lines and the progress bar go.
+	Report trainrun.Report `json:"-"`
 }
 
 // EpochReport summarises one epoch.
 type EpochReport = trainrun.EpochReport
 
-// StatePath returns the per-epoch state file used for --resume.
+// StatePath returns the per-epoch state file a resumed run continues from.
 func StatePath(out string) string { return trainrun.StatePath(out) }
 
 // ValSeed fixes the placements of the validation images.
@@ -92,6 +80,9 @@ func (o *TrainOptions) defaults() {
 			o.Gamma = 0.5
 		}
 	}
+	if o.Patience == 0 {
+		o.Patience = 10
+	}
 	if o.Val == 0 {
 		o.Val = data.MNISTValidationSize
 	}
@@ -123,7 +114,7 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 		return nil, err
 	}
 	if opt.Val < 1 || opt.Val >= all.Len() {
-		return nil, fmt.Errorf("validation size %d out of range 1..%d", opt.Val, all.Len()-1)
+		return nil, &trainrun.OptionError{Option: "Val", Err: fmt.Errorf("validation size %d out of range 1..%d", opt.Val, all.Len()-1)}
 	}
 	nTrain := all.Len() - opt.Val
 	if opt.Limit > 0 && opt.Limit < nTrain {
@@ -137,7 +128,7 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 	}
 	validator, err := NewValidator(task, valDigits, opt.ValPlacements, opt.Threads)
 	if err != nil {
-		return nil, err
+		return nil, &trainrun.OptionError{Option: "ValPlacements", Err: err}
 	}
 
 	m, err := New(cfg, opt.Seed)
@@ -146,128 +137,88 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 	}
 	if opt.Init != "" && !opt.Resume {
 		if err := initFrom(m, opt.Init); err != nil {
-			return nil, err
+			return nil, &trainrun.OptionError{Option: "Init", Err: err}
 		}
 	}
-	o, err := newOptimizer(m.Params(), opt)
-	if err != nil {
+	t := &trainer{m: m, gen: trainGen, val: validator, seed: opt.Seed,
+		batcher: data.Batcher{N: trainGen.Len(), BatchSize: opt.Batch, Seed: opt.Seed, Shuffle: true, DropLast: true}}
+	t.images = make([]float32, opt.Batch*task.Pixels())
+	t.labels = make([]int, opt.Batch)
+	opt.Record = opt
+	if _, err := trainrun.Fit(t, opt.Options, opt.Report); err != nil {
 		return nil, err
-	}
-	sched, err := newSchedule(o, opt)
-	if err != nil {
-		return nil, err
-	}
-	var plateau *optim.ReduceLROnPlateau
-	if opt.Schedule == "plateau" {
-		pc := optim.DefaultPlateau()
-		pc.Mode, pc.Factor, pc.Patience = "min", opt.Gamma, 10
-		if plateau, err = optim.NewReduceLROnPlateau(o, pc); err != nil {
-			return nil, err
-		}
-	}
-	run := trainrun.New(opt.Out, m, o, sched, plateau, opt)
-	if opt.Resume {
-		if err := run.Resume(opt.Epochs, m.loadTrained); err != nil {
-			return nil, err
-		}
-	}
-
-	batcher := data.Batcher{N: trainGen.Len(), BatchSize: opt.Batch, Seed: opt.Seed, Shuffle: true, DropLast: true}
-	pix := task.Pixels()
-	images := make([]float32, opt.Batch*pix)
-	labels := make([]int, opt.Batch)
-	tp := autograd.NewTape()
-	for epoch := run.State.Epoch + 1; epoch <= opt.Epochs; epoch++ {
-		start := time.Now()
-		trainGen.SetEpoch(epoch)
-		batches, err := batcher.Batches(epoch)
-		if err != nil {
-			return nil, err
-		}
-		var sum Stats
-		for bi, idx := range batches {
-			trainGen.Batch(idx, images)
-			trainGen.Labels(idx, labels[:len(idx)])
-			rng := rand.New(rand.NewPCG(opt.Seed^uint64(epoch)<<32, uint64(bi)))
-			o.ZeroGrad()
-			ep := m.Forward(tp, images[:len(idx)*pix], len(idx), 1, Sample, rng)
-			loss, bs := m.Loss(tp, ep, labels[:len(idx)])
-			tp.Backward(loss)
-			tp.Reset()
-			if opt.ClipNorm > 0 {
-				optim.ClipGradNorm(m.Params(), opt.ClipNorm)
-			}
-			o.Step()
-			sum.Loss += bs.Loss * float64(bs.N)
-			sum.Correct += bs.Correct
-			sum.N += bs.N
-			if opt.OnBatch != nil {
-				run := sum
-				run.Loss /= float64(sum.N)
-				run.Reward = float64(sum.Correct) / float64(sum.N)
-				opt.OnBatch(epoch, bi+1, len(batches), run)
-			}
-		}
-		_, valErr := validator.Errors(m)
-		rep := EpochReport{
-			Epoch: epoch, LR: o.LR(), Loss: sum.Loss / float64(sum.N),
-			TrainErr: 100 * (1 - float64(sum.Correct)/float64(sum.N)),
-			ValErr:   valErr, Samples: sum.N,
-		}
-		rep.Seconds = time.Since(start).Seconds()
-		if err := run.EndEpoch(&rep); err != nil {
-			return nil, err
-		}
-		if opt.OnEpoch != nil {
-			opt.OnEpoch(rep)
-		}
 	}
 	return m, nil
 }
 
-func newOptimizer(params []*autograd.Var, opt TrainOptions) (optim.Optimizer, error) {
-	switch opt.Optimizer {
-	case "adam":
-		c := optim.DefaultAdam()
-		c.LR = opt.LR
-		return optim.NewAdam(params, c)
-	case "sgd":
-		return optim.NewSGD(params, optim.SGDConfig{LR: opt.LR, Momentum: opt.Momentum})
-	}
-	return nil, fmt.Errorf("optimizer %q: want adam or sgd", opt.Optimizer)
+// trainer feeds the model to trainrun.Fit: batches of freshly placed
+// training digits, the hybrid loss, and the mean validation error over
+// the validator's placements.
+type trainer struct {
+	m       *Model
+	gen     *data.Generator
+	val     *Validator
+	seed    uint64
+	batcher data.Batcher
+	batches [][]int
+	images  []float32
+	labels  []int
+	sum     Stats // running figures of the epoch
 }
 
-// newSchedule returns the per-epoch schedule (nil for none and plateau,
-// which steps on the validation error instead).
-func newSchedule(o optim.Optimizer, opt TrainOptions) (optim.Scheduler, error) {
-	var inner optim.Scheduler
-	var err error
-	switch opt.Schedule {
-	case "cosine":
-		inner, err = optim.NewCosineAnnealing(o, max(opt.Epochs-opt.Warmup, 1), 0)
-	case "step":
-		inner, err = optim.NewStepLR(o, opt.StepSize, opt.Gamma)
-	case "none", "plateau":
-	default:
-		return nil, fmt.Errorf("schedule %q: want cosine, step, plateau or none", opt.Schedule)
-	}
-	if err != nil || opt.Warmup == 0 || inner == nil {
-		return inner, err
-	}
-	return optim.NewLinearWarmup(o, inner, opt.Warmup, 0.1)
+func (t *trainer) Params() []*autograd.Var { return t.m.Params() }
+
+func (t *trainer) BeginEpoch(epoch int) (int, error) {
+	t.gen.SetEpoch(epoch)
+	b, err := t.batcher.Batches(epoch)
+	t.batches, t.sum = b, Stats{}
+	return len(b), err
 }
 
-// loadTrained copies the weights of a state file written by a run of the
+// Step places the batch's digits and builds the hybrid loss; the policy's
+// samples draw from (seed, epoch, batch), so a resumed run draws the same.
+func (t *trainer) Step(tp *autograd.Tape, epoch, bi int) (*autograd.Var, int, error) {
+	idx := t.batches[bi]
+	pix := t.gen.Task().Pixels()
+	t.gen.Batch(idx, t.images)
+	t.gen.Labels(idx, t.labels[:len(idx)])
+	rng := rand.New(rand.NewPCG(t.seed^uint64(epoch)<<32, uint64(bi)))
+	ep := t.m.Forward(tp, t.images[:len(idx)*pix], len(idx), 1, Sample, rng)
+	loss, bs := t.m.Loss(tp, ep, t.labels[:len(idx)])
+	t.sum.Correct += bs.Correct
+	t.sum.N += bs.N
+	return loss, bs.N, nil
+}
+
+// TrainMetric is the error on the epoch's training batches so far.
+func (t *trainer) TrainMetric() trainrun.Metric {
+	return errorMetric(100 * (1 - float64(t.sum.Correct)/float64(max(t.sum.N, 1))))
+}
+
+func (t *trainer) Validate(int) (trainrun.Metric, error) {
+	_, mean := t.val.Errors(t.m)
+	return errorMetric(mean), nil
+}
+
+func (t *trainer) File() (*ckpt.File, error) { return t.m.File() }
+
+// LoadWeights copies the weights of a state file written by a run of the
 // same configuration.
-func (m *Model) loadTrained(f *ckpt.File) error {
+func (t *trainer) LoadWeights(f *ckpt.File) error {
 	saved, err := FromFile(f)
 	if err != nil {
 		return err
 	}
-	if saved.Cfg != m.Cfg {
-		return fmt.Errorf("--resume: %s was trained with config %+v, not %+v", f.Name, saved.Cfg, m.Cfg)
+	if saved.Cfg != t.m.Cfg {
+		return fmt.Errorf("%s was trained with config %+v, not %+v", f.Name, saved.Cfg, t.m.Cfg)
 	}
-	return nn.CopyParams(m, saved)
+	return nn.CopyParams(t.m, saved)
+}
+
+// errorMetric is a classification error in percent, the metric the best
+// model is chosen by.
+func errorMetric(pct float64) trainrun.Metric {
+	return trainrun.Metric{Name: "error_pct", Value: pct, Digits: 2}
 }
 
 // initFrom copies the weights of the model at path into m. The two must
@@ -281,12 +232,12 @@ func (m *Model) loadTrained(f *ckpt.File) error {
 func initFrom(m *Model, path string) error {
 	src, err := Load(path)
 	if err != nil {
-		return fmt.Errorf("--init: %w", err)
+		return err
 	}
 	a, b := src.Cfg, m.Cfg
 	a.Std, a.DetachPolicy, a.LocatorHidden, a.Core = b.Std, b.DetachPolicy, b.LocatorHidden, b.Core
 	if a != b {
-		return fmt.Errorf("--init: %s has config %+v, the run wants %+v", path, src.Cfg, m.Cfg)
+		return fmt.Errorf("%s has config %+v, the run wants %+v", path, src.Cfg, m.Cfg)
 	}
 	sameCore := src.Cfg.Core == m.Cfg.Core
 	have := map[string]*autograd.Var{}
