@@ -107,6 +107,15 @@ func cropResizeBackward(dimg, dloc, dy, img []float32, c, h, w int, lx, ly float
 // size/extent centred at loc. Gradients flow to the images and to the
 // locations; the latter is piecewise smooth, with kinks where a sample
 // point crosses a pixel centre.
+//
+// The op lives in the core rather than beside the glimpse model because
+// that model does not use it: RAM's retina (pkg/ram) is sampled outside
+// the tape, since REINFORCE, not backpropagation, teaches it where to look.
+// CropResize is for a model that learns where to look through the
+// gradient with respect to the location, such as a spatial transformer
+// (Jaderberg et al. 2015) or an attention window that is differentiable in
+// its position; CropResizeImage is its kernel, which a sensor may call on
+// its own.
 func (tp *Tape) CropResize(images, loc *Var, size, g int) *Var {
 	if images.Value.Dims() != 4 || loc.Value.Dims() != 2 || loc.Value.Dim(1) != 2 || loc.Value.Dim(0) != images.Value.Dim(0) {
 		panic(fmt.Sprintf("autograd: CropResize of images %v at locations %v", images.Value.Shape, loc.Value.Shape))

@@ -1,0 +1,57 @@
+package nn
+
+import (
+	"errors"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attnkit/attn/pkg/ckpt"
+)
+
+type fileCfg struct {
+	In int `json:"in"`
+}
+
+func (c fileCfg) Validate() error {
+	if c.In < 1 {
+		return errBadIn
+	}
+	return nil
+}
+
+var errBadIn = errors.New("no inputs")
+
+// TestModelFormat round-trips a model file and refuses another format and
+// an invalid configuration.
+func TestModelFormat(t *testing.T) {
+	mf := ModelFormat{Name: "test.lin/1", Kind: "a test model"}
+	build := func(c fileCfg) (*Linear, error) {
+		return NewLinear(rand.New(rand.NewPCG(0, 0)), "fc", c.In, 2, true), nil
+	}
+	m := NewLinear(rand.New(rand.NewPCG(5, 5)), "fc", 3, 2, true)
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := mf.Save(path, m, fileCfg{In: 3}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ckpt.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadModel(f, mf, build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Weight.Value.Data[4] != m.Weight.Value.Data[4] {
+		t.Fatal("weights not loaded")
+	}
+	other := ModelFormat{Name: "test.other/1", Kind: "another model"}
+	if _, err := ReadModel(f, other, build); err == nil || !strings.Contains(err.Error(), "not another model") {
+		t.Fatalf("other format: %v", err)
+	}
+	f.Metadata["config"] = `{"in":0}`
+	if _, err := ReadModel(f, mf, build); err == nil || !strings.Contains(err.Error(), "config") {
+		t.Fatalf("invalid config: %v", err)
+	}
+}
