@@ -88,7 +88,7 @@ func ParseShard(s string) (Shard, error) {
 	k, err1 := strconv.Atoi(ks)
 	n, err2 := strconv.Atoi(ns)
 	if !ok || err1 != nil || err2 != nil || n < 1 || k < 0 || k >= n {
-		return Shard{}, fmt.Errorf("shard %q: want K/N with 0 <= K < N, e.g. 0/4", s)
+		return Shard{}, fmt.Errorf("%q is not a shard: want K/N with 0 <= K < N, e.g. 0/4", s)
 	}
 	return Shard{k, n}, nil
 }
