@@ -72,7 +72,7 @@ func runEval(c *cli.Context) error {
 	p := cliutil.NewPrinter(os.Stdout, c.Bool(cliutil.FlagJSON))
 	return p.Print(
 		cliutil.Field{Key: "task", Value: task.Name},
-		cliutil.Field{Key: "error_pct", Value: roundTo(res.ErrorPct(), 2)},
+		cliutil.Field{Key: "error_pct", Value: cliutil.Round(res.ErrorPct(), 2)},
 		cliutil.Field{Key: "n", Value: res.N},
 		cliutil.Field{Key: "errors", Value: res.Errors},
 		cliutil.Field{Key: "mc", Value: c.Int("mc")},
@@ -81,12 +81,5 @@ func runEval(c *cli.Context) error {
 	)
 }
 
-// roundTo rounds to d decimals for printing (an error count over 10,000
-// images has at most two meaningful decimals in percent).
-func roundTo(v float64, d int) float64 {
-	p := 1.0
-	for i := 0; i < d; i++ {
-		p *= 10
-	}
-	return float64(int64(v*p+0.5)) / p
-}
+// roundTo is cliutil.Round under the name train.go prints with.
+var roundTo = cliutil.Round

@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"image"
-	"image/color"
-	"image/draw"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -13,8 +10,7 @@ import (
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/ram"
-	"github.com/attnkit/attn/pkg/tensor"
-	"github.com/attnkit/attn/pkg/viz"
+	"github.com/attnkit/attn/pkg/vec"
 	"github.com/urfave/cli/v2"
 )
 
@@ -57,7 +53,7 @@ Examples:
 type predictJob struct {
 	m       *ram.Model
 	mc      int
-	invert  string
+	invert  ram.Invert
 	zoom    int
 	seed    uint64
 	decode  imageio.Options
@@ -67,9 +63,9 @@ type predictJob struct {
 }
 
 func runPredict(c *cli.Context) error {
-	inv := c.String("invert")
-	if inv != "auto" && inv != "yes" && inv != "no" {
-		return cliutil.Usagef("--invert %q: want auto, yes or no", inv)
+	inv, ok := map[string]ram.Invert{"auto": ram.InvertAuto, "yes": ram.InvertAlways, "no": ram.InvertNever}[c.String("invert")]
+	if !ok {
+		return cliutil.Usagef("--invert %q: want auto, yes or no", c.String("invert"))
 	}
 	d := c.Int("display")
 	if d < 1 || d > maxDisplay {
@@ -95,13 +91,12 @@ func runPredict(c *cli.Context) error {
 		return err
 	}
 	outDir := c.String(cliutil.FlagOut)
-	var pngs, gifs []outputPlan
+	var plan *cliutil.OutputPlan
 	if outDir != "" && len(inputs) > 0 {
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
 			return fmt.Errorf("create output folder: %w", err)
 		}
-		pngs = planOutputs(outDir, inputs, suffix, false)
-		gifs = planGIFs(pngs, inputs)
+		plan = cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"}, cliutil.Output{Suffix: suffix, Ext: "gif"})
 	}
 	job := &predictJob{
 		m: m, mc: c.Int("mc"), invert: inv, zoom: max(1, d/m.Cfg.Canvas), seed: c.Uint64("seed"),
@@ -110,23 +105,14 @@ func runPredict(c *cli.Context) error {
 	}
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
-	index := make(map[string]int, len(inputs))
-	for i, in := range inputs {
-		if _, dup := index[in]; !dup {
-			index[in] = i
-		}
-	}
 	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		var png, gif string
-		if pngs != nil {
-			i := index[in]
-			if pngs[i].err != nil {
-				return pngs[i].err
+		if plan != nil {
+			paths, err := plan.For(in)
+			if err != nil {
+				return err
 			}
-			if gifs[i].err != nil {
-				return gifs[i].err
-			}
-			png, gif = pngs[i].retina, gifs[i].retina
+			png, gif = paths[0], paths[1]
 		}
 		r, err := job.run(in, png, gif)
 		if err != nil {
@@ -155,25 +141,6 @@ func runPredict(c *cli.Context) error {
 	return err
 }
 
-// planGIFs names the GIF beside each PNG, with the same refusals.
-func planGIFs(pngs []outputPlan, inputs []string) []outputPlan {
-	guard := newInputGuard(inputs)
-	out := make([]outputPlan, len(pngs))
-	for i, p := range pngs {
-		if p.err != nil {
-			out[i].err = p.err
-			continue
-		}
-		g := strings.TrimSuffix(p.retina, ".png") + ".gif"
-		if victim := guard.hits(g); victim != "" {
-			out[i].err = fmt.Errorf("output %s would overwrite the input %s (choose another -o or --suffix)", g, victim)
-			continue
-		}
-		out[i].retina = g
-	}
-	return out
-}
-
 type prediction struct {
 	class int
 	probs []float32
@@ -185,8 +152,7 @@ func (j *predictJob) run(in, pngPath, gifPath string) (prediction, error) {
 	if err != nil {
 		return prediction{}, err
 	}
-	canvas := toCanvas(imageio.ToTensor(img, true), j.m.Cfg.Canvas, j.invert)
-	s := j.m.Cfg.Canvas
+	canvas := ram.ToCanvas(imageio.ToTensor(img, true), j.m.Cfg.Canvas, j.invert)
 	// The path drawn is that of the first (or only) episode.
 	rng := rand.New(rand.NewPCG(j.seed, 0))
 	policy := ram.Greedy
@@ -200,128 +166,18 @@ func (j *predictJob) run(in, pngPath, gifPath string) (prediction, error) {
 	}
 	j.tape.Reset()
 	probs := j.m.Predict(j.tape, canvas.Data, 1, 1, j.mc, rand.New(rand.NewPCG(j.seed, 0)))
-	r := prediction{probs: probs, locs: locs}
-	for k, p := range probs {
-		if p > probs[r.class] {
-			r.class = k
-		}
-	}
+	r := prediction{probs: probs, locs: locs, class: vec.Argmax(probs)}
 	if pngPath == "" {
 		return r, nil
 	}
-	sensor := j.m.Cfg.Sensor()
-	base := canvasImage(canvas.Data, s, j.zoom)
-	frames := make([]image.Image, 0, len(locs)/2+1)
-	for t := 0; t <= len(locs)/2; t++ {
-		frames = append(frames, drawPath(base, sensor, s, j.zoom, locs, t, r))
-	}
+	d := ram.PathDrawing{Sensor: j.m.Cfg.Sensor(), Side: j.m.Cfg.Canvas, Zoom: j.zoom, Locs: locs, Class: r.class, Prob: probs[r.class]}
+	frames := d.Frames(canvas.Data)
 	if err := imageio.SavePNG(pngPath, frames[len(frames)-1]); err != nil {
 		return r, err
 	}
-	delays := make([]int, len(frames))
-	for i := range delays {
-		delays[i] = 70
-	}
-	delays[len(delays)-1] = 250
-	g, err := viz.BuildGIF(frames, viz.GIFOptions{Delays: delays})
+	g, err := ram.PathGIF(frames)
 	if err != nil {
 		return r, err
 	}
 	return r, imageio.SaveGIF(gifPath, g)
-}
-
-// toCanvas turns a [1,H,W] gray image into the model's S×S input: inverted
-// if asked (or if auto finds a light border), scaled so its longer side is
-// S with the aspect ratio kept (area averaging when shrinking, bilinear
-// when enlarging), centred on black.
-func toCanvas(t *tensor.Tensor, s int, invert string) *tensor.Tensor {
-	h, w := t.Shape[1], t.Shape[2]
-	if invert == "yes" || (invert == "auto" && borderMean(t.Data, h, w) > 0.5) {
-		for i, v := range t.Data {
-			t.Data[i] = 1 - v
-		}
-	}
-	nh, nw := s, s
-	if w > h {
-		nh = max(1, (h*s+w/2)/w)
-	} else if h > w {
-		nw = max(1, (w*s+h/2)/h)
-	}
-	method := imageio.Bilinear
-	if nh < h || nw < w {
-		method = imageio.Area
-	}
-	r := t
-	if nh != h || nw != w {
-		r = imageio.ResizeTensor(t, nh, nw, method)
-	}
-	out := tensor.New(1, s, s)
-	y0, x0 := (s-nh)/2, (s-nw)/2
-	for y := 0; y < nh; y++ {
-		copy(out.Data[(y0+y)*s+x0:(y0+y)*s+x0+nw], r.Data[y*nw:(y+1)*nw])
-	}
-	return out
-}
-
-// borderMean is the mean of the outermost pixels: MNIST-style inputs have
-// a black border, scans of ink on paper a bright one.
-func borderMean(px []float32, h, w int) float64 {
-	var s float64
-	n := 0
-	for x := 0; x < w; x++ {
-		s += float64(px[x]) + float64(px[(h-1)*w+x])
-		n += 2
-	}
-	for y := 1; y < h-1; y++ {
-		s += float64(px[y*w]) + float64(px[y*w+w-1])
-		n += 2
-	}
-	return s / float64(n)
-}
-
-// canvasImage enlarges the S×S canvas zoom times (nearest neighbour).
-func canvasImage(px []float32, s, zoom int) *image.RGBA {
-	dst := image.NewRGBA(image.Rect(0, 0, s*zoom, s*zoom))
-	for y := 0; y < s; y++ {
-		for x := 0; x < s; x++ {
-			v := to8(px[y*s+x])
-			draw.Draw(dst, image.Rect(x*zoom, y*zoom, (x+1)*zoom, (y+1)*zoom), image.NewUniform(color.RGBA{v, v, v, 255}), image.Point{}, draw.Src)
-		}
-	}
-	return dst
-}
-
-// drawPath draws glimpses 0..upto-1 on a copy of base: the earlier ones as
-// a thin trail, the latest with one box per scale, and, once the path is
-// complete (upto == number of glimpses), the predicted class.
-func drawPath(base *image.RGBA, sensor ram.Sensor, s, zoom int, locs []float32, upto int, r prediction) *image.RGBA {
-	dst := image.NewRGBA(base.Bounds())
-	draw.Draw(dst, dst.Bounds(), base, image.Point{}, draw.Src)
-	n := len(locs) / 2
-	centre := func(t int) (float64, float64) {
-		return ram.Centre(locs[2*t], s) * float64(zoom), ram.Centre(locs[2*t+1], s) * float64(zoom)
-	}
-	for t := 1; t < upto; t++ {
-		x0, y0 := centre(t - 1)
-		x1, y1 := centre(t)
-		viz.Arrow(dst, x0, y0, x1, y1, 1.5, color.RGBA{255, 255, 255, 200})
-	}
-	if upto > 0 {
-		t := upto - 1
-		for sc := 0; sc < sensor.Scales; sc++ {
-			bx0, by0, bx1, by1 := sensor.Box(s, s, locs[2*t], locs[2*t+1], sc)
-			rect := image.Rect(bx0*zoom, by0*zoom, bx1*zoom, by1*zoom)
-			viz.Rect(dst, rect, scaleColours[sc%len(scaleColours)], 2)
-		}
-	}
-	for t := 0; t < upto; t++ {
-		x, y := centre(t)
-		viz.Marker(dst, x, y, t+1, scaleColours[0])
-	}
-	label := fmt.Sprintf("glimpse %d/%d", upto, n)
-	if upto == n {
-		label = fmt.Sprintf("class %d  p=%.2f", r.class, r.probs[r.class])
-	}
-	viz.Label(dst, 4, 4, label, color.White, color.RGBA{0, 0, 0, 200})
-	return dst
 }

@@ -2,33 +2,20 @@ package main
 
 import (
 	"fmt"
-	"image"
-	"image/color"
-	"image/draw"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/ram"
-	"github.com/attnkit/attn/pkg/viz"
 	"github.com/urfave/cli/v2"
 )
 
-// Limits on the display flags: generous for any screen, small enough that
-// a typo cannot ask for a gigapixel PNG.
-const (
-	maxDisplay   = 2048
-	separatorPx  = 2   // gap between two scales in the retina PNG
-	overlayMinPx = 256 // small images are enlarged to at least this for the overlay
-)
-
-// separatorGray is the colour of the gap between scales: mid-gray reads as
-// "not image" against both the black zero padding and bright content.
-const separatorGray = 128
+// maxDisplay limits the display flags: generous for any screen, small
+// enough that a typo cannot ask for a gigapixel PNG.
+const maxDisplay = 2048
 
 func sensorCommand() *cli.Command {
 	flags := []cli.Flag{
@@ -73,61 +60,37 @@ Examples:
 	}
 }
 
-// location is a parsed --at value.
-type location struct {
-	x, y   float64 // normalised [-1,1], or pixels when px is set
-	px     bool
-	centre bool
-}
-
 // parseAt reads "center", "centre" or "X,Y". Normalised values must lie
 // in [-1,1]; pixel values must be non-negative (whether they fall inside
 // the image is checked per image).
-func parseAt(s string, px bool) (location, error) {
+func parseAt(s string, px bool) (ram.Point, error) {
 	s = strings.TrimSpace(s)
 	switch strings.ToLower(s) {
 	case "center", "centre", "c":
-		return location{centre: true, px: px}, nil
+		return ram.Point{Centre: true, Pixels: px}, nil
 	}
 	xs, ys, ok := strings.Cut(s, ",")
 	if !ok {
-		return location{}, cliutil.Usagef("--at %q: want X,Y (e.g. 0,0 or -0.5,0.25) or 'center'", s)
+		return ram.Point{}, cliutil.Usagef("--at %q: want X,Y (e.g. 0,0 or -0.5,0.25) or 'center'", s)
 	}
 	x, err1 := strconv.ParseFloat(strings.TrimSpace(xs), 64)
 	y, err2 := strconv.ParseFloat(strings.TrimSpace(ys), 64)
 	if err1 != nil || err2 != nil || math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
-		return location{}, cliutil.Usagef("--at %q: want two numbers X,Y", s)
+		return ram.Point{}, cliutil.Usagef("--at %q: want two numbers X,Y", s)
 	}
 	if px {
 		if x < 0 || y < 0 {
-			return location{}, cliutil.Usagef("--at %q with --px: pixel coordinates cannot be negative", s)
+			return ram.Point{}, cliutil.Usagef("--at %q with --px: pixel coordinates cannot be negative", s)
 		}
 	} else if x < -1 || x > 1 || y < -1 || y > 1 {
-		return location{}, cliutil.Usagef("--at %q: normalised coordinates lie in [-1,1] (use --px for pixels)", s)
+		return ram.Point{}, cliutil.Usagef("--at %q: normalised coordinates lie in [-1,1] (use --px for pixels)", s)
 	}
-	return location{x: x, y: y, px: px}, nil
-}
-
-// resolve returns the location on a w×h image in both systems: pixels
-// (cx, cy) and normalised (lx, ly).
-func (l location) resolve(w, h int) (cx, cy float64, lx, ly float32, err error) {
-	switch {
-	case l.centre:
-		lx, ly = 0, 0
-	case l.px:
-		if l.x > float64(w) || l.y > float64(h) {
-			return 0, 0, 0, 0, fmt.Errorf("--at %g,%g is outside the %dx%d image", l.x, l.y, w, h)
-		}
-		lx, ly = ram.Location(l.x, w), ram.Location(l.y, h)
-	default:
-		lx, ly = float32(l.x), float32(l.y)
-	}
-	return ram.Centre(lx, w), ram.Centre(ly, h), lx, ly, nil
+	return ram.Point{X: x, Y: y, Pixels: px}, nil
 }
 
 // sensorJob is everything one run needs, parsed and checked once.
 type sensorJob struct {
-	at      location
+	at      ram.Point
 	sensor  ram.Sensor
 	zoom    int // display pixels per retina pixel
 	gray    bool
@@ -158,28 +121,30 @@ func runSensor(c *cli.Context) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
 	}
-	outs := planOutputs(outDir, inputs, suffix, job.overlay)
+	kinds := []cliutil.Output{{Suffix: suffix, Ext: "png"}}
+	if job.overlay {
+		kinds = append(kinds, cliutil.Output{Suffix: suffix + "_overlay", Ext: "png"})
+	}
+	plan := cliutil.PlanOutputs(outDir, inputs, kinds...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "sensor")
-	index := make(map[string]int, len(inputs))
-	for i, in := range inputs {
-		if _, dup := index[in]; !dup {
-			index[in] = i
-		}
-	}
 	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
-		o := outs[index[in]]
-		if o.err != nil {
-			return o.err
+		paths, err := plan.For(in)
+		if err != nil {
+			return err
 		}
-		r, err := job.run(in, o.retina, o.overlay)
+		overlay := ""
+		if job.overlay {
+			overlay = paths[1]
+		}
+		r, err := job.run(in, paths[0], overlay)
 		if err != nil {
 			return err
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "x", Value: r.cx}, {Key: "y", Value: r.cy},
-			{Key: "lx", Value: r.lx}, {Key: "ly", Value: r.ly}, {Key: "out", Value: o.retina}}
+			{Key: "lx", Value: r.lx}, {Key: "ly", Value: r.ly}, {Key: "out", Value: paths[0]}}
 		if job.overlay {
-			fields = append(fields, cliutil.Field{Key: "overlay", Value: o.overlay})
+			fields = append(fields, cliutil.Field{Key: "overlay", Value: overlay})
 		}
 		return pr.Print(fields...)
 	})
@@ -217,94 +182,6 @@ func parseSensorFlags(c *cli.Context) (*sensorJob, error) {
 	}, nil
 }
 
-// outputPlan holds one input's artifact names, or why it has none.
-type outputPlan struct {
-	retina, overlay string
-	err             error
-}
-
-// planOutputs names every input's artifacts before anything is written:
-// the shared OutputPath rule, hashed names for inputs whose base names
-// collide, and a refusal (per input) for any name that is itself one of
-// the inputs, so a run with -o pointing into an input folder can never
-// replace a picture it was asked to read.
-func planOutputs(outDir string, inputs []string, suffix string, overlay bool) []outputPlan {
-	plain := make([]string, len(inputs))
-	owners := map[string]map[string]bool{} // folded name -> distinct inputs
-	for i, in := range inputs {
-		p, err := imageio.OutputPath(outDir, in, suffix, "png")
-		if err != nil {
-			continue
-		}
-		plain[i] = strings.ToLower(p)
-		if owners[plain[i]] == nil {
-			owners[plain[i]] = map[string]bool{}
-		}
-		owners[plain[i]][filepath.Clean(in)] = true
-	}
-	guard := newInputGuard(inputs)
-	plans := make([]outputPlan, len(inputs))
-	for i, in := range inputs {
-		name := imageio.OutputPath
-		if len(owners[plain[i]]) > 1 {
-			name = imageio.HashedOutputPath
-		}
-		var p outputPlan
-		p.retina, p.err = name(outDir, in, suffix, "png")
-		if p.err == nil && overlay {
-			p.overlay, p.err = name(outDir, in, suffix+"_overlay", "png")
-		}
-		for _, o := range []string{p.retina, p.overlay} {
-			if p.err == nil && o != "" {
-				if victim := guard.hits(o); victim != "" {
-					p.err = fmt.Errorf("output %s would overwrite the input %s (choose another -o or --suffix)", o, victim)
-				}
-			}
-		}
-		plans[i] = p
-	}
-	return plans
-}
-
-// inputGuard answers "is this path one of the inputs?", by cleaned
-// absolute path and, for files that exist, by identity on disk (links,
-// case-insensitive file systems).
-type inputGuard struct {
-	abs    map[string]string   // absolute path -> input as given
-	byBase map[string][]string // lower-case base name -> inputs
-}
-
-func newInputGuard(inputs []string) *inputGuard {
-	g := &inputGuard{abs: map[string]string{}, byBase: map[string][]string{}}
-	for _, in := range inputs {
-		if a, err := filepath.Abs(in); err == nil {
-			g.abs[a] = in
-		}
-		b := strings.ToLower(filepath.Base(in))
-		g.byBase[b] = append(g.byBase[b], in)
-	}
-	return g
-}
-
-// hits returns the input that path would overwrite, or "".
-func (g *inputGuard) hits(path string) string {
-	if a, err := filepath.Abs(path); err == nil {
-		if in, ok := g.abs[a]; ok {
-			return in
-		}
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return "" // nothing there yet, so nothing to overwrite
-	}
-	for _, in := range g.byBase[strings.ToLower(filepath.Base(path))] {
-		if si, err := os.Stat(in); err == nil && os.SameFile(st, si) {
-			return in
-		}
-	}
-	return ""
-}
-
 // sensorResult is what one input's line reports.
 type sensorResult struct {
 	cx, cy float64 // location in pixels
@@ -317,127 +194,21 @@ func (j *sensorJob) run(in, retinaPath, overlayPath string) (sensorResult, error
 	if err != nil {
 		return sensorResult{}, err
 	}
-	gray := j.gray || isGray(img)
-	t := imageio.ToTensor(img, gray)
+	t := imageio.ToTensor(img, j.gray || imageio.IsGray(img))
 	ch, h, w := t.Shape[0], t.Shape[1], t.Shape[2]
-	cx, cy, lx, ly, err := j.at.resolve(w, h)
+	lx, ly, err := j.at.Resolve(w, h)
 	if err != nil {
-		return sensorResult{}, err
+		return sensorResult{}, fmt.Errorf("--at: %w", err)
 	}
 	glimpse := make([]float32, ch*j.sensor.Size())
 	j.sensor.Extract(glimpse, t.Data, ch, h, w, lx, ly)
-	if err := imageio.SavePNG(retinaPath, retinaImage(glimpse, ch, j.sensor, j.zoom)); err != nil {
+	if err := imageio.SavePNG(retinaPath, ram.RetinaImage(glimpse, ch, j.sensor, j.zoom)); err != nil {
 		return sensorResult{}, err
 	}
 	if overlayPath != "" {
-		if err := imageio.SavePNG(overlayPath, overlayImage(img, j.sensor, lx, ly)); err != nil {
+		if err := imageio.SavePNG(overlayPath, ram.SensorOverlay(img, j.sensor, lx, ly)); err != nil {
 			return sensorResult{}, err
 		}
 	}
-	return sensorResult{cx: cx, cy: cy, lx: lx, ly: ly}, nil
-}
-
-// isGray reports whether an image has no colour to keep.
-func isGray(img image.Image) bool {
-	m := img.ColorModel()
-	return m == color.GrayModel || m == color.Gray16Model
-}
-
-// retinaImage lays the K scales of a glimpse ([K][C][G][G], values in
-// [0,1]) side by side, each enlarged zoom times by repeating pixels (so the
-// sensor's own resolution stays visible), with a mid-gray gap between
-// scales. One channel gives a gray PNG, three a colour one.
-func retinaImage(glimpse []float32, ch int, s ram.Sensor, zoom int) image.Image {
-	g := s.Patch
-	tile := g * zoom
-	w := s.Scales*tile + (s.Scales-1)*separatorPx
-	var dst draw.Image
-	if ch == 1 {
-		dst = image.NewGray(image.Rect(0, 0, w, tile))
-	} else {
-		dst = image.NewRGBA(image.Rect(0, 0, w, tile))
-	}
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.Gray{separatorGray}), image.Point{}, draw.Src)
-	for sc := 0; sc < s.Scales; sc++ {
-		x0 := sc * (tile + separatorPx)
-		for i := 0; i < g; i++ {
-			for j := 0; j < g; j++ {
-				var c color.Color
-				at := func(k int) uint8 { return to8(glimpse[((sc*ch+k)*g+i)*g+j]) }
-				if ch == 1 {
-					c = color.Gray{at(0)}
-				} else {
-					c = color.RGBA{at(0), at(1), at(2), 255}
-				}
-				r := image.Rect(x0+j*zoom, i*zoom, x0+(j+1)*zoom, (i+1)*zoom)
-				draw.Draw(dst, r, image.NewUniform(c), image.Point{}, draw.Src)
-			}
-		}
-	}
-	return dst
-}
-
-// to8 maps [0,1] to 0..255, clamping and rounding; NaN gives 0.
-func to8(v float32) uint8 {
-	if !(v > 0) {
-		return 0
-	}
-	if v >= 1 {
-		return 255
-	}
-	return uint8(v*255 + 0.5)
-}
-
-// scaleColours are the box colours of the overlay, finest scale first:
-// distinct hues that stay visible on photos and on black MNIST canvases.
-var scaleColours = []color.RGBA{
-	{255, 64, 64, 255}, {255, 200, 0, 255}, {64, 220, 64, 255}, {0, 200, 255, 255},
-	{80, 110, 255, 255}, {220, 80, 255, 255}, {255, 140, 200, 255}, {255, 255, 255, 255},
-}
-
-// overlayImage draws the sensor's patch boxes on the image. The canvas
-// grows to hold boxes that reach past the image (dark gray there: the
-// sensor reads zeros), and small images are enlarged by a whole factor so
-// the boxes stay readable.
-func overlayImage(img image.Image, s ram.Sensor, lx, ly float32) *image.RGBA {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	canvas := image.Rect(0, 0, w, h)
-	boxes := make([]image.Rectangle, s.Scales)
-	for sc := range boxes {
-		x0, y0, x1, y1 := s.Box(w, h, lx, ly, sc)
-		boxes[sc] = image.Rect(x0, y0, x1, y1)
-		canvas = canvas.Union(boxes[sc])
-	}
-	zoom := 1
-	if side := max(canvas.Dx(), canvas.Dy()); side < overlayMinPx {
-		zoom = (overlayMinPx + side - 1) / side
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, canvas.Dx()*zoom, canvas.Dy()*zoom))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.RGBA{48, 48, 48, 255}), image.Point{}, draw.Src)
-	off := image.Pt(-canvas.Min.X, -canvas.Min.Y)
-	// Black first, so transparent pixels show as the sensor sees them
-	// (ToTensor composites alpha over black).
-	imgRect := image.Rect(off.X*zoom, off.Y*zoom, (off.X+w)*zoom, (off.Y+h)*zoom)
-	draw.Draw(dst, imgRect, image.NewUniform(color.Black), image.Point{}, draw.Src)
-	if zoom == 1 {
-		draw.Draw(dst, imgRect, img, b.Min, draw.Over)
-	} else {
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				r := image.Rect((off.X+x)*zoom, (off.Y+y)*zoom, (off.X+x+1)*zoom, (off.Y+y+1)*zoom)
-				draw.Draw(dst, r, image.NewUniform(img.At(b.Min.X+x, b.Min.Y+y)), image.Point{}, draw.Over)
-			}
-		}
-	}
-	lw := max(1, max(dst.Bounds().Dx(), dst.Bounds().Dy())/300)
-	for sc := s.Scales - 1; sc >= 0; sc-- {
-		r := boxes[sc].Add(off)
-		r = image.Rect(r.Min.X*zoom, r.Min.Y*zoom, r.Max.X*zoom, r.Max.Y*zoom)
-		viz.Rect(dst, r, scaleColours[sc%len(scaleColours)], lw)
-	}
-	cx := (ram.Centre(lx, w) + float64(off.X)) * float64(zoom)
-	cy := (ram.Centre(ly, h) + float64(off.Y)) * float64(zoom)
-	viz.Disc(dst, cx-0.5, cy-0.5, float64(lw)+1.5, scaleColours[0])
-	return dst
+	return sensorResult{cx: ram.Centre(lx, w), cy: ram.Centre(ly, h), lx: lx, ly: ly}, nil
 }

@@ -97,7 +97,7 @@ func TestSensorFormats(t *testing.T) {
 		}
 		img := decodePNG(t, f[5])
 		// 3 tiles of 4 px zoomed 2x, two 2-px gaps.
-		if b := img.Bounds(); b.Dx() != 3*8+2*separatorPx || b.Dy() != 8 {
+		if b := img.Bounds(); b.Dx() != 3*8+2*ram.RetinaGap || b.Dy() != 8 {
 			t.Errorf("%s: retina is %v", g.name, b)
 		}
 		if _, isGray := img.(*image.Gray); isGray != g.gray {
@@ -137,12 +137,12 @@ func TestSensorRetinaPixels(t *testing.T) {
 			// Scale 2: box [16,24)x[11,19), 2x2 means.
 			x, y := 16+2*j, 11+2*i
 			want := color.RGBA{uint8(6*x + 3), uint8(8*y + 4), 200, 255}
-			if got := ret.RGBAAt(4+separatorPx+j, i); got != want {
+			if got := ret.RGBAAt(4+ram.RetinaGap+j, i); got != want {
 				t.Fatalf("scale 2 (%d,%d) = %v, want %v", j, i, got, want)
 			}
 		}
 	}
-	if got := ret.RGBAAt(4, 0); got != (color.RGBA{separatorGray, separatorGray, separatorGray, 255}) {
+	if got := ret.RGBAAt(4, 0); got != (color.RGBA{ram.RetinaGapGray, ram.RetinaGapGray, ram.RetinaGapGray, 255}) {
 		t.Fatalf("separator = %v", got)
 	}
 	// At the top-left corner, the part of the patch outside reads black.
@@ -178,7 +178,7 @@ func TestSensorOverlayAndJSON(t *testing.T) {
 	ov := decodePNG(t, rec.Overlay)
 	// The 3-scale box of 48 px reaches past the 32x24 image, so the canvas
 	// grows, then small canvases are enlarged to at least 256 px.
-	if b := ov.Bounds(); max(b.Dx(), b.Dy()) < overlayMinPx {
+	if b := ov.Bounds(); max(b.Dx(), b.Dy()) < ram.OverlayMinSide {
 		t.Fatalf("overlay %v", b)
 	}
 	assertOnlyFiles(t, out, 2)
@@ -374,21 +374,21 @@ func TestParseAt(t *testing.T) {
 	for _, c := range []struct {
 		in   string
 		px   bool
-		want location
+		want ram.Point
 		ok   bool
 	}{
-		{"center", false, location{centre: true}, true},
-		{"Centre", true, location{centre: true, px: true}, true},
-		{"0,0", false, location{}, true},
-		{" -1 , 1 ", false, location{x: -1, y: 1}, true},
-		{"-0.5,0.25", false, location{x: -0.5, y: 0.25}, true},
-		{"120,80", true, location{x: 120, y: 80, px: true}, true},
-		{"120,80", false, location{}, false},
-		{"1.01,0", false, location{}, false},
-		{"-1,0", true, location{}, false},
-		{"inf,0", true, location{}, false},
-		{"0;0", false, location{}, false},
-		{"", false, location{}, false},
+		{"center", false, ram.Point{Centre: true}, true},
+		{"Centre", true, ram.Point{Centre: true, Pixels: true}, true},
+		{"0,0", false, ram.Point{}, true},
+		{" -1 , 1 ", false, ram.Point{X: -1, Y: 1}, true},
+		{"-0.5,0.25", false, ram.Point{X: -0.5, Y: 0.25}, true},
+		{"120,80", true, ram.Point{X: 120, Y: 80, Pixels: true}, true},
+		{"120,80", false, ram.Point{}, false},
+		{"1.01,0", false, ram.Point{}, false},
+		{"-1,0", true, ram.Point{}, false},
+		{"inf,0", true, ram.Point{}, false},
+		{"0;0", false, ram.Point{}, false},
+		{"", false, ram.Point{}, false},
 	} {
 		got, err := parseAt(c.in, c.px)
 		if (err == nil) != c.ok || (c.ok && got != c.want) {
@@ -396,43 +396,6 @@ func TestParseAt(t *testing.T) {
 		}
 		if err != nil && cliutil.ExitCode(err) != cliutil.ExitUsage {
 			t.Errorf("parseAt(%q): not a usage error", c.in)
-		}
-	}
-}
-
-func TestResolve(t *testing.T) {
-	for _, c := range []struct {
-		at     location
-		w, h   int
-		cx, cy float64
-		lx, ly float32
-		ok     bool
-	}{
-		{location{centre: true}, 40, 30, 20, 15, 0, 0, true},
-		{location{x: -1, y: 1}, 40, 30, 0, 30, -1, 1, true},
-		{location{x: 10, y: 30, px: true}, 40, 30, 10, 30, -0.5, 1, true},
-		{location{x: 41, y: 0, px: true}, 40, 30, 0, 0, 0, 0, false},
-	} {
-		cx, cy, lx, ly, err := c.at.resolve(c.w, c.h)
-		if (err == nil) != c.ok || (c.ok && (cx != c.cx || cy != c.cy || lx != c.lx || ly != c.ly)) {
-			t.Errorf("%+v.resolve(%d,%d) = %v,%v %v,%v %v", c.at, c.w, c.h, cx, cy, lx, ly, err)
-		}
-	}
-}
-
-func TestRetinaImageLayout(t *testing.T) {
-	s := ram.Sensor{Patch: 2, Scales: 2}
-	g := []float32{0, 0.5, 1, 2, 0.25, 0.25, 0.25, -1} // [2][1][2][2]
-	img := retinaImage(g, 1, s, 3).(*image.Gray)
-	if b := img.Bounds(); b.Dx() != 2*6+separatorPx || b.Dy() != 6 {
-		t.Fatalf("bounds %v", b)
-	}
-	for _, c := range []struct {
-		x, y int
-		want uint8
-	}{{0, 0, 0}, {3, 0, 128}, {5, 2, 128}, {0, 3, 255}, {5, 5, 255}, {6, 0, separatorGray}, {8, 0, 64}, {13, 5, 0}} {
-		if got := img.GrayAt(c.x, c.y).Y; got != c.want {
-			t.Errorf("pixel (%d,%d) = %d, want %d", c.x, c.y, got, c.want)
 		}
 	}
 }

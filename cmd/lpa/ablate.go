@@ -115,12 +115,12 @@ func runAblate(c *cli.Context) error {
 			p.Print(
 				cliutil.Field{Key: "variant", Value: r.Variant},
 				cliutil.Field{Key: "name", Value: r.Name},
-				cliutil.Field{Key: "val_error_pct", Value: roundTo(r.ValErr, 2)},
-				cliutil.Field{Key: "error_pct", Value: roundTo(r.TestErr, 2)},
+				cliutil.Field{Key: "val_error_pct", Value: cliutil.Round(r.ValErr, 2)},
+				cliutil.Field{Key: "error_pct", Value: cliutil.Round(r.TestErr, 2)},
 				cliutil.Field{Key: "n", Value: r.N},
-				cliutil.Field{Key: "miou", Value: roundTo(r.MIoU, 4)},
+				cliutil.Field{Key: "miou", Value: cliutil.Round(r.MIoU, 4)},
 				cliutil.Field{Key: "epochs", Value: r.Epochs},
-				cliutil.Field{Key: "seconds", Value: roundTo(r.Seconds, 1)},
+				cliutil.Field{Key: "seconds", Value: cliutil.Round(r.Seconds, 1)},
 				cliutil.Field{Key: "model", Value: model},
 			)
 		}}

@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/lpa"
-	"github.com/attnkit/attn/pkg/tensor"
 	"github.com/attnkit/attn/pkg/viz"
 	"github.com/urfave/cli/v2"
 )
@@ -22,6 +20,9 @@ func attendCommand() *cli.Command {
 		&cli.Float64Flag{Name: "alpha", Value: viz.DefaultAlpha, Usage: "heatmap weight in the blend: (1-ALPHA)*image + ALPHA*heatmap"},
 		&cli.StringFlag{Name: "cmap", Value: "jet", Usage: "colormap of the heatmaps: " + strings.Join(viz.Names(), ", ")},
 		&cli.StringFlag{Name: "suffix", Value: "_attn", Usage: "appended to each input's name to name its outputs `SUFFIX`"},
+		displayFlag(),
+		&cli.BoolFlag{Name: "panel", Usage: "write one picture per input instead: the input, each map over it, the mask and the CAM mask side by side"},
+		&cli.StringFlag{Name: "cam-model", Value: "baseline", Usage: "with --panel and an attention model: the baseline `MODEL` whose CAM mask ends the panel (as --model; none leaves it out)"},
 	}
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
@@ -35,7 +36,7 @@ prints one line per input:
 (TSV, the file lists comma-separated; with --json an object that also
 holds the class probabilities). For every attention level L it writes
    DIR/<name><suffix>_levelL.png      the map upsampled bilinearly to the
-                                      image's full size, min-max normalised,
+                                      picture's size, min-max normalised,
                                       coloured and blended over the image:
                                       0.6*image + 0.4*heatmap by default
    DIR/<name><suffix>_levelL_raw.png  the attention weights themselves on
@@ -43,12 +44,27 @@ holds the class probabilities). For every attention level L it writes
                                       mapped to 0..65535 (not stretched)
 The baseline has one map, its class activation map (CAM) of the predicted
 class: <name><suffix>_cam.png and _cam_raw.png (min-max normalised, since a
-CAM has no fixed range). An input that cannot be read gets one line on
-stderr, no output file, and the others are still processed (exit 1).
+CAM has no fixed range). An image whose longer side is under --display
+pixels is enlarged by a whole factor (each pixel a sharp square) so the
+pictures are big enough to look at; --display 0 keeps the image's size.
+The raw maps keep their grid.
+
+With --panel it writes one picture per input instead,
+   DIR/<name><suffix>_panel.png
+with tiles left to right: the input and the predicted class, each map
+blended over the input (jet by default), the mask 'lpa segment' writes
+(level-2 scores at 0.30 for an attention model), and, for an attention
+model, the mask of the baseline's CAM (--cam-model; the embedded baseline
+by default) at its own threshold, 0.85. The line's last field is then
+the panel's path.
+
+An input that cannot be read gets one line on stderr, no output file, and
+the others are still processed (exit 1).
 
 Examples:
    lpa attend photo.jpg -o out/
    lpa attend --model baseline -o out/ digits/
+   lpa attend --panel --display 256 -o out/ digits/
    ls *.png | lpa attend --json -o out/ -`,
 		Flags:  flags,
 		Action: func(c *cli.Context) error { return runMaps(c, false) },
@@ -62,6 +78,7 @@ func segmentCommand() *cli.Command {
 		&cli.StringFlag{Name: "map", Value: "scores", Usage: "what to binarise: scores (the compatibility scores c) or attention (the normalised weights a)"},
 		thresholdFlag(),
 		&cli.StringFlag{Name: "suffix", Value: "_mask", Usage: "appended to each input's name to name its mask `SUFFIX`"},
+		displayFlag(),
 	}
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
@@ -75,8 +92,10 @@ for the baseline) with the rule 'lpa eval --segment' scores: upsample
 bilinearly to the image's full size, normalise min-max to [0,1], keep the
 pixels >= the threshold (default 0.30 for scores, 0.15 for attention
 weights, 0.85 for a CAM: each chosen on the validation split). Writes
-DIR/<name><suffix>.png, white on black at the input's size, and prints one
-line per input:
+DIR/<name><suffix>.png, white on black, one square per input pixel
+(enlarged by a whole factor to at least --display pixels on the longer
+side; --display 0 for one pixel per input pixel), and prints one line per
+input:
    path  class  name  confidence  coverage  mask
 (coverage is the fraction of pixels in the mask; --json for objects).
 
@@ -88,16 +107,27 @@ Examples:
 	}
 }
 
+// maxDisplay limits --display: generous for any screen, small enough that
+// a typo cannot ask for a gigapixel PNG.
+const maxDisplay = 4096
+
+// displayFlag is --display of attend and segment.
+func displayFlag() cli.Flag {
+	return &cli.IntFlag{Name: "display", Value: 256, Usage: "enlarge pictures whose longer side is under `PX` pixels by a whole factor to reach it (0: the image's size)"}
+}
+
 // mapJob is one run of attend or segment, parsed and checked once.
 type mapJob struct {
 	m       *lpa.Model
+	cam     *lpa.Model // the baseline whose CAM mask ends a panel, or nil
 	segment bool
+	panel   bool
 	seg     lpa.SegMap // what segment binarises
 	cmap    *viz.Map
 	alpha   float64
+	display int
 	decode  imageio.Options
 	tape    *autograd.Tape
-	names   []string // map names (level1.., cam)
 }
 
 func runMaps(c *cli.Context, segment bool) error {
@@ -113,8 +143,12 @@ func runMaps(c *cli.Context, segment bool) error {
 	if mp < 1 {
 		return cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
 	}
-	job := &mapJob{segment: segment, decode: imageio.Options{MaxPixels: int64(mp)}, tape: autograd.NewInference()}
+	job := &mapJob{segment: segment, display: c.Int("display"), decode: imageio.Options{MaxPixels: int64(mp)}, tape: autograd.NewInference()}
+	if job.display < 0 || job.display > maxDisplay {
+		return cliutil.Usagef("--display %d: want 0..%d pixels", job.display, maxDisplay)
+	}
 	if !segment {
+		job.panel = c.Bool("panel")
 		job.alpha = c.Float64("alpha")
 		if !(job.alpha >= 0 && job.alpha <= 1) {
 			return cliutil.Usagef("--alpha %g: want a weight in [0, 1]", job.alpha)
@@ -139,9 +173,19 @@ func runMaps(c *cli.Context, segment bool) error {
 	if err != nil {
 		return err
 	}
-	job.m, job.names = m, m.MapNames()
+	job.m = m
 	if err := job.seg.Validate(m.Cfg); segment && err != nil {
 		return cliutil.Usagef("--%v", err)
+	}
+	if job.panel && m.Cfg.Attention && c.String("cam-model") != "none" {
+		cam, _, err := loadModelByName(c.String("cam-model"))
+		if err != nil {
+			return fmt.Errorf("--cam-model: %w", err)
+		}
+		if cam.Cfg.Attention {
+			return cliutil.Usagef("--cam-model %s: has attention; a CAM needs the baseline (a model trained with --no-attention)", c.String("cam-model"))
+		}
+		job.cam = cam
 	}
 	if len(inputs) == 0 {
 		return nil // an empty folder or shard: nothing to do
@@ -149,43 +193,46 @@ func runMaps(c *cli.Context, segment bool) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
 	}
-	var kinds []string // output name suffixes, in order
-	if segment {
-		kinds = []string{suffix}
-	} else {
-		for _, n := range job.names {
-			kinds = append(kinds, suffix+"_"+n, suffix+"_"+n+"_raw")
+	var kinds []cliutil.Output // in the order run writes them
+	switch {
+	case segment:
+		kinds = []cliutil.Output{{Suffix: suffix, Ext: "png"}}
+	case job.panel:
+		kinds = []cliutil.Output{{Suffix: suffix + "_panel", Ext: "png"}}
+	default:
+		for _, n := range m.MapNames() {
+			kinds = append(kinds, cliutil.Output{Suffix: suffix + "_" + n, Ext: "png"}, cliutil.Output{Suffix: suffix + "_" + n + "_raw", Ext: "png"})
 		}
 	}
-	plans := planOutputs(outDir, inputs, kinds)
-	index := make(map[string]int, len(inputs))
-	for i, in := range inputs {
-		if _, dup := index[in]; !dup {
-			index[in] = i
-		}
-	}
+	plan := cliutil.PlanOutputs(outDir, inputs, kinds...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), c.Command.Name)
 	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
-		p := plans[index[in]]
-		if p.err != nil {
-			return p.err
-		}
-		r, err := job.run(in, p.paths)
+		paths, err := plan.For(in)
 		if err != nil {
 			return err
 		}
-		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "class", Value: r.class},
-			{Key: "name", Value: className(m, r.class)}, {Key: "confidence", Value: r.probs[r.class]}}
-		if segment {
-			fields = append(fields, cliutil.Field{Key: "coverage", Value: r.coverage}, cliutil.Field{Key: "mask", Value: p.paths[0]})
-		} else {
+		e, err := job.run(in, paths)
+		if err != nil {
+			return err
+		}
+		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "class", Value: e.Class},
+			{Key: "name", Value: m.Cfg.ClassName(e.Class)}, {Key: "confidence", Value: e.Probs[e.Class]}}
+		switch {
+		case segment:
+			fields = append(fields, cliutil.Field{Key: "coverage", Value: e.Coverage()}, cliutil.Field{Key: "mask", Value: paths[0]})
+		case job.panel:
+			if pr.JSON() {
+				fields = append(fields, cliutil.Field{Key: "probs", Value: e.Probs})
+			}
+			fields = append(fields, cliutil.Field{Key: "panel", Value: paths[0]})
+		default:
 			var heat, raw []string
-			for i := 0; i < len(p.paths); i += 2 {
-				heat, raw = append(heat, p.paths[i]), append(raw, p.paths[i+1])
+			for i := 0; i < len(paths); i += 2 {
+				heat, raw = append(heat, paths[i]), append(raw, paths[i+1])
 			}
 			if pr.JSON() {
-				fields = append(fields, cliutil.Field{Key: "probs", Value: r.probs},
+				fields = append(fields, cliutil.Field{Key: "probs", Value: e.Probs},
 					cliutil.Field{Key: "heatmaps", Value: heat}, cliutil.Field{Key: "raw", Value: raw})
 			} else {
 				fields = append(fields, cliutil.Field{Key: "heatmaps", Value: strings.Join(heat, ",")},
@@ -198,33 +245,15 @@ func runMaps(c *cli.Context, segment bool) error {
 	return err
 }
 
-// mapResult is one input's prediction.
-type mapResult struct {
-	class    int
-	probs    []float32
-	coverage float64
-}
-
-// run classifies one image and writes its outputs; on any failure it
+// run explains one image and writes its outputs; on any failure it
 // removes what it already wrote, so a failed input leaves no file.
-func (j *mapJob) run(in string, paths []string) (r mapResult, err error) {
+func (j *mapJob) run(in string, paths []string) (e *lpa.Explanation, err error) {
 	img, err := imageio.Open(in, j.decode)
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	S := j.m.Cfg.Side
-	x := lpa.Resize(imageio.ToTensor(img, false), S)
-	out := j.m.Forward(j.tape, j.tape.Const(x.Reshape(1, 3, S, S)))
-	defer j.tape.Reset()
-	r.probs = softmax(out.Logits.Value.Data)
-	for k, p := range r.probs {
-		if p > r.probs[r.class] {
-			r.class = k
-		}
-	}
-	maps, err := j.m.Maps(out, 0, r.class)
-	if err != nil {
-		return r, err
+	if e, err = j.m.Explain(j.tape, img, j.seg); err != nil {
+		return nil, err
 	}
 	var written []string
 	defer func() {
@@ -242,116 +271,41 @@ func (j *mapJob) run(in string, paths []string) (r mapResult, err error) {
 		return nil
 	}
 	b := img.Bounds()
-	if j.segment {
-		mp, err := j.m.SegmentMap(out, 0, r.class, j.seg)
+	zoom := viz.Zoom(b.Dx(), b.Dy(), j.display)
+	switch {
+	case j.segment:
+		g, err := viz.MaskImage(e.Mask, b.Dx(), b.Dy())
 		if err != nil {
-			return r, err
+			return nil, err
 		}
-		mask, err := lpa.Binarise(mp, b.Dy(), b.Dx(), j.seg.ThresholdFor(j.m.Cfg))
-		if err != nil {
-			return r, err
-		}
-		g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
-		n := 0
-		for i, on := range mask {
-			if on {
-				g.Pix[i], n = 255, n+1
+		return e, save(paths[0], viz.Enlarge(g, zoom))
+	case j.panel:
+		var ce *lpa.Explanation
+		if j.cam != nil {
+			if ce, err = j.cam.Explain(j.tape, img, lpa.SegMap{}); err != nil {
+				return nil, err
 			}
 		}
-		r.coverage = float64(n) / float64(len(mask))
-		return r, save(paths[0], g)
-	}
-	for i, a := range maps {
-		heat, err := viz.Heatmap(img, a, j.cmap, j.alpha)
+		p, err := lpa.Panel(img, j.m, e, j.cam, ce, lpa.PanelOptions{Zoom: zoom, Cmap: j.cmap, Alpha: j.alpha})
 		if err != nil {
-			return r, err
+			return nil, err
 		}
-		if err := save(paths[2*i], heat); err != nil {
-			return r, err
-		}
-		raw := a
-		if !j.m.Cfg.Attention {
-			raw = minMax(a)
-		}
-		if err := save(paths[2*i+1], imageio.Gray16FromTensor(raw)); err != nil {
-			return r, err
-		}
+		return e, save(paths[0], p)
 	}
-	return r, nil
-}
-
-// softmax of one row of logits.
-func softmax(z []float32) []float32 {
-	t := tensor.FromData(append([]float32(nil), z...), 1, len(z))
-	tensor.Softmax(t, t, 1)
-	return t.Data
-}
-
-// minMax stretches a map to [0, 1] (a constant map becomes 0).
-func minMax(a *tensor.Tensor) *tensor.Tensor {
-	lo, hi := a.Data[0], a.Data[0]
-	for _, v := range a.Data {
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	out := tensor.New(a.Shape...)
-	if hi > lo {
-		for i, v := range a.Data {
-			out.Data[i] = (v - lo) / (hi - lo)
-		}
-	}
-	return out
-}
-
-// outputPlan holds one input's artifact paths, or why it has none.
-type outputPlan struct {
-	paths []string
-	err   error
-}
-
-// planOutputs names every input's artifacts before anything is written,
-// with the shared OutputPath rule, hashed names where base names collide,
-// and a refusal for any name that is one of the inputs.
-func planOutputs(outDir string, inputs []string, suffixes []string) []outputPlan {
-	owners := map[string]map[string]bool{}
-	plain := make([]string, len(inputs))
-	for i, in := range inputs {
-		p, err := imageio.OutputPath(outDir, in, suffixes[0], "png")
+	big := viz.Enlarge(img, zoom)
+	for k, a := range e.Maps {
+		heat, err := viz.Heatmap(big, a, j.cmap, j.alpha)
 		if err != nil {
-			continue
+			return nil, err
 		}
-		plain[i] = strings.ToLower(p)
-		if owners[plain[i]] == nil {
-			owners[plain[i]] = map[string]bool{}
+		if err := save(paths[2*k], heat); err != nil {
+			return nil, err
 		}
-		owners[plain[i]][filepath.Clean(in)] = true
-	}
-	abs := map[string]string{}
-	for _, in := range inputs {
-		if a, err := filepath.Abs(in); err == nil {
-			abs[a] = in
+		if err := save(paths[2*k+1], imageio.Gray16FromTensor(j.m.RawMap(e, k))); err != nil {
+			return nil, err
 		}
 	}
-	plans := make([]outputPlan, len(inputs))
-	for i, in := range inputs {
-		name := imageio.OutputPath
-		if len(owners[plain[i]]) > 1 {
-			name = imageio.HashedOutputPath
-		}
-		for _, s := range suffixes {
-			p, err := name(outDir, in, s, "png")
-			if err == nil {
-				if a, e := filepath.Abs(p); e == nil && abs[a] != "" {
-					err = fmt.Errorf("output %s would overwrite the input %s (choose another -o or --suffix)", p, abs[a])
-				}
-			}
-			if err != nil {
-				plans[i] = outputPlan{err: err}
-				break
-			}
-			plans[i].paths = append(plans[i].paths, p)
-		}
-	}
-	return plans
+	return e, nil
 }
 
 // segMapFlags reads --level, --map and --threshold: the map segment and

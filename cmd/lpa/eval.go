@@ -134,12 +134,12 @@ func runEval(c *cli.Context) error {
 	fields = append(fields,
 		cliutil.Field{Key: "n", Value: res.N},
 		cliutil.Field{Key: "errors", Value: res.Errors},
-		cliutil.Field{Key: "error_pct", Value: roundTo(res.ErrorPct(), 2)},
+		cliutil.Field{Key: "error_pct", Value: cliutil.Round(res.ErrorPct(), 2)},
 	)
 	if c.Bool("segment") {
 		fields = append(fields,
-			cliutil.Field{Key: "miou", Value: roundTo(res.MIoU(), 4)},
-			cliutil.Field{Key: "threshold", Value: roundTo(float64(seg.ThresholdFor(m.Cfg)), 4)})
+			cliutil.Field{Key: "miou", Value: cliutil.Round(res.MIoU(), 4)},
+			cliutil.Field{Key: "threshold", Value: cliutil.Round(float64(seg.ThresholdFor(m.Cfg)), 4)})
 	}
 	if c.IsSet("fgsm") {
 		fields = append(fields, cliutil.Field{Key: "fgsm", Value: eps})

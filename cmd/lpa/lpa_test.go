@@ -18,6 +18,7 @@ import (
 	"github.com/attnkit/attn/internal/clitest"
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/lpa"
+	"github.com/attnkit/attn/pkg/viz"
 )
 
 const images = "../../testdata/images"
@@ -54,8 +55,9 @@ func TestCommandsHelp(t *testing.T) {
 	for cmd, want := range map[string][]string{
 		"train":   {"--data", "--attn", "--norm", "--head", "--levels", "--no-attention", "--resume", "--epochs", "--limit", "Examples:"},
 		"eval":    {"--model", "--segment", "--fgsm", "--json", "min-max", "0.30", "0.85", "--threshold", "Examples:"},
-		"attend":  {"--model", "--alpha", "--cmap", "16-bit", "Examples:"},
-		"segment": {"--model", "--level", "--threshold", "Examples:"},
+		"attend":  {"--model", "--alpha", "--cmap", "16-bit", "--display", "--panel", "--cam-model", "Examples:"},
+		"segment": {"--model", "--level", "--threshold", "--display", "Examples:"},
+		"render":  {"--from", "--count", "--task", "Examples:"},
 		"ablate":  {"--epochs", "--limit", "--only", "Examples:"},
 	} {
 		r := clitest.Run(t, bin, cmd, "--help").Want(t, 0)
@@ -134,6 +136,12 @@ func TestUsageErrors(t *testing.T) {
 		{"attend", "--model", model, "--cmap", "nope", "-o", out, img},
 		{"segment", "--model", model, "--level", "9", "-o", out, img},
 		{"segment", "--model", model, "--threshold", "1.5", "-o", out, img},
+		{"segment", "--model", model, "--display", "-1", "-o", out, img},
+		{"attend", "--model", model, "--display", "99999", "-o", out, img},
+		{"attend", "--model", model, "--panel", "--cam-model", model, "-o", out, img}, // not a baseline
+		{"render"}, // -o is required
+		{"render", "--count", "0", "-o", out},
+		{"render", "--task", "nope", "-o", out},
 		{"eval", "--model", model, "--segment", "--threshold", "-0.2"},
 		{"ablate", "--only", "nothing"},
 		{"ablate", "--no-attention"},
@@ -181,12 +189,13 @@ func TestAttend(t *testing.T) {
 			t.Fatalf("record %s", l)
 		}
 		w, h := size(t, rec.Path)
+		z := viz.Zoom(w, h, 256) // the default --display
 		for i, p := range rec.Heatmaps {
 			if !strings.HasSuffix(p, "_attn_level"+string(rune('1'+i))+".png") {
 				t.Errorf("heatmap name %s", p)
 			}
-			if gw, gh := size(t, p); gw != w || gh != h {
-				t.Errorf("%s: %dx%d, want the input's %dx%d", p, gw, gh, w, h)
+			if gw, gh := size(t, p); gw != z*w || gh != z*h || max(gw, gh) < 256 {
+				t.Errorf("%s: %dx%d, want the input's %dx%d enlarged %d times", p, gw, gh, w, h, z)
 			}
 		}
 		side := []int{16, 8, 4}
@@ -229,8 +238,8 @@ func TestSegment(t *testing.T) {
 	}
 	img := decode(t, f[5])
 	w, h := size(t, filepath.Join(images, "rgb.jpg"))
-	if img.Bounds().Dx() != w || img.Bounds().Dy() != h {
-		t.Errorf("mask %v, image %dx%d", img.Bounds(), w, h)
+	if z := viz.Zoom(w, h, 256); img.Bounds().Dx() != z*w || img.Bounds().Dy() != z*h {
+		t.Errorf("mask %v, image %dx%d enlarged %d times", img.Bounds(), w, h, z)
 	}
 	g, ok := img.(*image.Gray)
 	if !ok {
@@ -243,6 +252,85 @@ func TestSegment(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 1 {
 		t.Errorf("%d files, want 1", len(entries))
+	}
+}
+
+// --display sets the size of the pictures: 0 keeps the image's, N
+// enlarges a smaller image by a whole factor; the raw maps keep their grid.
+func TestDisplay(t *testing.T) {
+	model := tinyModel(t, true)
+	in := filepath.Join(images, "rgb.png") // 16x12
+	for _, c := range []struct {
+		display string
+		w, h    int
+	}{{"0", 16, 12}, {"40", 48, 36}, {"10", 16, 12}} {
+		out := t.TempDir()
+		r := clitest.Run(t, bin, "attend", "--model", model, "--display", c.display, "--json", "-o", out, in).Want(t, 0)
+		var rec struct{ Heatmaps, Raw []string }
+		if err := json.Unmarshal([]byte(r.Stdout), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if w, h := size(t, rec.Heatmaps[0]); w != c.w || h != c.h {
+			t.Errorf("--display %s: heatmap %dx%d, want %dx%d", c.display, w, h, c.w, c.h)
+		}
+		if w, _ := size(t, rec.Raw[0]); w != 16 {
+			t.Errorf("--display %s: raw map %d wide, want the level's 16", c.display, w)
+		}
+		r = clitest.Run(t, bin, "segment", "--model", model, "--display", c.display, "-o", out, in).Want(t, 0)
+		if w, h := size(t, strings.Split(strings.TrimSpace(r.Stdout), "\t")[5]); w != c.w || h != c.h {
+			t.Errorf("--display %s: mask %dx%d, want %dx%d", c.display, w, h, c.w, c.h)
+		}
+	}
+}
+
+// attend --panel writes one picture per input: the input, one tile per
+// map, the mask and (for an attention model) the baseline's CAM mask,
+// each enlarged to --display, side by side.
+func TestAttendPanel(t *testing.T) {
+	att, base := tinyModel(t, true), tinyModel(t, false)
+	in := filepath.Join(images, "rgb.jpg") // 32x24: tiles of 64x48 at --display 64
+	const pad = 4
+	for _, c := range []struct {
+		args  []string
+		tiles int
+	}{
+		{[]string{"--model", att, "--cam-model", base}, 6}, // input, 3 levels, mask, CAM mask
+		{[]string{"--model", att, "--cam-model", "none"}, 5},
+		{[]string{"--model", base}, 3}, // input, CAM, mask
+	} {
+		out := t.TempDir()
+		args := append(append([]string{"attend", "--panel", "--display", "64", "--json", "-o", out}, c.args...), in)
+		r := clitest.Run(t, bin, args...).Want(t, 0)
+		var rec struct {
+			Panel string
+			Probs []float32
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &rec); err != nil || len(rec.Probs) != 10 {
+			t.Fatalf("%v: %v %s", c.args, err, r)
+		}
+		if filepath.Base(rec.Panel) != "rgb_attn_panel.png" {
+			t.Errorf("panel name %s", rec.Panel)
+		}
+		if w, h := size(t, rec.Panel); w != c.tiles*64+(c.tiles+1)*pad || h != 48+2*pad {
+			t.Errorf("%v: panel %dx%d, want %d tiles of 64x48", c.args, w, h, c.tiles)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 1 {
+			t.Errorf("%v: %d files, want the panel only", c.args, len(entries))
+		}
+	}
+}
+
+// render writes built-in test images that attend reads.
+func TestRender(t *testing.T) {
+	needMNIST(t)
+	out := t.TempDir()
+	r := clitest.Run(t, bin, "render", "--from", "3", "--count", "2", "-o", out).Want(t, 0)
+	lines := clitest.Lines(r.Stdout)
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "3\t") || !strings.HasSuffix(lines[1], "fragments-0004.png") {
+		t.Fatalf("%s", r)
+	}
+	if w, h := size(t, filepath.Join(out, "fragments-0003.png")); w != 64 || h != 64 {
+		t.Errorf("rendered %dx%d, want 64x64", w, h)
 	}
 }
 

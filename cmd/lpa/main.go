@@ -37,6 +37,7 @@ const examples = `   lpa train --data builtin --epochs 30 --schedule cosine -o a
    lpa eval --model att.safetensors --fgsm 0.1
    lpa attend --model att.safetensors photo.png -o out/
    lpa segment --model att.safetensors digits/ -o masks/
+   lpa render --count 8 -o samples/ && lpa attend --panel -o out/ samples/
    lpa ablate --epochs 5 --limit 10000
    source <(lpa completion bash)`
 
@@ -47,6 +48,7 @@ func newApp() *cli.App {
 		evalCommand(),
 		attendCommand(),
 		segmentCommand(),
+		renderCommand(),
 		ablateCommand(),
 	}
 	app := cliutil.NewApp(name, "attention-gated CNN classification (Jetley et al. 2018) on the CPU", description, commands)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 
 	lpamodels "github.com/attnkit/attn/models/lpa"
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -48,16 +47,5 @@ func loadModelByName(name string) (*lpa.Model, string, error) {
 	return m, name, nil
 }
 
-// roundTo rounds to d decimals for printing.
-func roundTo(v float64, d int) float64 {
-	p := math.Pow(10, float64(d))
-	return math.Round(v*p) / p
-}
-
-// className is the name of class k, or its number.
-func className(m *lpa.Model, k int) string {
-	if k < len(m.Cfg.ClassNames) {
-		return m.Cfg.ClassNames[k]
-	}
-	return fmt.Sprint(k)
-}
+// roundTo is cliutil.Round under the name the printing code uses.
+var roundTo = cliutil.Round

@@ -1,27 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"image"
-	"image/color"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
+	"github.com/attnkit/attn/pkg/nlmeans"
 	"github.com/urfave/cli/v2"
 )
-
-// defaultHFactor sets h = 0.6σ when --h is not given. With the 2σ²
-// discount and distances averaged per pixel, 0.5σ–0.8σ gave the best PSNR
-// on the synthetic test pictures of nlmeans_test.go (σ = 10..35, 7×7
-// patches); 0.6σ is in the middle of that range.
-const defaultHFactor = 0.6
-
-// minH keeps h usable on an image whose estimated noise is zero.
-const minH = 1.0
 
 func denoiseCommand() *cli.Command {
 	flags := []cli.Flag{
@@ -63,14 +53,9 @@ Examples:
 }
 
 func runDenoise(c *cli.Context) error {
-	p := nlmParams{Patch: c.Int("patch"), Search: c.Int("search"), Sigma: c.Float64("sigma"), H: c.Float64("strength")}
-	probe := p
-	probe.H = max(probe.H, 1)
-	if err := probe.validate(); err != nil {
-		return cliutil.Usagef("%v", err)
-	}
-	if p.H < 0 {
-		return cliutil.Usagef("--strength %g: want a positive value, or 0 for the default", p.H)
+	p := nlmeans.Params{Patch: c.Int("patch"), Search: c.Int("search"), Sigma: c.Float64("sigma"), H: c.Float64("strength")}
+	if err := p.ValidateAuto(); err != nil {
+		return cliutil.Usagef("%v", paramFlagError(err))
 	}
 	outDir := c.String(cliutil.FlagOut)
 	if outDir == "" {
@@ -98,79 +83,41 @@ func runDenoise(c *cli.Context) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
 	}
-	outs, outErrs := denoiseOutputs(outDir, inputs, suffix)
+	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"})
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "denoise")
-	i := -1
 	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
-		i++
-		if outErrs[i] != nil {
-			return outErrs[i]
+		outs, err := plan.For(in)
+		if err != nil {
+			return err
 		}
 		img, err := imageio.Open(in, imageio.Options{MaxPixels: int64(mp)})
 		if err != nil {
 			return err
 		}
-		m := img.ColorModel()
-		gray := m == color.GrayModel || m == color.Gray16Model
-		t := imageio.ToTensor(img, gray)
-		ch, h, w := t.Shape[0], t.Shape[1], t.Shape[2]
-		for k := range t.Data {
-			t.Data[k] *= 255
-		}
-		q := p
-		if q.Sigma == 0 {
-			q.Sigma = estimateSigma(t.Data, ch, h, w)
-		}
-		if q.H == 0 {
-			q.H = max(defaultHFactor*q.Sigma, minH)
-		}
-		if err := q.validate(); err != nil {
+		res, used, err := nlmeans.DenoiseTensor(imageio.ToTensor(img, imageio.IsGray(img)), p, threads)
+		if err != nil {
 			return err
 		}
-		res := nlMeans(t.Data, ch, h, w, q, threads)
-		for k := range res {
-			t.Data[k] = res[k] / 255
-		}
-		var outImg image.Image = imageio.FromTensor(t)
-		if err := imageio.SavePNG(outs[i], outImg); err != nil {
+		if err := imageio.SavePNG(outs[0], imageio.FromTensor(res)); err != nil {
 			return err
 		}
-		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "sigma", Value: float32(q.Sigma)},
-			cliutil.Field{Key: "h", Value: float32(q.H)}, cliutil.Field{Key: "out", Value: outs[i]})
+		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "sigma", Value: float32(used.Sigma)},
+			cliutil.Field{Key: "h", Value: float32(used.H)}, cliutil.Field{Key: "out", Value: outs[0]})
 	})
 	bar.Finish("")
 	return err
 }
 
-// denoiseOutputs names each input's output with the shared rule (hashed
-// names when base names collide) and refuses, per input, a name that is
-// one of the inputs, so no input is ever overwritten.
-func denoiseOutputs(outDir string, inputs []string, suffix string) ([]string, []error) {
-	outs := make([]string, len(inputs))
-	errs := make([]error, len(inputs))
-	batch, err := imageio.OutputPaths(outDir, inputs, suffix, "png")
-	for i, in := range inputs {
-		if err == nil {
-			outs[i] = batch[i]
-		} else {
-			outs[i], errs[i] = imageio.OutputPath(outDir, in, suffix, "png")
-		}
+// paramFlagError names the flag of a parameter the denoiser refuses.
+func paramFlagError(err error) error {
+	var pe *nlmeans.ParamError
+	if !errors.As(err, &pe) {
+		return err
 	}
-	abs := map[string]string{}
-	for _, in := range inputs {
-		if a, err := filepath.Abs(in); err == nil {
-			abs[a] = in
-		}
+	flag := pe.Name
+	if flag == "h" {
+		flag = "strength"
 	}
-	for i, o := range outs {
-		if errs[i] != nil {
-			continue
-		}
-		a, _ := filepath.Abs(o)
-		if victim, ok := abs[a]; ok {
-			errs[i] = fmt.Errorf("output %s would overwrite the input %s (choose another -o or --suffix)", o, victim)
-		}
-	}
-	return outs, errs
+	return fmt.Errorf("--%s %g: want %s", flag, pe.Value, pe.Want)
 }

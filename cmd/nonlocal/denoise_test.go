@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/attnkit/attn/internal/clitest"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
+	"github.com/attnkit/attn/pkg/nlmeans"
 )
 
 // toImage converts a planar 0..255 picture to an 8-bit image.
@@ -84,11 +86,11 @@ func TestDenoiseCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(lines[i]), &rec); err != nil {
 			t.Fatal(err)
 		}
-		if rec.Path != s.name || rec.Sigma < 15 || rec.Sigma > 25 || math.Abs(rec.H-defaultHFactor*rec.Sigma) > 1e-3*rec.H {
+		if rec.Path != s.name || rec.Sigma < 15 || rec.Sigma > 25 || math.Abs(rec.H-nlmeans.DefaultHFactor*rec.Sigma) > 1e-3*rec.H {
 			t.Errorf("record %+v", rec)
 		}
 		got := readPlanar(t, rec.Out, s.c == 1)
-		before, after := psnr(s.noisy, s.clean), psnr(got, s.clean)
+		before, after := nlmeans.PSNR(s.noisy, s.clean), nlmeans.PSNR(got, s.clean)
 		t.Logf("%s: PSNR %.2f -> %.2f dB (sigma estimated %.1f)", filepath.Base(s.name), before, after, rec.Sigma)
 		if after < before+4 {
 			t.Errorf("%s: PSNR %.2f -> %.2f dB, want a gain of at least 4 dB", s.name, before, after)
@@ -138,4 +140,43 @@ func TestDenoiseErrors(t *testing.T) {
 			t.Fatalf("%v: output folder created on a usage error", args)
 		}
 	}
+}
+
+// synthetic draws a c-channel test picture in 0..255 (flat rectangles, a
+// disc, a ramp and thin stripes), as pkg/nlmeans's tests do.
+func synthetic(c, h, w int) []float32 {
+	img := make([]float32, c*h*w)
+	for ch := 0; ch < c; ch++ {
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := 60.0 + 40*float64(ch)
+				if x > w/4 && x < w/2 && y > h/5 && y < h/2 {
+					v = 200 - 50*float64(ch)
+				}
+				dx, dy := float64(x-3*w/4), float64(y-h/3)
+				if dx*dx+dy*dy < float64(h*h)/49 {
+					v = 30 + 90*float64(ch)
+				}
+				if y > 2*h/3 {
+					v = 255 * float64(x) / float64(w-1)
+				}
+				if y > h/2 && y < 2*h/3 && (x/3)%2 == 0 {
+					v = 180
+				}
+				img[(ch*h+y)*w+x] = float32(v)
+			}
+		}
+	}
+	return img
+}
+
+// noisy adds seeded Gaussian noise of standard deviation sigma, clamped
+// to 0..255.
+func noisy(clean []float32, sigma float64, seed uint64) []float32 {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	out := make([]float32, len(clean))
+	for i, v := range clean {
+		out[i] = float32(math.Min(255, math.Max(0, float64(v)+sigma*rng.NormFloat64())))
+	}
+	return out
 }

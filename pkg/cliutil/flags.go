@@ -58,7 +58,7 @@ func Inputs(c *cli.Context) ([]string, error) {
 	}
 	sh, err := ParseShard(c.String(FlagShard))
 	if err != nil {
-		return nil, err
+		return nil, Usagef("--%s: %v", FlagShard, err)
 	}
 	paths, err := ExpandInputs(c.Args().Slice(), c.Bool(FlagRecursive), c.App.Reader)
 	if err != nil {

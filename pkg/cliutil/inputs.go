@@ -11,26 +11,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/attnkit/attn/pkg/imageio"
 )
-
-// ImageExts are the file extensions a folder walk picks up (lower case).
-var ImageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
-
-// IsImagePath reports whether a path has one of ImageExts, ignoring case.
-func IsImagePath(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	for _, e := range ImageExts {
-		if ext == e {
-			return true
-		}
-	}
-	return false
-}
 
 // ExpandInputs turns command-line arguments into a list of input paths:
 // a file is taken as it is (whatever its extension, so a wrong file gets a
 // clear decode error rather than silence); a folder contributes its image
-// files, sorted, descending into subfolders only when recursive; "-" reads
+// files (imageio.Extensions), sorted, descending into subfolders only when recursive; "-" reads
 // one path per line from stdin (blank lines and lines starting with # are
 // skipped). A missing path is a usage error: nothing has been processed yet.
 func ExpandInputs(args []string, recursive bool, stdin io.Reader) ([]string, error) {
@@ -74,7 +62,7 @@ func ExpandInputs(args []string, recursive bool, stdin io.Reader) ([]string, err
 				}
 				return nil
 			}
-			if IsImagePath(p) {
+			if imageio.IsImageFile(p) {
 				found = append(found, p)
 			}
 			return nil
@@ -100,7 +88,7 @@ func ParseShard(s string) (Shard, error) {
 	k, err1 := strconv.Atoi(ks)
 	n, err2 := strconv.Atoi(ns)
 	if !ok || err1 != nil || err2 != nil || n < 1 || k < 0 || k >= n {
-		return Shard{}, Usagef("--shard %q: want K/N with 0 <= K < N, e.g. 0/4", s)
+		return Shard{}, fmt.Errorf("%q is not a shard: want K/N with 0 <= K < N, e.g. 0/4", s)
 	}
 	return Shard{k, n}, nil
 }

@@ -7,18 +7,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/attnkit/attn/pkg/imageio"
 )
-
-// imageExtensions are the file endings ImageFolder lists, compared in lower
-// case.
-var imageExtensions = [...]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
-
-// IsImageFile reports whether a file name has one of the image extensions
-// ImageFolder lists (.png .jpg .jpeg .gif .bmp .tif .tiff .webp, any case).
-func IsImageFile(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	return slices.Contains(imageExtensions[:], ext)
-}
 
 // ImageFolder indexes a classification dataset laid out as one folder per
 // class, like torchvision's ImageFolder: root/cat/x.png → class "cat".
@@ -60,7 +51,7 @@ func ScanImageFolder(root string) (*ImageFolder, error) {
 			return nil, fmt.Errorf("image folder %s: %w", root, err)
 		}
 		if len(paths) == 0 {
-			return nil, fmt.Errorf("image folder %s: class folder %q holds no image file (%s)", root, class, strings.Join(imageExtensions[:], " "))
+			return nil, fmt.Errorf("image folder %s: class folder %q holds no image file (%s)", root, class, strings.Join(imageio.Extensions, " "))
 		}
 		f.Paths = append(f.Paths, paths...)
 		for range paths {
@@ -85,7 +76,7 @@ func listImages(dir string) ([]string, error) {
 			dirs = append(dirs, path)
 			return nil
 		}
-		if IsImageFile(d.Name()) {
+		if imageio.IsImageFile(d.Name()) {
 			byDir[filepath.Dir(path)] = append(byDir[filepath.Dir(path)], path)
 		}
 		return nil

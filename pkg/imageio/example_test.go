@@ -23,7 +23,7 @@ func Example() {
 	fmt.Println(err)
 	// Output:
 	// [3 8 8]
-	// ../../testdata/images/huge-header.png: 100000x100000 pixels exceeds --max-pixels 64000000
+	// ../../testdata/images/huge-header.png: 100000x100000 pixels exceeds the limit of 64000000 pixels
 }
 
 func ExampleOutputPath() {

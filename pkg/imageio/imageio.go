@@ -93,7 +93,7 @@ func Open(path string, opt Options) (image.Image, error) {
 	defer f.Close()
 	// Refuse an oversized regular file before reading any of it.
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > opt.maxBytes() {
-		return nil, &limitError{fmt.Sprintf("%s: %d bytes exceeds --max-bytes %d", path, st.Size(), opt.maxBytes()), ErrTooManyBytes}
+		return nil, &limitError{fmt.Sprintf("%s: %d bytes exceeds the limit of %d bytes", path, st.Size(), opt.maxBytes()), ErrTooManyBytes}
 	}
 	return Decode(f, path, opt)
 }
@@ -116,7 +116,7 @@ func Decode(r io.Reader, name string, opt Options) (image.Image, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if int64(len(data)) > max {
-		return nil, &limitError{fmt.Sprintf("%s: more than --max-bytes %d bytes", name, max), ErrTooManyBytes}
+		return nil, &limitError{fmt.Sprintf("%s: larger than the limit of %d bytes", name, max), ErrTooManyBytes}
 	}
 	return decodeBytes(data, name, opt)
 }
@@ -159,7 +159,7 @@ func checkSize(name string, w, h int, max int64) error {
 		return &limitError{fmt.Sprintf("%s: %dx%d pixels: width and height must be positive", name, w, h), ErrEmptyImage}
 	}
 	if int64(w)*int64(h) > max {
-		return &limitError{fmt.Sprintf("%s: %dx%d pixels exceeds --max-pixels %d", name, w, h, max), ErrTooManyPixels}
+		return &limitError{fmt.Sprintf("%s: %dx%d pixels exceeds the limit of %d pixels", name, w, h, max), ErrTooManyPixels}
 	}
 	return nil
 }

@@ -55,7 +55,7 @@ var badSamples = []struct {
 	{"truncated.png", nil, "decode " + sample("truncated.png") + ": truncated PNG data"},
 	{"not-an-image.png", ErrUnsupported, sample("not-an-image.png") + ": not a supported image (png, jpeg, gif, bmp, tiff, webp)"},
 	{"empty.png", ErrUnsupported, sample("empty.png") + ": empty file"},
-	{"huge-header.png", ErrTooManyPixels, sample("huge-header.png") + ": 100000x100000 pixels exceeds --max-pixels 64000000"},
+	{"huge-header.png", ErrTooManyPixels, sample("huge-header.png") + ": 100000x100000 pixels exceeds the limit of 64000000 pixels"},
 	{"zero-size.png", nil, "decode " + sample("zero-size.png") + ": png: invalid format: non-positive dimension"},
 	{"zero-size.gif", ErrEmptyImage, sample("zero-size.gif") + ": 0x0 pixels: width and height must be positive"},
 	{"garbage.jpg", nil, "decode " + sample("garbage.jpg") + ": "},
@@ -155,7 +155,7 @@ func TestOversizeRefusedBeforeDecoding(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	_, err := Open(sample("rgb.png"), Options{MaxPixels: 100})
-	if !errors.Is(err, ErrTooManyPixels) || !strings.Contains(err.Error(), "16x12 pixels exceeds --max-pixels 100") {
+	if !errors.Is(err, ErrTooManyPixels) || !strings.Contains(err.Error(), "16x12 pixels exceeds the limit of 100 pixels") {
 		t.Errorf("MaxPixels 100: got %v", err)
 	}
 	if _, err := Open(sample("rgb.png"), Options{MaxPixels: 192}); err != nil {

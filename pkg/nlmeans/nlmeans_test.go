@@ -1,9 +1,12 @@
-package main
+package nlmeans
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/attnkit/attn/pkg/tensor"
 )
 
 // synthetic draws a c-channel test picture in 0..255: flat rectangles, a
@@ -46,20 +49,20 @@ func noisy(clean []float32, sigma float64, seed uint64) []float32 {
 	return out
 }
 
-// TestNLMeansImprovesPSNR: on a noisy synthetic picture, gray and
+// TestDenoiseImprovesPSNR: on a noisy synthetic picture, gray and
 // colour, the default settings (7×7 patches, 21×21 search, h = 0.6σ) gain
 // several dB and the noise estimate is close to the truth.
-func TestNLMeansImprovesPSNR(t *testing.T) {
+func TestDenoiseImprovesPSNR(t *testing.T) {
 	for _, c := range []int{1, 3} {
 		const h, w, sigma = 48, 48, 20
 		clean := synthetic(c, h, w)
 		in := noisy(clean, sigma, 7)
-		est := estimateSigma(in, c, h, w)
+		est := EstimateSigma(in, c, h, w)
 		if math.Abs(est-sigma) > 0.1*sigma {
 			t.Errorf("c=%d: estimated sigma %.2f, want about %d", c, est, sigma)
 		}
-		out := nlMeans(in, c, h, w, nlmParams{Patch: 7, Search: 21, Sigma: est, H: defaultHFactor * est}, 2)
-		before, after := psnr(in, clean), psnr(out, clean)
+		out := Denoise(in, c, h, w, Params{Patch: 7, Search: 21, Sigma: est, H: DefaultHFactor * est}, 2)
+		before, after := PSNR(in, clean), PSNR(out, clean)
 		t.Logf("c=%d sigma=%d (est %.1f): PSNR %.2f -> %.2f dB", c, sigma, est, before, after)
 		if after < before+6 {
 			t.Errorf("c=%d: PSNR %.2f -> %.2f dB, want a gain of at least 6 dB", c, before, after)
@@ -69,13 +72,13 @@ func TestNLMeansImprovesPSNR(t *testing.T) {
 
 // The result does not depend on how rows are split across threads, and a
 // flat image stays flat.
-func TestNLMeansDeterministic(t *testing.T) {
+func TestDenoiseDeterministic(t *testing.T) {
 	const c, h, w = 3, 23, 17
 	in := noisy(synthetic(c, h, w), 15, 3)
-	p := nlmParams{Patch: 5, Search: 9, Sigma: 15, H: 9}
-	ref := nlMeans(in, c, h, w, p, 1)
+	p := Params{Patch: 5, Search: 9, Sigma: 15, H: 9}
+	ref := Denoise(in, c, h, w, p, 1)
 	for _, threads := range []int{2, 3, 8, 100} {
-		got := nlMeans(in, c, h, w, p, threads)
+		got := Denoise(in, c, h, w, p, threads)
 		for i := range ref {
 			if got[i] != ref[i] {
 				t.Fatalf("threads=%d: value %d is %v, want %v", threads, i, got[i], ref[i])
@@ -86,13 +89,13 @@ func TestNLMeansDeterministic(t *testing.T) {
 	for i := range flat {
 		flat[i] = 77
 	}
-	for _, v := range nlMeans(flat, 1, 5, 6, nlmParams{Patch: 7, Search: 21, H: 5}, 2) {
+	for _, v := range Denoise(flat, 1, 5, 6, Params{Patch: 7, Search: 21, H: 5}, 2) {
 		if math.Abs(float64(v)-77) > 1e-3 {
 			t.Fatalf("flat image changed to %v", v)
 		}
 	}
 	// A 1x1 search window has no neighbours: the image comes back as is.
-	same := nlMeans(in, c, h, w, nlmParams{Patch: 3, Search: 1, H: 5}, 2)
+	same := Denoise(in, c, h, w, Params{Patch: 3, Search: 1, H: 5}, 2)
 	for i := range in {
 		if same[i] != in[i] {
 			t.Fatalf("1x1 search changed value %d", i)
@@ -110,17 +113,77 @@ func TestMirror(t *testing.T) {
 	}
 }
 
-func TestNLMParamsValidate(t *testing.T) {
-	good := nlmParams{Patch: 7, Search: 21, Sigma: 10, H: 6}
-	if err := good.validate(); err != nil {
+func TestParamsValidate(t *testing.T) {
+	good := Params{Patch: 7, Search: 21, Sigma: 10, H: 6}
+	if err := good.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []nlmParams{
+	for _, bad := range []Params{
 		{Patch: 6, Search: 21, H: 1}, {Patch: 7, Search: 20, H: 1}, {Patch: 7, Search: 21, H: 0},
 		{Patch: 7, Search: 21, H: math.NaN()}, {Patch: 7, Search: 21, Sigma: -1, H: 1}, {Patch: 0, Search: 21, H: 1},
 	} {
-		if bad.validate() == nil {
+		if bad.Validate() == nil {
 			t.Errorf("%+v accepted", bad)
 		}
+	}
+}
+
+// ValidateAuto takes 0 for sigma and h as "work it out"; Resolve does so
+// and DenoiseTensor reports what it used.
+func TestAutoParams(t *testing.T) {
+	for _, c := range []struct {
+		p     Params
+		ok    bool
+		field string
+	}{
+		{Params{Patch: 7, Search: 21}, true, ""},
+		{Params{Patch: 7, Search: 21, Sigma: 20, H: 12}, true, ""},
+		{Params{Patch: 7, Search: 21, H: -1}, false, "h"},
+		{Params{Patch: 8, Search: 21}, false, "patch"},
+		{Params{Patch: 7, Search: 21, Sigma: -2}, false, "sigma"},
+	} {
+		err := c.p.ValidateAuto()
+		if (err == nil) != c.ok {
+			t.Errorf("%+v: %v", c.p, err)
+			continue
+		}
+		var pe *ParamError
+		if err != nil && (!errors.As(err, &pe) || pe.Name != c.field) {
+			t.Errorf("%+v: %v, want a ParamError on %s", c.p, err, c.field)
+		}
+	}
+	if got := DefaultH(0); got != MinH {
+		t.Errorf("DefaultH(0) = %g", got)
+	}
+	const c, h, w, sigma = 1, 32, 32, 20
+	in := noisy(synthetic(c, h, w), sigma, 5)
+	r := Params{Patch: 5, Search: 11}.Resolve(in, c, h, w)
+	if r.Sigma != EstimateSigma(in, c, h, w) || r.H != DefaultH(r.Sigma) {
+		t.Errorf("Resolve: %+v", r)
+	}
+	if r := (Params{Sigma: 3, H: 4}).Resolve(in, c, h, w); r.Sigma != 3 || r.H != 4 {
+		t.Errorf("Resolve overrode given values: %+v", r)
+	}
+	// DenoiseTensor works in 0..1 and gives Denoise's result.
+	x := tensor.New(c, h, w)
+	for i, v := range in {
+		x.Data[i] = v / 255
+	}
+	got, used, err := DenoiseTensor(x, Params{Patch: 5, Search: 11}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := make([]float32, len(x.Data))
+	for i, v := range x.Data {
+		px[i] = v * 255
+	}
+	want := Denoise(px, c, h, w, used, 1)
+	for i := range want {
+		if got.Data[i] != want[i]/255 {
+			t.Fatalf("value %d: %v, want %v", i, got.Data[i], want[i]/255)
+		}
+	}
+	if _, _, err := DenoiseTensor(tensor.New(h, w), Params{Patch: 5, Search: 11}, 1); err == nil {
+		t.Error("a 2-D tensor was accepted")
 	}
 }
