@@ -80,6 +80,3 @@ func runEval(c *cli.Context) error {
 		cliutil.Field{Key: "model", Value: name},
 	)
 }
-
-// roundTo is cliutil.Round under the name train.go prints with.
-var roundTo = cliutil.Round

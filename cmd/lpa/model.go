@@ -46,6 +46,3 @@ func loadModelByName(name string) (*lpa.Model, string, error) {
 	}
 	return m, name, nil
 }
-
-// roundTo is cliutil.Round under the name the printing code uses.
-var roundTo = cliutil.Round
