@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/glimpse_results.sh — the glimpse results table of README.md: test
+# bench/glimpse_results.sh — the glimpse results table of docs/experiments.md: test
 # error of each embedded model on the fixed test set (the 10,000 MNIST test
 # digits placed with the default seed) and on three other placements, with
 # the Monte-Carlo average of 8 sampled paths (--mc 8), and the epoch at

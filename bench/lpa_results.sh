@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/lpa_results.sh — the lpa results tables of README.md, measured on
+# bench/lpa_results.sh — the lpa results tables of docs/experiments.md, measured on
 # the built-in task's fixed test set (10,000 textured digits):
 #   1. test error, weak-segmentation mean IoU and error under FGSM at
 #      eps = 0.1 of the attention model and of the no-attention baseline

@@ -1,39 +1,57 @@
-// Package models embeds the toolkit's default trained weights, so every
-// tool works offline with no download. Each file records in its metadata
-// the configuration it was trained with; models/README.md gives the exact
-// training command and the measured test figures of each.
+// Package models holds the toolkit's default trained weights, embedded
+// into the binaries so that every tool works offline with no download.
+//
+// There is one subpackage per tool, each with the same API:
+//
+//	models/ram  the glimpse models, one per task (mnist, translated, cluttered60, cluttered100)
+//	models/lpa  the Learn-to-Pay-Attention models (att, baseline)
+//
+//	Names() []string                 // the models this build embeds, sorted
+//	Bytes(name) ([]byte, bool)       // a model's safetensors bytes
+//	Load(name) (*Model, error)       // a model, named "embedded:NAME" in messages
+//
+// Load's error wraps ErrNoModel when the build has no model of that name.
+// Each file records its training configuration in its metadata;
+// models/README.md says how each was trained and how to replace one.
 package models
 
 import (
-	"embed"
 	"errors"
-	"fmt"
 	"io/fs"
-
-	"github.com/attnkit/attn/pkg/ram"
+	"sort"
+	"strings"
 )
 
-//go:embed ram
-var files embed.FS
-
-// RAM returns the embedded glimpse model for a task (mnist, translated,
-// cluttered60, cluttered100) and whether there is one.
-func RAM(task string) ([]byte, bool) {
-	b, err := fs.ReadFile(files, "ram/"+task+".safetensors")
-	return b, err == nil
-}
-
-// ErrNoModel is returned by LoadRAM when this build embeds no model for
-// the task.
+// ErrNoModel is wrapped by the Load function of every subpackage when this
+// build embeds no model of the requested name.
 var ErrNoModel = errors.New("no embedded model")
 
-// LoadRAM returns the embedded glimpse model of a task, named
-// "embedded:TASK" in messages. Its error wraps ErrNoModel when the build
-// has none.
-func LoadRAM(task string) (*ram.Model, error) {
-	b, ok := RAM(task)
-	if !ok {
-		return nil, fmt.Errorf("%w for task %s", ErrNoModel, task)
+// ext is the extension of every embedded model file.
+const ext = ".safetensors"
+
+// List returns the names of the model files at the top of fsys (the file
+// names without ".safetensors"), sorted. The subpackages' Names use it.
+func List(fsys fs.FS) []string {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil
 	}
-	return ram.LoadBytes(b, "embedded:"+task)
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ext); ok && !e.IsDir() {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Read returns the bytes of the model file NAME.safetensors at the top of
+// fsys and whether there is one. The subpackages' Bytes use it.
+func Read(fsys fs.FS, name string) ([]byte, bool) {
+	if name == "" || strings.ContainsAny(name, `/\`) {
+		return nil, false
+	}
+	b, err := fs.ReadFile(fsys, name+ext)
+	return b, err == nil
 }

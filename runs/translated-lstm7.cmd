@@ -1,4 +1,3 @@
 glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --init models/ram/translated.safetensors --lr 1e-3 --warmup 2 --epochs 100 --seed 46 --threads 1 -o runs/translated-lstm7.safetensors
-# stopped after epoch 33 of 100 (session 5) to free a core for the LPA task pilot; continue with the same command plus --resume
-# session 6: resumed
+# stopped after epoch 33 of 100 to free a core for an lpa pilot, then resumed:
 glimpse train --task translated --core lstm --learned-first --locator-hidden 128 --init models/ram/translated.safetensors --lr 1e-3 --warmup 2 --epochs 100 --seed 46 --threads 1 -o runs/translated-lstm7.safetensors --resume

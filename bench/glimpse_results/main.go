@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/attnkit/attn/models"
+	rammodels "github.com/attnkit/attn/models/ram"
 	"github.com/attnkit/attn/pkg/ckpt"
 )
 
@@ -16,7 +16,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: glimpse_results TASK")
 		os.Exit(2)
 	}
-	b, ok := models.RAM(os.Args[1])
+	b, ok := rammodels.Bytes(os.Args[1])
 	if !ok {
 		fmt.Fprintln(os.Stderr, "no embedded model for", os.Args[1])
 		os.Exit(3)

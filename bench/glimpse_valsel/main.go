@@ -16,7 +16,7 @@ import (
 	"log"
 	"strings"
 
-	"github.com/attnkit/attn/models"
+	rammodels "github.com/attnkit/attn/models/ram"
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/ram"
@@ -68,7 +68,7 @@ func main() {
 
 func load(name string) (*ram.Model, error) {
 	if task, ok := strings.CutPrefix(name, "embedded:"); ok {
-		return models.LoadRAM(task)
+		return rammodels.Load(task)
 	}
 	return ram.Load(name)
 }

@@ -95,8 +95,8 @@ func rms(x []float32) float64 {
 // load reads a model file, or an embedded model by name; lpa.FromFile
 // checks the format, config, names and shapes.
 func load(name string) (*lpa.Model, error) {
-	if b, ok := lpamodels.Model(name); ok {
-		return lpa.LoadBytes(b, name)
+	if _, ok := lpamodels.Bytes(name); ok {
+		return lpamodels.Load(name)
 	}
 	return lpa.Load(name)
 }

@@ -144,8 +144,8 @@ func main() {
 
 // load reads a model file, or an embedded model by name.
 func load(path string) (*lpa.Model, error) {
-	if b, ok := lpamodels.Model(path); ok {
-		return lpa.LoadBytes(b, "embedded:"+path)
+	if _, ok := lpamodels.Bytes(path); ok {
+		return lpamodels.Load(path)
 	}
 	return lpa.Load(path)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/attnkit/attn/models"
+	rammodels "github.com/attnkit/attn/models/ram"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/ram"
 	"github.com/urfave/cli/v2"
@@ -35,7 +36,7 @@ func loadModel(c *cli.Context) (*ram.Model, string, error) {
 	if _, err := ram.TaskConfig(task); err != nil {
 		return nil, "", cliutil.Usagef("--task: %v", err)
 	}
-	m, err := models.LoadRAM(task)
+	m, err := rammodels.Load(task)
 	if errors.Is(err, models.ErrNoModel) {
 		return nil, "", cliutil.ModelErr(fmt.Errorf("no embedded model for task %s in this build; train one with 'glimpse train --task %s -o %s.safetensors' and pass it with --model", task, task, task))
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/attnkit/attn/models"
 	lpamodels "github.com/attnkit/attn/models/lpa"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/lpa"
@@ -30,11 +32,10 @@ func loadModel(c *cli.Context) (*lpa.Model, string, error) {
 // loadModelByName loads an embedded model (att, baseline) or a file.
 func loadModelByName(name string) (*lpa.Model, string, error) {
 	if cmd, ok := trainCommands[name]; ok {
-		b, ok := lpamodels.Model(name)
-		if !ok {
+		m, err := lpamodels.Load(name)
+		if errors.Is(err, models.ErrNoModel) {
 			return nil, "", cliutil.ModelErr(fmt.Errorf("no embedded %s model in this build; train one with '%s' and pass it with --model %s.safetensors", name, cmd, name))
 		}
-		m, err := lpa.LoadBytes(b, "embedded:"+name)
 		if err != nil {
 			return nil, "", cliutil.ModelErr(err)
 		}

@@ -1,26 +1,41 @@
-// Package lpa embeds the default Learn-to-Pay-Attention models of
-// cmd/lpa: att.safetensors, the reference (VGG-att3)-concat-pc, and
+// Package lpa embeds the default Learn-to-Pay-Attention models of cmd/lpa
+// (pkg/lpa): att.safetensors, the reference (VGG-att3)-concat-pc, and
 // baseline.safetensors, the same VGG with a global-average-pooling head,
 // both trained on the built-in textured-digits task. README.md beside this
-// file gives the exact training commands. A build made before they were
-// trained simply has none: Model reports false and the CLI says how to
-// train one.
+// file names the runs they were taken from.
+//
+// Import it under another name, since pkg/lpa is the model itself:
+//
+//	lpamodels "github.com/attnkit/attn/models/lpa"
 package lpa
 
 import (
 	"embed"
-	"io/fs"
+	"fmt"
+
+	"github.com/attnkit/attn/models"
+	pkglpa "github.com/attnkit/attn/pkg/lpa"
 )
 
-// The pattern * matches this file and README.md, so it compiles before
-// any model exists; trained models are picked up as they are added.
+// The pattern * also matches this file and README.md, so the package
+// compiles in a build that has no model yet.
 //
 //go:embed *
 var files embed.FS
 
-// Model returns the embedded model "att" or "baseline" and whether this
-// build has it.
-func Model(name string) ([]byte, bool) {
-	b, err := fs.ReadFile(files, name+".safetensors")
-	return b, err == nil
+// Names returns the models this build has ("att", "baseline"), sorted.
+func Names() []string { return models.List(files) }
+
+// Bytes returns the safetensors bytes of the model "att" or "baseline"
+// and whether this build has it.
+func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
+
+// Load returns the model "att" or "baseline", named "embedded:NAME" in
+// messages. Its error wraps models.ErrNoModel when this build has none.
+func Load(name string) (*pkglpa.Model, error) {
+	b, ok := Bytes(name)
+	if !ok {
+		return nil, fmt.Errorf("%w named %s for lpa", models.ErrNoModel, name)
+	}
+	return pkglpa.LoadBytes(b, "embedded:"+name)
 }

@@ -1,0 +1,40 @@
+// Package ram embeds the default glimpse models of cmd/glimpse (the
+// recurrent attention model of pkg/ram), one per task: mnist, translated,
+// cluttered60 and cluttered100, as <task>.safetensors. README.md beside
+// this file names the run each was taken from.
+//
+// Import it under another name, since pkg/ram is the model itself:
+//
+//	rammodels "github.com/attnkit/attn/models/ram"
+package ram
+
+import (
+	"embed"
+	"fmt"
+
+	"github.com/attnkit/attn/models"
+	pkgram "github.com/attnkit/attn/pkg/ram"
+)
+
+// The pattern * also matches this file and README.md, so the package
+// compiles in a build that has no model yet.
+//
+//go:embed *
+var files embed.FS
+
+// Names returns the tasks this build has a model for, sorted.
+func Names() []string { return models.List(files) }
+
+// Bytes returns the safetensors bytes of a task's model and whether this
+// build has one.
+func Bytes(task string) ([]byte, bool) { return models.Read(files, task) }
+
+// Load returns the model of a task, named "embedded:TASK" in messages. Its
+// error wraps models.ErrNoModel when this build has none.
+func Load(task string) (*pkgram.Model, error) {
+	b, ok := Bytes(task)
+	if !ok {
+		return nil, fmt.Errorf("%w for glimpse task %s", models.ErrNoModel, task)
+	}
+	return pkgram.LoadBytes(b, "embedded:"+task)
+}
