@@ -12,8 +12,9 @@ import (
 // Default binarisation thresholds of a min-max normalised map, one per
 // kind of map, each chosen on the validation split of the built-in task
 // (1,000 images, thresholds 0.15 to 0.95 and Otsu's, with the embedded
-// models; go run ./bench/lpa_segsweep, table in README): each method is
-// scored at its own best rule, not at one that happens to suit one of them.
+// models; go run ./bench/lpa_segsweep, table in docs/experiments.md): each
+// method is scored at its own best rule, not at one that happens to suit
+// one of them.
 // Level-2 scores peak at 0.30 (mean IoU 0.474; 0.399 at 0.5), the level-2
 // attention weights at 0.15 (0.313), the baseline's CAM at 0.85 (0.431;
 // 0.179 at 0.5): a CAM's peak is narrow and its tails are wide.
@@ -173,8 +174,8 @@ func (sm SegMap) Validate(cfg Config) error {
 // DefaultSegLevel is the attention level whose map segments by default:
 // level 2 (8×8 on a 64×64 input) when the model has it, else its finest.
 // The choice was made on the validation split of the built-in task with
-// the embedded attention model (README, lpa → Results: on 1,000
-// validation images the scores of level 2 reach a mean IoU of 0.474 at
+// the embedded attention model (docs/experiments.md, lpa segmentation: on
+// 1,000 validation images the scores of level 2 reach a mean IoU of 0.474 at
 // their best threshold, those of levels 1 and 3 at most 0.118 at any
 // threshold; go run ./bench/lpa_segsweep). Level 3's 4×4 grid is too
 // coarse to outline a digit: a perfect 4×4 map scores 0.515 at best
