@@ -1,9 +1,6 @@
 package trainrun
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -61,44 +58,19 @@ func (r EpochReport) fields(round, samples bool) []cliutil.Field {
 
 // MarshalJSON encodes the report with keys named after its metrics.
 func (r EpochReport) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range r.fields(false, true) {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.Key)
-		v, err := json.Marshal(f.Value)
-		if err != nil {
-			return nil, fmt.Errorf("epoch report %s: %w", f.Key, err)
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return objectJSON("epoch report", r.fields(false, true))
 }
 
 // UnmarshalJSON decodes what MarshalJSON wrote. The metrics' names come
 // from the keys; their directions are not stored in a report (State
 // restores them from its own metric).
 func (r *EpochReport) UnmarshalJSON(data []byte) error {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
+	o, err := parseObject("epoch report", data)
+	if err != nil {
 		return err
 	}
 	*r = EpochReport{}
-	get := func(key string, dst any) error {
-		raw, ok := m[key]
-		if !ok || string(raw) == "null" {
-			return nil
-		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			return fmt.Errorf("epoch report %s: %w", key, err)
-		}
-		return nil
-	}
+	get := o.get
 	for _, e := range []error{
 		get("epoch", &r.Epoch), get("lr", &r.LR), get("loss", &r.Loss),
 		get("best_epoch", &r.BestEpoch), get("seconds", &r.Seconds), get("samples", &r.Samples),
@@ -107,7 +79,7 @@ func (r *EpochReport) UnmarshalJSON(data []byte) error {
 			return e
 		}
 	}
-	for k := range m {
+	for k := range o.m {
 		var dst *Metric
 		var name string
 		switch {

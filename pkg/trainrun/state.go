@@ -1,11 +1,11 @@
 package trainrun
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strings"
+
+	"github.com/attnkit/attn/pkg/cliutil"
 )
 
 // State is what the state file holds besides the weights and the
@@ -42,62 +42,33 @@ type stateMetric struct {
 // MarshalJSON encodes the state with the best figure under
 // best_val_<name>.
 func (s State) MarshalJSON() ([]byte, error) {
-	type kv struct {
-		k string
-		v any
-	}
-	fields := []kv{{"epoch", s.Epoch}}
+	fields := []cliutil.Field{{Key: "epoch", Value: s.Epoch}}
 	if s.Best.Name != "" && s.BestEpoch > 0 {
-		fields = append(fields, kv{"best_val_" + s.Best.Name, jsonFloat(s.Best.Value)})
+		fields = append(fields, cliutil.Field{Key: "best_val_" + s.Best.Name, Value: jsonFloat(s.Best.Value)})
 	}
 	if s.Best.Name != "" {
-		fields = append(fields, kv{"metric", stateMetric{s.Best.Name, s.Best.HigherBetter}})
+		fields = append(fields, cliutil.Field{Key: "metric", Value: stateMetric{s.Best.Name, s.Best.HigherBetter}})
 	}
-	fields = append(fields, kv{"best_epoch", s.BestEpoch}, kv{"options", s.Options})
+	fields = append(fields, cliutil.Field{Key: "best_epoch", Value: s.BestEpoch}, cliutil.Field{Key: "options", Value: s.Options})
 	if len(s.Schedule) > 0 {
-		fields = append(fields, kv{"schedule", s.Schedule})
+		fields = append(fields, cliutil.Field{Key: "schedule", Value: s.Schedule})
 	}
-	fields = append(fields, kv{"history", s.History})
+	fields = append(fields, cliutil.Field{Key: "history", Value: s.History})
 	if len(s.Plateau) > 0 {
-		fields = append(fields, kv{"plateau", s.Plateau})
+		fields = append(fields, cliutil.Field{Key: "plateau", Value: s.Plateau})
 	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.k)
-		v, err := json.Marshal(f.v)
-		if err != nil {
-			return nil, fmt.Errorf("train state %s: %w", f.k, err)
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return objectJSON("train state", fields)
 }
 
 // UnmarshalJSON decodes what MarshalJSON wrote, and the state of files
 // written before the metric was named.
 func (s *State) UnmarshalJSON(data []byte) error {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
+	o, err := parseObject("train state", data)
+	if err != nil {
 		return err
 	}
 	*s = State{}
-	get := func(key string, dst any) error {
-		raw, ok := m[key]
-		if !ok || string(raw) == "null" {
-			return nil
-		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			return fmt.Errorf("train state %s: %w", key, err)
-		}
-		return nil
-	}
+	get := o.get
 	sm := stateMetric{Name: legacyMetric.Name, HigherBetter: legacyMetric.HigherBetter}
 	var opts json.RawMessage
 	for _, e := range []error{
@@ -115,10 +86,10 @@ func (s *State) UnmarshalJSON(data []byte) error {
 	if err := get("best_val_"+sm.Name, &s.Best.Value); err != nil {
 		return err
 	}
-	if raw, ok := m["schedule"]; ok && string(raw) != "null" {
+	if raw, ok := o.m["schedule"]; ok && string(raw) != "null" {
 		s.Schedule = scheduleJSON(raw)
 	}
-	if raw, ok := m["plateau"]; ok && string(raw) != "null" {
+	if raw, ok := o.m["plateau"]; ok && string(raw) != "null" {
 		s.Plateau = raw
 	}
 	// A report does not store directions: the run's metric has them. The
