@@ -5,12 +5,12 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/attnkit/attn/internal/testimg"
 	"github.com/attnkit/attn/internal/clitest"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -63,8 +63,8 @@ func TestDenoiseCommand(t *testing.T) {
 	}
 	var samples []sample
 	for _, c := range []int{1, 3} {
-		clean := readback(synthetic(c, h, w))
-		s := sample{name: filepath.Join(dir, map[int]string{1: "gray.png", 3: "colour.png"}[c]), c: c, clean: clean, noisy: readback(noisy(clean, sigma, 11))}
+		clean := readback(testimg.Synthetic(c, h, w))
+		s := sample{name: filepath.Join(dir, map[int]string{1: "gray.png", 3: "colour.png"}[c]), c: c, clean: clean, noisy: readback(testimg.Noisy(clean, sigma, 11))}
 		if err := imageio.SavePNG(s.name, toImage(s.noisy, c, h, w)); err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,7 @@ func readback(v []float32) []float32 {
 func TestDenoiseErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "g.png")
-	if err := imageio.SavePNG(good, toImage(synthetic(1, 16, 16), 1, 16, 16)); err != nil {
+	if err := imageio.SavePNG(good, toImage(testimg.Synthetic(1, 16, 16), 1, 16, 16)); err != nil {
 		t.Fatal(err)
 	}
 	broken := filepath.Join(dir, "broken.png")
@@ -140,43 +140,4 @@ func TestDenoiseErrors(t *testing.T) {
 			t.Fatalf("%v: output folder created on a usage error", args)
 		}
 	}
-}
-
-// synthetic draws a c-channel test picture in 0..255 (flat rectangles, a
-// disc, a ramp and thin stripes), as pkg/nlmeans's tests do.
-func synthetic(c, h, w int) []float32 {
-	img := make([]float32, c*h*w)
-	for ch := 0; ch < c; ch++ {
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				v := 60.0 + 40*float64(ch)
-				if x > w/4 && x < w/2 && y > h/5 && y < h/2 {
-					v = 200 - 50*float64(ch)
-				}
-				dx, dy := float64(x-3*w/4), float64(y-h/3)
-				if dx*dx+dy*dy < float64(h*h)/49 {
-					v = 30 + 90*float64(ch)
-				}
-				if y > 2*h/3 {
-					v = 255 * float64(x) / float64(w-1)
-				}
-				if y > h/2 && y < 2*h/3 && (x/3)%2 == 0 {
-					v = 180
-				}
-				img[(ch*h+y)*w+x] = float32(v)
-			}
-		}
-	}
-	return img
-}
-
-// noisy adds seeded Gaussian noise of standard deviation sigma, clamped
-// to 0..255.
-func noisy(clean []float32, sigma float64, seed uint64) []float32 {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	out := make([]float32, len(clean))
-	for i, v := range clean {
-		out[i] = float32(math.Min(255, math.Max(0, float64(v)+sigma*rng.NormFloat64())))
-	}
-	return out
 }

@@ -3,51 +3,11 @@ package nlmeans
 import (
 	"errors"
 	"math"
-	"math/rand/v2"
 	"testing"
 
+	"github.com/attnkit/attn/internal/testimg"
 	"github.com/attnkit/attn/pkg/tensor"
 )
-
-// synthetic draws a c-channel test picture in 0..255: flat rectangles, a
-// disc, a smooth ramp and thin stripes, the structures non-local means
-// should keep while removing noise.
-func synthetic(c, h, w int) []float32 {
-	img := make([]float32, c*h*w)
-	for ch := 0; ch < c; ch++ {
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				v := 60.0 + 40*float64(ch)
-				if x > w/4 && x < w/2 && y > h/5 && y < h/2 {
-					v = 200 - 50*float64(ch)
-				}
-				dx, dy := float64(x-3*w/4), float64(y-h/3)
-				if dx*dx+dy*dy < float64(h*h)/49 {
-					v = 30 + 90*float64(ch)
-				}
-				if y > 2*h/3 {
-					v = 255 * float64(x) / float64(w-1)
-				}
-				if y > h/2 && y < 2*h/3 && (x/3)%2 == 0 {
-					v = 180
-				}
-				img[(ch*h+y)*w+x] = float32(v)
-			}
-		}
-	}
-	return img
-}
-
-// noisy adds seeded Gaussian noise of standard deviation sigma, clamped
-// to 0..255 as in a real 8-bit picture.
-func noisy(clean []float32, sigma float64, seed uint64) []float32 {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	out := make([]float32, len(clean))
-	for i, v := range clean {
-		out[i] = float32(math.Min(255, math.Max(0, float64(v)+sigma*rng.NormFloat64())))
-	}
-	return out
-}
 
 // TestDenoiseImprovesPSNR: on a noisy synthetic picture, gray and
 // colour, the default settings (7×7 patches, 21×21 search, h = 0.6σ) gain
@@ -55,8 +15,8 @@ func noisy(clean []float32, sigma float64, seed uint64) []float32 {
 func TestDenoiseImprovesPSNR(t *testing.T) {
 	for _, c := range []int{1, 3} {
 		const h, w, sigma = 48, 48, 20
-		clean := synthetic(c, h, w)
-		in := noisy(clean, sigma, 7)
+		clean := testimg.Synthetic(c, h, w)
+		in := testimg.Noisy(clean, sigma, 7)
 		est := EstimateSigma(in, c, h, w)
 		if math.Abs(est-sigma) > 0.1*sigma {
 			t.Errorf("c=%d: estimated sigma %.2f, want about %d", c, est, sigma)
@@ -74,7 +34,7 @@ func TestDenoiseImprovesPSNR(t *testing.T) {
 // flat image stays flat.
 func TestDenoiseDeterministic(t *testing.T) {
 	const c, h, w = 3, 23, 17
-	in := noisy(synthetic(c, h, w), 15, 3)
+	in := testimg.Noisy(testimg.Synthetic(c, h, w), 15, 3)
 	p := Params{Patch: 5, Search: 9, Sigma: 15, H: 9}
 	ref := Denoise(in, c, h, w, p, 1)
 	for _, threads := range []int{2, 3, 8, 100} {
@@ -156,7 +116,7 @@ func TestAutoParams(t *testing.T) {
 		t.Errorf("DefaultH(0) = %g", got)
 	}
 	const c, h, w, sigma = 1, 32, 32, 20
-	in := noisy(synthetic(c, h, w), sigma, 5)
+	in := testimg.Noisy(testimg.Synthetic(c, h, w), sigma, 5)
 	r := Params{Patch: 5, Search: 11}.Resolve(in, c, h, w)
 	if r.Sigma != EstimateSigma(in, c, h, w) || r.H != DefaultH(r.Sigma) {
 		t.Errorf("Resolve: %+v", r)
