@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attnkit/attn/internal/testimg"
 	"github.com/attnkit/attn/internal/clitest"
+	"github.com/attnkit/attn/internal/testimg"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/nlmeans"
