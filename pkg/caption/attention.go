@@ -95,7 +95,10 @@ func BoxShare(b data.Box, imgW, imgH int) float64 {
 // mention (its digit, colour and size words) whose mention SceneContent's
 // matching pairs with an object of the scene; that object's Box is the
 // word's box. Words of mentions that fit no object, and all other words,
-// are not counted.
+// are not counted. When two objects fit a mention equally (two bare "3"s
+// for two 3s of different colours) the matching may pair a mention with
+// either; the reference captions of data.GenerateScene rarely leave such a
+// tie, since colours within a scene differ.
 func AttentionCorrectness(alphas [][]float32, gridH, gridW, imgW, imgH int, toks []string, objs []data.Object) (AttentionTally, error) {
 	var t AttentionTally
 	if len(alphas) != len(toks) {
