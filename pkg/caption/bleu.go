@@ -1,5 +1,8 @@
 package caption
 
+// The NLTK fixtures TestBLEUMatchesNLTK checks against (needs python3-nltk).
+//go:generate /usr/bin/python3 ../../bench/caption_fixtures/bleu_fixtures.py ../../testdata/caption/bleu_fixtures.json
+
 import (
 	"fmt"
 	"math"

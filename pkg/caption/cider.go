@@ -10,10 +10,9 @@ import (
 const CIDErSigma = 6.0
 
 // CIDErD returns the CIDEr-D score of a corpus (Vedantam, Zitnick and
-// Parikh, CVPR 2015, §3 and §5.2; the "CIDEr" of the COCO caption
-// evaluation), its mean over images and each image's score. cands[i] is
-// the generated caption of image i and refs[i] its reference captions, as
-// tokens.
+// Parikh, CVPR 2015; the "CIDEr" of the COCO caption evaluation): its mean
+// over images and each image's score. cands[i] is the generated caption of
+// image i and refs[i] its reference captions, as tokens.
 //
 // As in the COCO evaluation:
 //
