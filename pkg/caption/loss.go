@@ -37,6 +37,9 @@ type LossResult struct {
 	Words    int           // the words NLL sums over
 	Penalty  float64       // Σ_captions Σ_i (1 − Σ_t α_ti)², before λ
 	Captions int
+	// Logits [T·N, V] and Attention [T·N, L] (nil without attention) hold
+	// step t of caption k in row t·N + k, padding steps included.
+	Logits, Attention *autograd.Var
 }
 
 // Loss returns the teacher-forced loss of captions for images whose
@@ -142,12 +145,13 @@ func (m *Model) Loss(tp *autograd.Tape, ann *autograd.Var, rows []int, captions 
 	logits := m.deepOutput(tp, emb, tp.Concat(0, hs...), tp.Concat(0, zs...), opt.RNG)
 	logp := tp.Mul(tp.Pick(tp.LogSoftmax(logits, 1), targets), maskVar) // [T·N]
 	loss := tp.Neg(tp.Sum(logp))
-	res := LossResult{NLL: -sum64(logp.Value.Data), Words: words, Captions: N}
+	res := LossResult{NLL: -sum64(logp.Value.Data), Words: words, Captions: N, Logits: logits}
 
 	if len(alphas) > 0 {
 		// Σ_t α_ti over each caption's own steps, then the penalty.
 		L := alphas[0].Value.Dim(1)
-		a := tp.Mul(tp.Reshape(tp.Concat(0, alphas...), T, N, L), tp.Reshape(maskVar, T, N, 1))
+		res.Attention = tp.Concat(0, alphas...)
+		a := tp.Mul(tp.Reshape(res.Attention, T, N, L), tp.Reshape(maskVar, T, N, 1))
 		dev := tp.AddScalar(tp.Neg(tp.SumAxis(a, 0, false)), 1)
 		pen := tp.Sum(tp.Square(dev))
 		res.Penalty = float64(pen.Value.Data[0])
