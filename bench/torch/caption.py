@@ -121,23 +121,20 @@ class Captioner(nn.Module):
         cfg = self.cfg
         N = len(caps)
         T = max(len(c) for c in caps) - 1
-        inputs = torch.zeros(T * N, dtype=torch.long)
-        targets = torch.zeros(T * N, dtype=torch.long)
-        mask = torch.zeros(T * N)
-        for t in range(T):
-            for k, c in enumerate(caps):
-                if t < len(c) - 1:
-                    inputs[t * N + k], targets[t * N + k], mask[t * N + k] = c[t], c[t + 1], 1
+        ids = padded(caps)  # [N, T+1]; <pad> after each caption's <end>
+        targets = ids[:, 1:].t().reshape(-1)  # time-major: row t*N + k
+        mask = (targets != PAD).float()
+        inputs = ids[:, :T].t().reshape(-1) * mask.long()  # <pad> after <end>, as Go feeds
         a = ann[torch.tensor(rows)]
         mean = a.mean(1)
         h, c = torch.tanh(self.init_h(mean)), torch.tanh(self.init_c(mean))
         emb = self.embed(inputs)
         hs, zs, alphas = [], [], []
+        proj = self.att.enc(a) if cfg["attention"] != "none" else None
         for t in range(T):
             if cfg["attention"] == "none":
                 z = mean
             else:
-                proj = self.att.enc(a)
                 e = self.att.score(torch.tanh(proj + self.att.dec(h)[:, None, :])).squeeze(-1)
                 alpha = F.softmax(e, 1)
                 z = (alpha[:, :, None] * a).sum(1) * torch.sigmoid(self.gate(h))
