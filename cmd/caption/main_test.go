@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/attnkit/attn/internal/clitest"
+	"github.com/attnkit/attn/pkg/data"
 )
 
 // bin is the caption binary, built once for all tests of this package.
@@ -20,18 +23,103 @@ func TestMain(m *testing.M) {
 }
 
 func TestCommon(t *testing.T) {
-	want := []string{"COMING (not built yet):"}
-	for _, p := range planned {
-		want = append(want, p.Usage)
-	}
-	clitest.CheckCommon(t, bin, name, want...)
+	clitest.CheckCommon(t, bin, name, "EXAMPLES:", "train", "eval", "predict", "attend", "render")
 }
 
-// A planned command is refused as a usage error that says it is coming,
-// and it never pretends to produce output.
-func TestPlannedCommandIsNotFaked(t *testing.T) {
-	r := clitest.Run(t, bin, "describe", "x.png", "-o", t.TempDir()).Want(t, 2)
-	if r.Stdout != "" || !strings.Contains(r.Stderr, "planned but not built yet") || len(clitest.Lines(r.Stderr)) != 1 {
-		t.Fatalf("planned command: %s", r)
+func needMNIST(t *testing.T) {
+	t.Helper()
+	if _, err := data.LoadMNIST("test"); err != nil {
+		t.Skipf("no MNIST: %v", err)
+	}
+}
+
+// tinyTrain is a model small and quick enough for the tests.
+var tinyTrain = []string{"train", "--widths", "4,4,8,8", "--convs", "1,1,1,1", "--embed", "8", "--hidden", "16",
+	"--attn-dim", "8", "--scenes", "32", "--val-scenes", "8", "--batch", "8", "--epochs", "1", "--max-len", "6"}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"train"}, // no -o
+		{"train", "--attention", "sometimes", "-o", filepath.Join(dir, "m.safetensors")},
+		{"train", "--encoder", "thawed", "-o", filepath.Join(dir, "m.safetensors")},
+		{"train", "--data", "coco", "-o", filepath.Join(dir, "m.safetensors")},
+		{"train", "--data", "karpathy:x.json", "-o", filepath.Join(dir, "m.safetensors")}, // no --images
+		{"eval", "--beam", "0"},
+		{"eval", "--model", "embedded:medium"},
+		{"predict"},         // no input
+		{"attend", "x.png"}, // no -o
+		{"render", "--count", "0", "-o", dir},
+	} {
+		r := clitest.Run(t, bin, args...).Want(t, 2)
+		if !strings.HasPrefix(r.Stderr, "caption: ") || r.Stdout != "" {
+			t.Errorf("%v: %s", args, r)
+		}
+	}
+}
+
+func TestNoEmbeddedModel(t *testing.T) {
+	r := clitest.Run(t, bin, "eval", "--limit", "1").Want(t, 3)
+	if !strings.Contains(r.Stderr, "no embedded model") {
+		t.Fatalf("stderr %q", r.Stderr)
+	}
+}
+
+// The new user's path: train, render scenes, caption them, draw the
+// attention, score the model; a bad file costs one stderr line.
+func TestTrainRenderPredictAttendEval(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.safetensors")
+	r := clitest.Run(t, bin, append(tinyTrain, "-o", model, "--json")...).Want(t, 0)
+	var epoch map[string]any
+	if err := json.Unmarshal([]byte(clitest.Lines(r.Stdout)[0]), &epoch); err != nil || epoch["val_nll"] == nil {
+		t.Fatalf("train line %q: %v", r.Stdout, err)
+	}
+	scenes := filepath.Join(dir, "scenes")
+	r = clitest.Run(t, bin, "render", "--count", "3", "-o", scenes).Want(t, 0)
+	if len(clitest.Lines(r.Stdout)) != 3 {
+		t.Fatalf("render: %s", r)
+	}
+	if b, err := os.ReadFile(filepath.Join(scenes, "references.tsv")); err != nil || len(clitest.Lines(string(b))) != 3 {
+		t.Fatalf("references.tsv: %v", err)
+	}
+	bad := filepath.Join(scenes, "broken.png")
+	os.WriteFile(bad, []byte("not a picture"), 0o644)
+	r = clitest.Run(t, bin, "predict", "--model", model, scenes).Want(t, 1)
+	if len(clitest.Lines(r.Stdout)) != 3 || len(clitest.Lines(r.Stderr)) != 1 || !strings.Contains(r.Stderr, "broken.png") {
+		t.Fatalf("predict: %s", r)
+	}
+	os.Remove(bad)
+	r = clitest.Run(t, bin, "predict", "--model", model, "--json", "--beam", "1", filepath.Join(scenes, "scene_00000.png")).Want(t, 0)
+	var p struct {
+		Tokens    []string      `json:"tokens"`
+		Attention [][][]float32 `json:"attention"`
+		LogProb   float64       `json:"log_prob"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil || len(p.Attention) != len(p.Tokens) || p.LogProb >= 0 {
+		t.Fatalf("predict --json %q: %v", r.Stdout, err)
+	}
+	for _, g := range p.Attention {
+		if len(g) != 8 || len(g[0]) != 8 {
+			t.Fatalf("attention grid %d×%d, want 8×8", len(g), len(g[0]))
+		}
+	}
+	out := filepath.Join(dir, "out")
+	clitest.Run(t, bin, "attend", "--model", model, "-o", out, filepath.Join(scenes, "scene_00001.png")).Want(t, 0)
+	for _, f := range []string{"scene_00001_attention.png", "scene_00001_attention.gif"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = clitest.Run(t, bin, "eval", "--model", model, "--limit", "6", "--json").Want(t, 0)
+	var s map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range strings.Fields("bleu1 bleu2 bleu3 bleu4 cider object_f1 relation_acc attn_correctness attn_correctness_uniform n") {
+		if _, ok := s[k]; !ok {
+			t.Errorf("eval --json has no %q: %s", k, r.Stdout)
+		}
 	}
 }

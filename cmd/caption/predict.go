@@ -1,0 +1,238 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"os"
+	"strings"
+
+	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/caption"
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/imageio"
+	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/viz"
+	"github.com/urfave/cli/v2"
+)
+
+func predictCommand() *cli.Command {
+	flags := []cli.Flag{modelFlag()}
+	flags = append(flags, decodeFlags()...)
+	flags = append(flags, cliutil.InputFlags()[:3]...) // --recursive, --shard, --max-pixels
+	flags = append(flags, cliutil.OutputFlags()...)
+	return &cli.Command{
+		Name:      "predict",
+		Usage:     "caption images, one line per image",
+		ArgsUsage: "IMG|DIR|- ...",
+		Description: `Converts each image to the model's input (RGB, scaled with its aspect ratio
+kept so the longer side fits, centred on black) and prints one line:
+   path  caption  log_prob
+(TSV). With --json each line is an object that also holds the tokens, whether
+the caption ended by itself ("ended"; false when <end> was forced at the
+maximum length) and, per word, the attention map on the model's grid
+("attention": rows of the 8x8 grid, null for the baseline). An input that
+cannot be read gets one line on stderr and the others are still captioned
+(exit 1).
+
+Examples:
+   caption predict photo.jpg
+   caption predict --beam 5 --json scenes/
+   ls *.png | caption predict --model soft.safetensors -`,
+		Flags:  flags,
+		Action: runPredict,
+	}
+}
+
+func attendCommand() *cli.Command {
+	flags := []cli.Flag{
+		modelFlag(),
+		&cli.Float64Flag{Name: "alpha", Value: viz.DefaultAlpha, Usage: "heatmap weight in the blend: (1-ALPHA)*image + ALPHA*heatmap"},
+		&cli.StringFlag{Name: "cmap", Value: "jet", Usage: "colormap of the heatmaps: " + strings.Join(viz.Names(), ", ")},
+		&cli.IntFlag{Name: "delay", Value: 80, Usage: "GIF: hundredths of a second per word"},
+	}
+	flags = append(flags, decodeFlags()...)
+	flags = append(flags, cliutil.InputFlags()...)
+	flags = append(flags, cliutil.OutputFlags()...)
+	return &cli.Command{
+		Name:      "attend",
+		Usage:     "caption images and draw where the model looked for every word",
+		ArgsUsage: "IMG|DIR|- ...",
+		Description: `Captions each image and writes, as the paper's figures show them,
+   DIR/<name>_attention.png  a grid of tiles, one per generated word: the
+                             image (as the model saw it, enlarged) with that
+                             word's attention map upsampled bilinearly,
+                             min-max normalised, coloured and blended over
+                             it, and the word beneath
+   DIR/<name>_attention.gif  the same tiles, word by word
+and prints one line per input:
+   path  caption  log_prob  png  gif
+(--json for objects). The baseline (no attention) has no maps: use predict.
+An input that cannot be read gets one line on stderr, no output file, and
+the others are still processed (exit 1).
+
+Examples:
+   caption attend scene.png -o out/
+   caption attend --model hard.safetensors --beam 1 -o out/ scenes/`,
+		Flags:  flags,
+		Action: runAttend,
+	}
+}
+
+// predictor captions one image file at a time.
+type predictor struct {
+	m      *caption.Model
+	dec    caption.DecodeOptions
+	decode imageio.Options
+	tape   *autograd.Tape
+}
+
+func newPredictor(c *cli.Context) (*predictor, error) {
+	dec, err := decodeOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	mp := c.Int(cliutil.FlagMaxPixels)
+	if mp < 1 {
+		return nil, cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
+	}
+	return &predictor{dec: dec, decode: imageio.Options{MaxPixels: int64(mp)}, tape: autograd.NewInference()}, nil
+}
+
+// run reads and captions one image; it returns the encoder input too.
+func (p *predictor) run(path string) (caption.Caption, *tensor.Tensor, image.Image, error) {
+	img, err := imageio.Open(path, p.decode)
+	if err != nil {
+		return caption.Caption{}, nil, nil, err
+	}
+	x := caption.Input(img, p.m.Cfg.Side)
+	return p.m.Predict(p.tape, x.Data, 1, p.dec)[0], x, img, nil
+}
+
+// attentionGrids turns per-word maps into rows of the grid, for JSON.
+func attentionGrids(c caption.Caption, grid int) [][][]float32 {
+	if c.Alphas == nil {
+		return nil
+	}
+	out := make([][][]float32, len(c.Alphas))
+	for k, a := range c.Alphas {
+		for r := 0; r < grid; r++ {
+			out[k] = append(out[k], a[r*grid:(r+1)*grid])
+		}
+	}
+	return out
+}
+
+func runPredict(c *cli.Context) error {
+	p, err := newPredictor(c)
+	if err != nil {
+		return err
+	}
+	inputs, err := cliutil.Inputs(c)
+	if err != nil {
+		return err
+	}
+	if p.m, _, err = loadModel(c); err != nil {
+		return err
+	}
+	grid, _ := p.m.Cfg.Grid()
+	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
+	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+		cp, _, _, err := p.run(in)
+		if err != nil {
+			return err
+		}
+		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "caption", Value: strings.Join(cp.Tokens, " ")},
+			{Key: "log_prob", Value: roundTo(cp.LogProb, 4)}}
+		if pr.JSON() {
+			fields = append(fields, cliutil.Field{Key: "tokens", Value: cp.Tokens}, cliutil.Field{Key: "ended", Value: cp.Ended},
+				cliutil.Field{Key: "attention", Value: attentionGrids(cp, grid)})
+		}
+		return pr.Print(fields...)
+	})
+	bar.Finish("")
+	return err
+}
+
+func runAttend(c *cli.Context) error {
+	outDir := c.String(cliutil.FlagOut)
+	if outDir == "" {
+		return cliutil.Usagef("missing -o DIR (the folder to write the pictures to)")
+	}
+	p, err := newPredictor(c)
+	if err != nil {
+		return err
+	}
+	alpha := c.Float64("alpha")
+	if !(alpha >= 0 && alpha <= 1) {
+		return cliutil.Usagef("--alpha %g: want a weight in [0, 1]", alpha)
+	}
+	cmap, err := viz.Colormap(c.String("cmap"))
+	if err != nil {
+		return cliutil.Usagef("--cmap: %v", err)
+	}
+	delay := c.Int("delay")
+	if delay < 1 || delay > 10000 {
+		return cliutil.Usagef("--delay %d: want 1..10000 hundredths of a second", delay)
+	}
+	inputs, err := cliutil.Inputs(c)
+	if err != nil {
+		return err
+	}
+	if p.m, _, err = loadModel(c); err != nil {
+		return err
+	}
+	if p.m.Cfg.Attention == caption.AttnNone {
+		return cliutil.Usagef("the model has no attention (a baseline): there are no maps to draw; use 'caption predict'")
+	}
+	if len(inputs) == 0 {
+		return nil
+	}
+	pngs, err := imageio.OutputPaths(outDir, inputs, "_attention", "png")
+	if err != nil {
+		return cliutil.Usagef("%v", err)
+	}
+	gifs, err := imageio.OutputPaths(outDir, inputs, "_attention", "gif")
+	if err != nil {
+		return cliutil.Usagef("%v", err)
+	}
+	index := make(map[string]int, len(inputs))
+	for i, in := range inputs {
+		if _, dup := index[in]; !dup {
+			index[in] = i
+		}
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("create output folder: %w", err)
+	}
+	grid, _ := p.m.Cfg.Grid()
+	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
+	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+		i := index[in]
+		cp, x, _, err := p.run(in)
+		if err != nil {
+			return err
+		}
+		tiles, err := caption.AttentionTiles(x, cp, grid, cmap, alpha)
+		if err != nil {
+			return err
+		}
+		if err := imageio.SavePNG(pngs[i], viz.Grid(tiles, min(len(tiles), 6), 4, image.White)); err != nil {
+			return err
+		}
+		g, err := viz.BuildGIF(tiles, viz.GIFOptions{Delay: delay})
+		if err == nil {
+			err = imageio.SaveGIF(gifs[i], g)
+		}
+		if err != nil {
+			os.Remove(pngs[i])
+			return err
+		}
+		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "caption", Value: strings.Join(cp.Tokens, " ")},
+			cliutil.Field{Key: "log_prob", Value: roundTo(cp.LogProb, 4)}, cliutil.Field{Key: "png", Value: pngs[i]},
+			cliutil.Field{Key: "gif", Value: gifs[i]})
+	})
+	bar.Finish("")
+	return err
+}
