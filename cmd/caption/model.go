@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 
+	"github.com/attnkit/attn/models"
 	capmodels "github.com/attnkit/attn/models/caption"
 	"github.com/attnkit/attn/pkg/caption"
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -33,11 +35,10 @@ func loadModel(c *cli.Context) (*caption.Model, string, error) {
 		if !known {
 			return nil, "", cliutil.Usagef("--model %s: want embedded:soft, embedded:hard or embedded:baseline", name)
 		}
-		b, ok := capmodels.Model(e)
-		if !ok {
+		m, err := capmodels.Load(e)
+		if errors.Is(err, models.ErrNoModel) {
 			return nil, "", cliutil.ModelErr(fmt.Errorf("no embedded model %s in this build; train one with '%s' and pass it with --model %s.safetensors", name, cmd, e))
 		}
-		m, err := caption.LoadBytes(b, name)
 		if err != nil {
 			return nil, "", cliutil.ModelErr(err)
 		}

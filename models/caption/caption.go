@@ -1,25 +1,45 @@
 // Package caption embeds the default Show, Attend and Tell models of
-// cmd/caption: soft.safetensors (soft attention), hard.safetensors (hard
-// attention) and baseline.safetensors (no attention), trained on the
-// built-in captioned scenes. README.md beside this file gives the exact
-// training commands. A build made before they were trained simply has
-// none: Model reports false and the CLI says how to train one.
+// cmd/caption (pkg/caption): soft.safetensors (soft attention),
+// hard.safetensors (hard attention) and baseline.safetensors (no
+// attention), trained on the built-in captioned scenes. README.md beside
+// this file names the runs they are taken from. A build made before they
+// were trained has none: Load's error wraps models.ErrNoModel and the
+// command says how to train one.
+//
+// Import it under another name, since pkg/caption is the model itself:
+//
+//	capmodels "github.com/attnkit/attn/models/caption"
 package caption
 
 import (
 	"embed"
-	"io/fs"
+	"fmt"
+
+	"github.com/attnkit/attn/models"
+	pkgcaption "github.com/attnkit/attn/pkg/caption"
 )
 
-// The pattern * matches this file and README.md, so it compiles before
-// any model exists; trained models are picked up as they are added.
+// The pattern * also matches this file and README.md, so the package
+// compiles in a build that has no model yet.
 //
 //go:embed *
 var files embed.FS
 
-// Model returns the embedded model "soft", "hard" or "baseline" and
-// whether this build has it.
-func Model(name string) ([]byte, bool) {
-	b, err := fs.ReadFile(files, name+".safetensors")
-	return b, err == nil
+// Names returns the models this build has (of "baseline", "hard",
+// "soft"), sorted.
+func Names() []string { return models.List(files) }
+
+// Bytes returns the safetensors bytes of the model "soft", "hard" or
+// "baseline" and whether this build has it.
+func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
+
+// Load returns the model "soft", "hard" or "baseline", named
+// "embedded:NAME" in messages. Its error wraps models.ErrNoModel when this
+// build has none.
+func Load(name string) (*pkgcaption.Model, error) {
+	b, ok := Bytes(name)
+	if !ok {
+		return nil, fmt.Errorf("%w named %s for caption", models.ErrNoModel, name)
+	}
+	return pkgcaption.LoadBytes(b, "embedded:"+name)
 }
