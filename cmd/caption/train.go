@@ -44,6 +44,7 @@ func trainCommand() *cli.Command {
 		&cli.IntFlag{Name: "pretrain-epochs", Value: 3, Usage: "--encoder frozen: epochs of digit-presence pretraining"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation NLL per word) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
 		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch)"},
+		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same configuration; --lambda, --dropout and --max-len may differ) with a fresh optimizer and schedule"},
 	}
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
@@ -123,7 +124,7 @@ func runTrain(c *cli.Context) error {
 			Out: c.String("out"), Resume: c.Bool("resume"),
 		},
 		Scenes: c.Int("scenes"), ValScenes: c.Int("val-scenes"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"),
-		MinCount: c.Int("min-count"), PretrainEpochs: c.Int("pretrain-epochs"),
+		MinCount: c.Int("min-count"), PretrainEpochs: c.Int("pretrain-epochs"), Init: c.String("init"),
 	}
 	switch {
 	case opt.Epochs < 1 || opt.PretrainEpochs < 1:

@@ -32,6 +32,14 @@ type TrainOptions struct {
 	// PretrainEpochs are the epochs of digit-presence pretraining of a
 	// frozen encoder (default 3).
 	PretrainEpochs int
+	// Init starts from the weights of this model file, with a fresh
+	// optimizer and schedule: a second schedule after a first has
+	// annealed, or a run continued on a machine that has only the
+	// finished model and not the state file. The configuration must match
+	// but for the penalty weight, the dropout and the caption length. A
+	// frozen-encoder run takes its encoder from the file and is not
+	// pretrained again. Ignored when resuming.
+	Init string
 
 	// Report says where the per-epoch lines and the progress bar go.
 	Report trainrun.Report `json:"-"`
@@ -139,7 +147,14 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 		_, err := os.Stat(trainrun.StatePath(opt.Out))
 		resuming = err == nil
 	}
-	if cfg.Encoder == EncoderFrozen && !resuming {
+	initialised := false
+	if opt.Init != "" && !resuming {
+		if err := initFrom(m, opt.Init); err != nil {
+			return nil, fmt.Errorf("initial weights: %w", err)
+		}
+		initialised = true
+	}
+	if cfg.Encoder == EncoderFrozen && !resuming && !initialised {
 		if src.Kind != "builtin" {
 			return nil, fmt.Errorf("a frozen encoder is pretrained on the built-in scenes' digit labels; %s has none", src)
 		}
@@ -343,4 +358,19 @@ func (m *Model) NLL(ds Dataset, batch, threads int) (float64, error) {
 // permutation returns the order of n items in an epoch, drawn from seed.
 func permutation(seed uint64, epoch, n int) []int {
 	return rand.New(rand.NewPCG(seed, uint64(epoch))).Perm(n)
+}
+
+// initFrom copies the weights of the model file at path into m; the two
+// configurations must agree on everything but the training-time knobs.
+func initFrom(m *Model, path string) error {
+	src, err := Load(path)
+	if err != nil {
+		return err
+	}
+	a, b := src.Cfg, m.Cfg
+	a.Lambda, a.Dropout, a.MaxLen = b.Lambda, b.Dropout, b.MaxLen
+	if !a.Equal(b) {
+		return fmt.Errorf("%s has config %+v, the run wants %+v", path, src.Cfg, m.Cfg)
+	}
+	return nn.CopyParams(m, src)
 }
