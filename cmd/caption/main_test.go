@@ -112,6 +112,17 @@ func TestTrainRenderPredictAttendEval(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// An output that would replace another input of the batch is refused
+	// for that input alone; the rest is drawn.
+	drawn := filepath.Join(out, "scene_00001_attention.png")
+	before, _ := os.ReadFile(drawn)
+	r = clitest.Run(t, bin, "attend", "--model", model, "-o", out, filepath.Join(scenes, "scene_00001.png"), drawn).Want(t, 1)
+	if len(clitest.Lines(r.Stdout)) != 1 || !strings.Contains(r.Stderr, "would overwrite the input") {
+		t.Fatalf("attend over its own input: %s", r)
+	}
+	if after, _ := os.ReadFile(drawn); string(after) != string(before) {
+		t.Fatal("attend overwrote one of its inputs")
+	}
 	r = clitest.Run(t, bin, "eval", "--model", model, "--limit", "6", "--json").Want(t, 0)
 	var s map[string]any
 	if err := json.Unmarshal([]byte(r.Stdout), &s); err != nil {

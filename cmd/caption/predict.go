@@ -188,28 +188,19 @@ func runAttend(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return nil
 	}
-	pngs, err := imageio.OutputPaths(outDir, inputs, "_attention", "png")
-	if err != nil {
-		return cliutil.Usagef("%v", err)
-	}
-	gifs, err := imageio.OutputPaths(outDir, inputs, "_attention", "gif")
-	if err != nil {
-		return cliutil.Usagef("%v", err)
-	}
-	index := make(map[string]int, len(inputs))
-	for i, in := range inputs {
-		if _, dup := index[in]; !dup {
-			index[in] = i
-		}
-	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
 	}
+	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: "_attention", Ext: "png"}, cliutil.Output{Suffix: "_attention", Ext: "gif"})
 	grid, _ := p.m.Cfg.Grid()
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
 	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
-		i := index[in]
+		paths, err := plan.For(in)
+		if err != nil {
+			return err
+		}
+		png, gif := paths[0], paths[1]
 		cp, x, _, err := p.run(in)
 		if err != nil {
 			return err
@@ -218,20 +209,20 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := imageio.SavePNG(pngs[i], viz.Grid(tiles, min(len(tiles), 6), 4, image.White)); err != nil {
+		if err := imageio.SavePNG(png, viz.Grid(tiles, min(len(tiles), 6), 4, image.White)); err != nil {
 			return err
 		}
 		g, err := viz.BuildGIF(tiles, viz.GIFOptions{Delay: delay})
 		if err == nil {
-			err = imageio.SaveGIF(gifs[i], g)
+			err = imageio.SaveGIF(gif, g)
 		}
 		if err != nil {
-			os.Remove(pngs[i])
+			os.Remove(png)
 			return err
 		}
 		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "caption", Value: strings.Join(cp.Tokens, " ")},
-			cliutil.Field{Key: "log_prob", Value: roundTo(cp.LogProb, 4)}, cliutil.Field{Key: "png", Value: pngs[i]},
-			cliutil.Field{Key: "gif", Value: gifs[i]})
+			cliutil.Field{Key: "log_prob", Value: roundTo(cp.LogProb, 4)}, cliutil.Field{Key: "png", Value: png},
+			cliutil.Field{Key: "gif", Value: gif})
 	})
 	bar.Finish("")
 	return err

@@ -43,6 +43,19 @@ func TestPlanOutputs(t *testing.T) {
 			t.Errorf("%s: %v %v, want %v", c.input, got, err, c.want)
 		}
 	}
+	// Names that differ only in case collide on macOS and Windows: both
+	// are hashed. The order of the inputs does not change a name.
+	cased := []string{"photos/dog.jpg", "more/Dog.png"}
+	for _, order := range [][]string{cased, {cased[1], cased[0]}} {
+		p := PlanOutputs("out", order, Output{"_attn", "png"})
+		for _, f := range cased {
+			got, err := p.For(f)
+			h, _ := imageio.HashedOutputPath("out", f, "_attn", "png")
+			if err != nil || len(got) != 1 || got[0] != h {
+				t.Errorf("%v: %s got %v %v, want %s", order, f, got, err, h)
+			}
+		}
+	}
 	if _, err := p.For("never-given.png"); err == nil {
 		t.Error("an input outside the batch has paths")
 	}

@@ -36,48 +36,6 @@ func HashedOutputPath(outDir, inputPath, suffix, ext string) (string, error) {
 	return outputPath(outDir, inputPath, suffix, ext, true)
 }
 
-// OutputPaths names the outputs of a batch with the collision rule the
-// CLIs share: each input gets its OutputPath name, except that inputs
-// whose names would collide (compared case-insensitively, since macOS and
-// Windows file systems fold case) all get their HashedOutputPath name
-// instead. The result does not depend on the order of inputs apart from
-// being parallel to it. The same input listed twice maps to the same
-// output; any other collision that remains is an error.
-func OutputPaths(outDir string, inputs []string, suffix, ext string) ([]string, error) {
-	plain := make([]string, len(inputs))
-	count := map[string]map[string]bool{} // folded name -> distinct inputs
-	for i, in := range inputs {
-		p, err := OutputPath(outDir, in, suffix, ext)
-		if err != nil {
-			return nil, err
-		}
-		plain[i] = p
-		k := strings.ToLower(p)
-		if count[k] == nil {
-			count[k] = map[string]bool{}
-		}
-		count[k][filepath.Clean(in)] = true
-	}
-	out := make([]string, len(inputs))
-	owner := map[string]string{} // folded output -> input that got it
-	for i, in := range inputs {
-		p := plain[i]
-		if len(count[strings.ToLower(p)]) > 1 {
-			var err error
-			if p, err = HashedOutputPath(outDir, in, suffix, ext); err != nil {
-				return nil, err
-			}
-		}
-		k := strings.ToLower(p)
-		if prev, ok := owner[k]; ok && prev != filepath.Clean(in) {
-			return nil, fmt.Errorf("outputs for %s and %s would both be %s", prev, in, p)
-		}
-		owner[k] = filepath.Clean(in)
-		out[i] = p
-	}
-	return out, nil
-}
-
 func outputPath(outDir, inputPath, suffix, ext string, hashed bool) (string, error) {
 	stdin := inputPath == "" || inputPath == "-"
 	base := filepath.Base(inputPath)

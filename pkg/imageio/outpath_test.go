@@ -59,23 +59,4 @@ func TestHashedOutputPaths(t *testing.T) {
 	if a == b || a != a2 || !strings.HasPrefix(a, filepath.FromSlash("out/cat-")) || !strings.HasSuffix(a, "_attn.png") || len(filepath.Base(a)) != len("cat-12345678_attn.png") {
 		t.Errorf("hashed names %q, %q, %q", a, b, a2)
 	}
-	inputs := []string{"photos/2023/cat.jpg", "photos/2024/cat.jpg", "photos/dog.jpg", "more/Dog.png", "photos/bird.jpg", "photos/bird.jpg"}
-	got, err := OutputPaths("out", inputs, "_attn", "png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got[0] != a || got[1] != b {
-		t.Errorf("colliding cats: %q, %q", got[0], got[1])
-	}
-	if !strings.Contains(got[2], "dog-") || !strings.Contains(got[3], "Dog-") {
-		t.Errorf("names that differ only in case must be hashed: %q, %q", got[2], got[3])
-	}
-	if want := filepath.FromSlash("out/bird_attn.png"); got[4] != want || got[5] != want {
-		t.Errorf("a repeated input keeps its plain name: %q, %q", got[4], got[5])
-	}
-	// Order does not change a name.
-	rev, _ := OutputPaths("out", []string{inputs[1], inputs[0]}, "_attn", "png")
-	if rev[0] != b || rev[1] != a {
-		t.Errorf("reversed order gave %q", rev)
-	}
 }
