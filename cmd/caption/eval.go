@@ -91,16 +91,16 @@ func runEval(c *cli.Context) error {
 	s := res.Scores
 	return cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON)).Print(
 		cliutil.Field{Key: "model", Value: name},
-		cliutil.Field{Key: "bleu1", Value: roundTo(s.BLEU1, 4)},
-		cliutil.Field{Key: "bleu2", Value: roundTo(s.BLEU2, 4)},
-		cliutil.Field{Key: "bleu3", Value: roundTo(s.BLEU3, 4)},
-		cliutil.Field{Key: "bleu4", Value: roundTo(s.BLEU4, 4)},
-		cliutil.Field{Key: "cider", Value: roundTo(s.CIDEr, 4)},
-		cliutil.Field{Key: "object_f1", Value: roundTo(s.ObjectF1, 4)},
-		cliutil.Field{Key: "relation_acc", Value: roundTo(s.RelationAcc, 4)},
+		cliutil.Field{Key: "bleu1", Value: cliutil.Round(s.BLEU1, 4)},
+		cliutil.Field{Key: "bleu2", Value: cliutil.Round(s.BLEU2, 4)},
+		cliutil.Field{Key: "bleu3", Value: cliutil.Round(s.BLEU3, 4)},
+		cliutil.Field{Key: "bleu4", Value: cliutil.Round(s.BLEU4, 4)},
+		cliutil.Field{Key: "cider", Value: cliutil.Round(s.CIDEr, 4)},
+		cliutil.Field{Key: "object_f1", Value: cliutil.Round(s.ObjectF1, 4)},
+		cliutil.Field{Key: "relation_acc", Value: cliutil.Round(s.RelationAcc, 4)},
 		cliutil.Field{Key: "relations", Value: s.Relations},
-		cliutil.Field{Key: "attn_correctness", Value: roundTo(s.AttnCorrectness, 4)},
-		cliutil.Field{Key: "attn_correctness_uniform", Value: roundTo(s.AttnCorrectnessUniform, 4)},
+		cliutil.Field{Key: "attn_correctness", Value: cliutil.Round(s.AttnCorrectness, 4)},
+		cliutil.Field{Key: "attn_correctness_uniform", Value: cliutil.Round(s.AttnCorrectnessUniform, 4)},
 		cliutil.Field{Key: "n", Value: s.N},
 	)
 }

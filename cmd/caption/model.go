@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/attnkit/attn/models"
@@ -72,10 +71,4 @@ func decodeOptions(c *cli.Context) (caption.DecodeOptions, error) {
 		return o, cliutil.Usagef("--max-len %d: want 0..200", o.MaxLen)
 	}
 	return o, nil
-}
-
-// roundTo rounds to d decimals for printing; NaN stays NaN (null in JSON).
-func roundTo(v float64, d int) float64 {
-	p := math.Pow(10, float64(d))
-	return math.Round(v*p) / p
 }

@@ -143,7 +143,7 @@ func runPredict(c *cli.Context) error {
 			return err
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "caption", Value: strings.Join(cp.Tokens, " ")},
-			{Key: "log_prob", Value: roundTo(cp.LogProb, 4)}}
+			{Key: "log_prob", Value: cliutil.Round(cp.LogProb, 4)}}
 		if pr.JSON() {
 			fields = append(fields, cliutil.Field{Key: "tokens", Value: cp.Tokens}, cliutil.Field{Key: "ended", Value: cp.Ended},
 				cliutil.Field{Key: "attention", Value: attentionGrids(cp, grid)})
@@ -221,7 +221,7 @@ func runAttend(c *cli.Context) error {
 			return err
 		}
 		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "caption", Value: strings.Join(cp.Tokens, " ")},
-			cliutil.Field{Key: "log_prob", Value: roundTo(cp.LogProb, 4)}, cliutil.Field{Key: "png", Value: png},
+			cliutil.Field{Key: "log_prob", Value: cliutil.Round(cp.LogProb, 4)}, cliutil.Field{Key: "png", Value: png},
 			cliutil.Field{Key: "gif", Value: gif})
 	})
 	bar.Finish("")
