@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -288,6 +289,35 @@ func nllMetric(v float64) trainrun.Metric {
 }
 
 func (t *trainer) File() (*ckpt.File, error) { return t.m.File() }
+
+// baselineKey is the state file's metadata entry for hard attention's
+// baseline.
+const baselineKey = "train.baseline"
+
+// SaveTrainerState stores hard attention's moving-average baseline: a
+// resumed run that restarted it at its first batch's mean would not
+// continue with the same bits.
+func (t *trainer) SaveTrainerState(f *ckpt.File) error {
+	if t.m.Cfg.Attention == AttnHard {
+		f.Metadata[baselineKey] = strconv.FormatFloat(t.baseline, 'g', -1, 64)
+	}
+	return nil
+}
+
+// LoadTrainerState restores the baseline; a state file without one (an
+// older file) leaves it to start afresh.
+func (t *trainer) LoadTrainerState(f *ckpt.File) error {
+	raw, ok := f.Metadata[baselineKey]
+	if !ok || t.m.Cfg.Attention != AttnHard {
+		return nil
+	}
+	b, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		return fmt.Errorf("hard attention baseline %q: %w", raw, err)
+	}
+	t.baseline = b
+	return nil
+}
 
 // LoadWeights copies the weights of a state file written by a run of the
 // same configuration and vocabulary.

@@ -46,6 +46,17 @@ type TrainMetric interface {
 	TrainMetric() Metric
 }
 
+// StateKeeper is implemented by a trainer that carries state of its own
+// from batch to batch beyond its weights (a moving-average baseline):
+// Fit stores it in the state file after every epoch and gives it back on
+// resume, so a resumed run continues with the same bits as an
+// uninterrupted one. LoadTrainerState must accept a state file that has
+// none (written before the trainer kept any) and leave the state fresh.
+type StateKeeper interface {
+	SaveTrainerState(f *ckpt.File) error
+	LoadTrainerState(f *ckpt.File) error
+}
+
 // Fit trains t for opts.Epochs epochs (from the state file's epoch on
 // when opts.Resume is set) and returns the final state. Every batch runs,
 // in this order: the optimizer's ZeroGrad, t.Step, a check that the loss
@@ -227,6 +238,11 @@ func (r *run) saveState() error {
 	if err := r.opt.SaveState(f); err != nil {
 		return err
 	}
+	if k, ok := r.t.(StateKeeper); ok {
+		if err := k.SaveTrainerState(f); err != nil {
+			return err
+		}
+	}
 	st := r.state
 	st.Schedule, st.Plateau = nil, nil
 	if r.sched != nil {
@@ -264,6 +280,11 @@ func (r *run) resume() error {
 	}
 	if err := r.opt.LoadState(f); err != nil {
 		return err
+	}
+	if k, ok := r.t.(StateKeeper); ok {
+		if err := k.LoadTrainerState(f); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	opts := r.state.Options
 	if err := ckpt.GetJSON(f.Metadata, "train", &r.state); err != nil {
