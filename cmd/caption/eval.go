@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/attnkit/attn/pkg/caption"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/urfave/cli/v2"
-	"strings"
 )
 
 func evalCommand() *cli.Command {
@@ -80,6 +82,10 @@ func runEval(c *cli.Context) error {
 	ds, err := caption.Open(src, split, dopt)
 	if err != nil {
 		return cliutil.ModelErr(err)
+	}
+	if ds.Len() == 0 {
+		// Scores of no captions would print as zeros and read as a result.
+		return cliutil.ModelErr(fmt.Errorf("%s: the %s split has no images", src, split))
 	}
 	gemm.SetThreads(1) // parallel over batches instead
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), ds.Len(), "eval")

@@ -134,3 +134,20 @@ func TestTrainRenderPredictAttendEval(t *testing.T) {
 		}
 	}
 }
+
+// A Karpathy file whose test split is empty is a data error, not a line
+// of zero scores.
+func TestEvalEmptySplit(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.safetensors")
+	clitest.Run(t, bin, append(tinyTrain, "-o", model)...).Want(t, 0)
+	scenes := filepath.Join(dir, "scenes")
+	clitest.Run(t, bin, "render", "--count", "1", "-o", scenes).Want(t, 0)
+	js := filepath.Join(dir, "d.json")
+	os.WriteFile(js, []byte(`{"images":[{"filename":"scene_00000.png","split":"train","sentences":[{"tokens":["a","3"]}]}]}`), 0o644)
+	r := clitest.Run(t, bin, "eval", "--model", model, "--data", "karpathy:"+js, "--images", scenes).Want(t, 3)
+	if r.Stdout != "" || !strings.Contains(r.Stderr, "test split has no images") {
+		t.Fatalf("eval of an empty split: %s", r)
+	}
+}
