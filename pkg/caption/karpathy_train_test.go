@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/attnkit/attn/pkg/imageio"
@@ -86,5 +87,19 @@ func TestTrainKarpathy(t *testing.T) {
 	r, err := saved.Evaluate(test, EvalOptions{})
 	if err != nil || r.Scores.N != 2 || r.Scenes != nil {
 		t.Fatalf("evaluate: %+v %v", r.Scores, err)
+	}
+}
+
+// A minimum count no training word reaches is reported as such.
+func TestSplitsMinCountTooHigh(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	src, err := ParseSource("karpathy:"+writeKarpathyFixture(t, dir), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err = Splits(src, 64, TrainOptions{MinCount: 1000})
+	if err == nil || !strings.Contains(err.Error(), "minimum count") {
+		t.Fatalf("got %v, want an error about the minimum count", err)
 	}
 }

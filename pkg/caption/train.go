@@ -110,6 +110,11 @@ func Splits(src Source, side int, opt TrainOptions) (train, val Dataset, vocab *
 			return nil, nil, nil, err
 		}
 		vocab = dopt.Karpathy.Vocab(opt.MinCount)
+		if vocab.Len() <= data.UnkID+1 {
+			// Every word would be <unk>: say why rather than report a
+			// vocabulary too small for a model.
+			return nil, nil, nil, fmt.Errorf("%s: no word occurs %d times or more in the training captions (the minimum count)", src, max(1, opt.MinCount))
+		}
 	} else {
 		vocab = BuiltinVocab()
 	}
