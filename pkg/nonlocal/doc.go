@@ -1,0 +1,30 @@
+// Package nonlocal is "Non-local Neural Networks" (Wang, Girshick, Gupta
+// and He, CVPR 2018): a block that lets every position of a feature map,
+// or of a clip's spacetime volume, see every other position in one step.
+//
+// The non-local operation (eq. 1 of the paper) is
+//
+//	y_i = (1/C(x)) Σ_j f(x_i, x_j) g(x_j),
+//
+// with g a 1×1 (1×1×1 for clips) convolution, and the block (eq. 6) is the
+// residual
+//
+//	z_i = W_z y_i + x_i,
+//
+// where W_z is a 1×1 convolution followed by batch normalisation whose
+// scale starts at zero, so a freshly inserted block is the identity and
+// can be added to a pre-trained network (section 4.1).
+//
+// Block implements the four pairwise functions of section 3.2 (Gaussian,
+// embedded Gaussian, dot product and concatenation), the subsampling of
+// section 3.3 (a 2×2 spatial max-pool after φ and g, which keeps a quarter
+// of the pairs), an optional 1/√d scaling of θᵀφ, and both the 2-D
+// (images, [N, C, H, W]) and spacetime 3-D (clips, [N, C, T, H, W])
+// versions. Block.Attend also returns the normalised pairwise weights
+// f(x_i, x_j)/C(x) that the paper's figures draw as arrows.
+//
+// The PyTorch twin bench/torch/nonlocal.py implements the same block;
+// golden_test.go checks the two against each other both ways.
+package nonlocal
+
+//go:generate /usr/bin/python3 ../../bench/torch/nonlocal.py --golden
