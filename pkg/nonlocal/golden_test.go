@@ -108,7 +108,7 @@ func TestGoldenTwin(t *testing.T) {
 				}
 			}
 			n := 0
-			var worst float64
+			var worst, used float64
 			for k, g := range got {
 				w, ok := want[k]
 				if !ok {
@@ -132,13 +132,14 @@ func TestGoldenTwin(t *testing.T) {
 				if strings.HasPrefix(k, "grad.") {
 					atol += gradScaleTol * gradScale
 				}
-				worst = max(worst, compare(t, k, g.Data, w.Float, atol))
+				d, u := compare(t, k, g.Data, w.Float, atol)
+				worst, used = max(worst, d), max(used, u)
 				n++
 			}
 			if n != len(want)-2 { // all but the input and the upstream gradient
 				t.Errorf("compared %d tensors of the fixture's %d", n, len(want)-2)
 			}
-			t.Logf("max |diff| %.2e (largest gradient %.3g)", worst, gradScale)
+			t.Logf("max |diff| %.2e, %.2f of the tolerance (largest gradient %.3g)", worst, used, gradScale)
 		})
 	}
 }
@@ -207,18 +208,18 @@ func runGolden(b *Block, x, gradOut *tensor.Tensor) map[string]*tensor.Tensor {
 }
 
 // compare checks |got − want| ≤ atol + goldenRtol·|want| elementwise and
-// returns the largest difference.
-func compare(t *testing.T, what string, got, want []float32, atol float64) float64 {
+// returns the largest difference and the largest difference / tolerance.
+func compare(t *testing.T, what string, got, want []float32, atol float64) (worst, used float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
 	}
 	bad := 0
-	var worst float64
 	for i := range got {
 		d := math.Abs(float64(got[i]) - float64(want[i]))
-		worst = max(worst, d)
-		if d > atol+goldenRtol*math.Abs(float64(want[i])) || math.IsNaN(float64(got[i])) {
+		tol := atol + goldenRtol*math.Abs(float64(want[i]))
+		worst, used = max(worst, d), max(used, d/tol)
+		if d > tol || math.IsNaN(float64(got[i])) {
 			if bad < 3 {
 				t.Errorf("%s[%d] = %g, want %g (diff %.3g)", what, i, got[i], want[i], d)
 			}
@@ -228,7 +229,7 @@ func compare(t *testing.T, what string, got, want []float32, atol float64) float
 	if bad > 3 {
 		t.Errorf("%s: %d of %d values differ", what, bad, len(got))
 	}
-	return worst
+	return worst, used
 }
 
 // goTwinCase is one fixture TestTwinWritesGoFixtures makes.
