@@ -52,12 +52,14 @@ func AccMul(acc, a, b []float32) {
 // weights. With d = dist[i] + … + dist[i+patch−1] (the horizontal box of
 // column sums; dist holds len(w)+patch−1 values) it sets
 //
-//	w[i] = e^(−max(d − bias, 0)·scale)
+//	w[i] = e^(shift − max(d − bias, 0)·scale)
 //
 // and accumulates den[i] += w[i] and wmax[i] = max(wmax[i], w[i]). w, den
 // and wmax have the same length; scale must be positive. The exponential is
-// the one of Exp; a box of more than about 2^24 would round.
-func PatchWeights(w, den, wmax, dist []float32, patch int, bias, scale float32) {
+// the one of Exp; a box of more than about 2^24 would round. A positive
+// shift scales all weights by e^shift, which keeps weights far below 1
+// (down to e^(shift−87)) out of the subnormals.
+func PatchWeights(w, den, wmax, dist []float32, patch int, bias, scale, shift float32) {
 	checkLen3("PatchWeights", w, den, wmax)
 	if patch < 1 || len(dist) != len(w)+patch-1 {
 		panic("vec.PatchWeights: dist must hold len(w)+patch-1 values")
@@ -65,13 +67,13 @@ func PatchWeights(w, den, wmax, dist []float32, patch int, bias, scale float32) 
 	n := len(w)
 	if useAsm.Load() && n >= 8 {
 		m := n &^ 7
-		patchWeightsAVX2(&w[0], &den[0], &wmax[0], &dist[0], m, patch, bias, scale)
+		patchWeightsAVX2(&w[0], &den[0], &wmax[0], &dist[0], m, patch, bias, scale, shift)
 		w, den, wmax, dist = w[m:], den[m:], wmax[m:], dist[m:]
 	}
-	patchWeightsGeneric(w, den, wmax, dist, patch, bias, scale)
+	patchWeightsGeneric(w, den, wmax, dist, patch, bias, scale, shift)
 }
 
-func patchWeightsGeneric(w, den, wmax, dist []float32, patch int, bias, scale float32) {
+func patchWeightsGeneric(w, den, wmax, dist []float32, patch int, bias, scale, shift float32) {
 	den, wmax = den[:len(w)], wmax[:len(w)]
 	for i := range w {
 		// Two partial sums in the order of the assembly: even and odd
@@ -83,7 +85,7 @@ func patchWeightsGeneric(w, den, wmax, dist []float32, patch int, bias, scale fl
 			d1 += dist[i+k+1]
 		}
 		t := float32(d0+d1) - bias
-		t = -max(t, 0) * scale
+		t = -max(t, 0)*scale + shift
 		e := expScalar(t)
 		w[i] = e
 		den[i] += e

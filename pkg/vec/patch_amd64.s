@@ -150,11 +150,65 @@ mulloop:
 	VZEROUPPER
 	RET
 
-// patchWeightsAVX2(w, den, wmax, dist *float32, n, patch int, bias, scale float32):
-// d = box of patch dist values, w = exp(−max(d − bias, 0)·scale),
-// den += w, wmax = max(wmax, w). The box adds even and odd terms in two
-// registers, as patchWeightsGeneric does.
-TEXT ·patchWeightsAVX2(SB), NOSPLIT, $0-56
+// BOXW sums patch values from R (two registers, even and odd terms, as
+// patchWeightsGeneric does) into A, using B and the counter R11.
+#define BOXW(R, A, B) \
+	VMOVUPS (R), A; \
+	VXORPS B, B, B; \
+	MOVQ R8, R11; \
+	TESTQ R11, R11; \
+	JZ 6(PC); \
+	VADDPS 4(R), A, A; \
+	VADDPS 8(R), B, B; \
+	ADDQ $8, R; \
+	DECQ R11; \
+	JNZ -4(PC); \
+	VADDPS B, A, A
+
+// WEIGHT turns the box sum A into the weight P, using N and T; Y10 =
+// shift, Y11 = 0, Y12 = −scale and Y13 = bias.
+#define WEIGHT(A, N, P, T) \
+	VSUBPS Y13, A, A; \
+	VMAXPS Y11, A, A; \
+	VMULPS Y12, A, A; \
+	VADDPS Y10, A, A; \
+	VMAXPS nlmc<>+352(SB), A, A; \
+	VMULPS nlmc<>+0(SB), A, N; \
+	VROUNDPS $0, N, N; \
+	VFNMADD231PS nlmc<>+32(SB), N, A; \
+	VFNMADD231PS nlmc<>+64(SB), N, A; \
+	VMOVUPS nlmc<>+96(SB), P; \
+	VFMADD213PS nlmc<>+128(SB), A, P; \
+	VFMADD213PS nlmc<>+160(SB), A, P; \
+	VFMADD213PS nlmc<>+192(SB), A, P; \
+	VFMADD213PS nlmc<>+224(SB), A, P; \
+	VFMADD213PS nlmc<>+256(SB), A, P; \
+	VFMADD213PS nlmc<>+288(SB), A, P; \
+	VFMADD213PS nlmc<>+288(SB), A, P; \
+	VCVTPS2DQ N, N; \
+	VPSRAD $1, N, T; \
+	VPSUBD T, N, N; \
+	VPADDD nlmc<>+320(SB), T, T; \
+	VPSLLD $23, T, T; \
+	VPADDD nlmc<>+320(SB), N, N; \
+	VPSLLD $23, N, N; \
+	VMULPS T, P, P; \
+	VMULPS N, P, P
+
+// STOREW writes the weight P at offset OFF of w and accumulates it into
+// den and wmax, using T.
+#define STOREW(P, OFF, T) \
+	VMOVUPS P, OFF(DI)(AX*4); \
+	VADDPS OFF(SI)(AX*4), P, T; \
+	VMOVUPS T, OFF(SI)(AX*4); \
+	VMAXPS OFF(DX)(AX*4), P, T; \
+	VMOVUPS T, OFF(DX)(AX*4)
+
+// patchWeightsAVX2(w, den, wmax, dist *float32, n, patch int, bias, scale, shift float32):
+// d = box of patch dist values, w = exp(shift − max(d − bias, 0)·scale),
+// den += w, wmax = max(wmax, w). Two vectors per iteration give the
+// processor two independent exp chains; an odd last vector goes alone.
+TEXT ·patchWeightsAVX2(SB), NOSPLIT, $0-60
 	MOVQ w+0(FP), DI
 	MOVQ den+8(FP), SI
 	MOVQ wmax+16(FP), DX
@@ -165,56 +219,32 @@ TEXT ·patchWeightsAVX2(SB), NOSPLIT, $0-56
 	SHRQ $1, R8
 	VBROADCASTSS bias+48(FP), Y13
 	VBROADCASTSS scale+52(FP), Y12
+	VBROADCASTSS shift+56(FP), Y10
 	VXORPS Y11, Y11, Y11
 	VSUBPS Y12, Y11, Y12
 	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	JZ wone
 wloop:
 	LEAQ (R9)(AX*4), R10
-	VMOVUPS (R10), Y0
-	VXORPS Y1, Y1, Y1
-	MOVQ R8, R11
-	TESTQ R11, R11
-	JZ boxdone
-box:
-	VADDPS 4(R10), Y0, Y0
-	VADDPS 8(R10), Y1, Y1
-	ADDQ $8, R10
-	DECQ R11
-	JNZ box
-boxdone:
-	VADDPS Y1, Y0, Y0
-	VSUBPS Y13, Y0, Y0
-	VMAXPS Y11, Y0, Y0
-	VMULPS Y12, Y0, Y0
-	VMAXPS nlmc<>+352(SB), Y0, Y0
-	VMULPS nlmc<>+0(SB), Y0, Y1
-	VROUNDPS $0, Y1, Y1
-	VFNMADD231PS nlmc<>+32(SB), Y1, Y0
-	VFNMADD231PS nlmc<>+64(SB), Y1, Y0
-	VMOVUPS nlmc<>+96(SB), Y2
-	VFMADD213PS nlmc<>+128(SB), Y0, Y2
-	VFMADD213PS nlmc<>+160(SB), Y0, Y2
-	VFMADD213PS nlmc<>+192(SB), Y0, Y2
-	VFMADD213PS nlmc<>+224(SB), Y0, Y2
-	VFMADD213PS nlmc<>+256(SB), Y0, Y2
-	VFMADD213PS nlmc<>+288(SB), Y0, Y2
-	VFMADD213PS nlmc<>+288(SB), Y0, Y2
-	VCVTPS2DQ Y1, Y1
-	VPSRAD $1, Y1, Y3
-	VPSUBD Y3, Y1, Y1
-	VPADDD nlmc<>+320(SB), Y3, Y3
-	VPSLLD $23, Y3, Y3
-	VPADDD nlmc<>+320(SB), Y1, Y1
-	VPSLLD $23, Y1, Y1
-	VMULPS Y3, Y2, Y2
-	VMULPS Y1, Y2, Y2
-	VMOVUPS Y2, (DI)(AX*4)
-	VADDPS (SI)(AX*4), Y2, Y3
-	VMOVUPS Y3, (SI)(AX*4)
-	VMAXPS (DX)(AX*4), Y2, Y3
-	VMOVUPS Y3, (DX)(AX*4)
-	ADDQ $8, AX
-	CMPQ AX, CX
+	BOXW(R10, Y0, Y1)
+	LEAQ 32(R9)(AX*4), R10
+	BOXW(R10, Y4, Y5)
+	WEIGHT(Y0, Y1, Y2, Y3)
+	WEIGHT(Y4, Y5, Y6, Y7)
+	STOREW(Y2, 0, Y3)
+	STOREW(Y6, 32, Y7)
+	ADDQ $16, AX
+	CMPQ AX, BX
 	JB wloop
+wone:
+	CMPQ AX, CX
+	JAE wdone
+	LEAQ (R9)(AX*4), R10
+	BOXW(R10, Y0, Y1)
+	WEIGHT(Y0, Y1, Y2, Y3)
+	STOREW(Y2, 0, Y3)
+wdone:
 	VZEROUPPER
 	RET

@@ -47,7 +47,7 @@ func TestAccSqDiffDelta(t *testing.T) {
 // and with each other.
 func TestPatchWeights(t *testing.T) {
 	type out struct{ w, den, wmax []float32 }
-	run := func(n, patch int, seed uint64) out {
+	run := func(t *testing.T, n, patch int, seed uint64) out {
 		r := rand.New(rand.NewPCG(seed, 3))
 		dist := make([]float32, n+patch-1)
 		for i := range dist {
@@ -60,14 +60,16 @@ func TestPatchWeights(t *testing.T) {
 		}
 		den0, wmax0 := append([]float32(nil), o.den...), append([]float32(nil), o.wmax...)
 		const bias, scale = 4000, 1.0 / 1500
-		PatchWeights(o.w, o.den, o.wmax, dist, patch, bias, scale)
+		shift := float32(patch % 3 * 20) // 0, 20 or 40
+		PatchWeights(o.w, o.den, o.wmax, dist, patch, bias, scale, shift)
 		for i := range o.w {
 			var d float64
 			for k := 0; k < patch; k++ {
 				d += float64(dist[i+k])
 			}
-			want := math.Exp(-max(d-bias, 0) * scale)
-			if math.Abs(float64(o.w[i])-want) > 1e-6*want+1e-30 {
+			want := math.Exp(float64(shift) - max(d-bias, 0)*scale)
+			// The float32 argument (up to ~100) is itself rounded by 4e-6.
+			if math.Abs(float64(o.w[i])-want) > 1e-5*want+1e-30 {
 				t.Fatalf("n=%d patch=%d i=%d: w %v, want %v", n, patch, i, o.w[i], want)
 			}
 			if o.den[i] != den0[i]+o.w[i] || o.wmax[i] != max(wmax0[i], o.w[i]) {
@@ -81,7 +83,7 @@ func TestPatchWeights(t *testing.T) {
 		got := map[[2]int]out{}
 		for _, patch := range []int{1, 3, 7, 9} {
 			for _, n := range testLengths() {
-				got[[2]int{n, patch}] = run(n, patch, uint64(n*31+patch))
+				got[[2]int{n, patch}] = run(t, n, patch, uint64(n*31+patch))
 			}
 		}
 		if ref == nil {
@@ -123,7 +125,7 @@ func BenchmarkPatchWeights(b *testing.B) {
 		w, den, wmax := make([]float32, n), make([]float32, n), make([]float32, n)
 		b.SetBytes(int64(4 * n))
 		for b.Loop() {
-			PatchWeights(w, den, wmax, dist, 7, 3, 0.01)
+			PatchWeights(w, den, wmax, dist, 7, 3, 0.01, 0)
 		}
 	})
 }
