@@ -18,8 +18,8 @@ const (
 	// keeps weights down to e^−151 in float32's normal range (sums of a few
 	// thousand weights of up to e^64 stay far from overflow).
 	weightShift = 64
-	tileW = 256
-	tileH = 128
+	tileW       = 256
+	tileH       = 128
 )
 
 // frame is one picture the filter reads, padded by mirroring: dist holds
