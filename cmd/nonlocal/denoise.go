@@ -42,8 +42,9 @@ around the two look alike:
 with d^2 the mean squared difference per pixel and channel. This is the
 "non-local" averaging that Wang et al. (2018) generalise into a network
 layer. Patch distances are running sums (one row in, one out per
-offset), so the cost does not grow with the patch size. Colour images are filtered in RGB with one weight for the
-three channels; gray images stay gray; transparency is dropped.
+offset), so the cost does not grow with the patch size. Colour images
+are filtered in RGB with one weight for the three channels; gray images
+stay gray; transparency is dropped.
 
 With --frames K (K > 1) all inputs together are one sequence of frames
 of a scene (a clip or a burst), in the order given: a folder gives its
