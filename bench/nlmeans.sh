@@ -22,8 +22,8 @@
 # on the same quantised output.
 #
 # Settings: 7×7 patches and a 21×21 search window for all. Ours: --sigma σ
-# and the default h = 0.6σ (the 2σ² of noise is discounted from patch
-# distances). OpenCV: h = σ (and hColor = σ). scikit-image: h = 0.8σ with
+# and the default h (nlmeans.DefaultH: 0.8σ at σ = 10, 0.6σ from σ = 20;
+# the 2σ² of noise is discounted from patch distances). OpenCV: h = σ (and hColor = σ). scikit-image: h = 0.8σ with
 # sigma = σ, patch_distance 10, as its documentation suggests.
 #
 # Columns: "s" is the whole process (start, PNG in, denoise, PNG out) by

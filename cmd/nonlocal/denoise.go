@@ -22,7 +22,7 @@ func denoiseCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.Float64Flag{Name: "sigma", Usage: "noise standard deviation `S` in 8-bit levels (0..255); 0 estimates it per image"},
 		// The paper calls this h; -h is taken by --help.
-		&cli.Float64Flag{Name: "strength", Usage: "filtering parameter `H` of the paper (h), in 8-bit levels; 0 means 0.6 x sigma (at least 1)"},
+		&cli.Float64Flag{Name: "strength", Usage: "filtering parameter `H` of the paper (h), in 8-bit levels; 0 means 0.8 x sigma up to sigma 10, 0.6 x sigma from 20, linear between (at least 1)"},
 		&cli.IntFlag{Name: "patch", Value: 7, Usage: "side of the compared patches (odd)"},
 		&cli.IntFlag{Name: "search", Value: 21, Usage: "side of the search window (odd)"},
 		&cli.IntFlag{Name: "frames", Value: 1, Usage: "temporal window `K`: with K > 1 the inputs are one clip or burst, in order (an animated GIF gives all its frames), and each frame is averaged with similar patches in its K nearest frames"},

@@ -88,7 +88,7 @@ func TestDenoiseCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(lines[i]), &rec); err != nil {
 			t.Fatal(err)
 		}
-		if rec.Path != s.name || rec.Sigma < 15 || rec.Sigma > 25 || math.Abs(rec.H-nlmeans.DefaultHFactor*rec.Sigma) > 1e-3*rec.H {
+		if rec.Path != s.name || rec.Sigma < 15 || rec.Sigma > 25 || math.Abs(rec.H-nlmeans.DefaultH(rec.Sigma)) > 1e-3*rec.H {
 			t.Errorf("record %+v", rec)
 		}
 		got := readPlanar(t, rec.Out, s.c == 1)

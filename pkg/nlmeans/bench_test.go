@@ -7,7 +7,7 @@ import (
 	"github.com/attnkit/attn/internal/testimg"
 )
 
-// BenchmarkDenoise times the default filter (7×7 patches, 21×21 search)
+// BenchmarkDenoise times the default filter (7×7 patches, 21×21 search, DefaultH)
 // on synthetic pictures quantised to 8-bit levels, from 512² to 16
 // megapixels, on one thread and on all; it reports nanoseconds per pixel
 // so that the sizes compare. Run the 16 MP case alone with

@@ -109,6 +109,14 @@ func (f *filter) run(out []float32, threads int) {
 			tiles = append(tiles, tile{x0, min(x0+tileW, f.w), y0, min(y0+tileH, f.h)})
 		}
 	}
+	if f.nOffsets == 0 { // a 1×1 window: nothing to average with
+		for ch := 0; ch < f.c; ch++ {
+			for y := 0; y < f.h; y++ {
+				copy(out[(ch*f.h+y)*f.w:(ch*f.h+y+1)*f.w], f.row(f.frames[f.target].vals, ch, y, 0)[:f.w])
+			}
+		}
+		return
+	}
 	threads = max(1, min(threads, len(tiles)))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -199,13 +207,10 @@ func (f *filter) tile(out []float32, s *scratch, x0, x1, y0, y1 int) {
 				}
 			}
 		}
-		// The pixel's own weight would always be 1; it takes the largest
-		// weight of the others instead (1 when there are none).
+		// The pixel's own patch is at distance 0, so its weight is 1 (times
+		// e^weightShift, as for the others).
+		self := float32(math.Exp(weightShift))
 		for i := 0; i < tw; i++ {
-			self := wmax[i]
-			if self == 0 {
-				self = 1
-			}
 			d := den[i] + self
 			for ch := 0; ch < f.c; ch++ {
 				v := num[ch*tileW+i] + self*f.row(me.vals, ch, y, x0)[i]

@@ -28,7 +28,7 @@ func referenceFrames(frames [][]float32, target, c, h, w int, p Params) []float3
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			num := make([]float64, c)
-			var den, self float64
+			var den float64
 			for f := range frames {
 				for dy := -sr; dy <= sr; dy++ {
 					for dx := -sr; dx <= sr; dx++ {
@@ -51,18 +51,14 @@ func referenceFrames(frames [][]float32, target, c, h, w int, p Params) []float3
 							wt = math.Exp(e)
 						}
 						den += wt
-						self = max(self, wt)
 						for ch := 0; ch < c; ch++ {
 							num[ch] += wt * at(f, ch, y+dy, x+dx)
 						}
 					}
 				}
 			}
-			if self == 0 {
-				self = 1
-			}
 			for ch := 0; ch < c; ch++ {
-				out[(ch*h+y)*w+x] = float32((num[ch] + self*at(target, ch, y, x)) / (den + self))
+				out[(ch*h+y)*w+x] = float32((num[ch] + at(target, ch, y, x)) / (den + 1))
 			}
 		}
 	}

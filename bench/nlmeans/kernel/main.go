@@ -1,6 +1,6 @@
 // Command kernel times pkg/nlmeans in process, for bench/nlmeans.sh: it
 // decodes one PNG, denoises it ROUNDS times with the default settings
-// (7×7 patches, 21×21 search, h = 0.6σ) and prints the best time in
+// (7×7 patches, 21×21 search, nlmeans.DefaultH) and prints the best time in
 // seconds and the noise level EstimateSigma finds in the picture.
 //
 // Usage: go run ./bench/nlmeans/kernel IN.png SIGMA [THREADS [ROUNDS]]
