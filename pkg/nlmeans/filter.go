@@ -11,7 +11,7 @@ import (
 // The image is cut into fixed tiles, whatever the thread count, so that
 // every pixel goes through the same kernel calls (and gets the same bits)
 // however the tiles are shared out. A tile's column sums for all offsets
-// (offsets × (tileW+patch−1) floats, about 240 kB for a 21×21 search) stay
+// (offsets × (tileW+patch−1) floats, about 460 kB for a 21×21 search) stay
 // in the L2 cache while the tile's rows stream through them.
 const (
 	// weightShift scales every weight by e^64, which changes no result but
