@@ -3,13 +3,18 @@ package main
 import (
 	"errors"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/gif"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/nlmeans"
+	"github.com/attnkit/attn/pkg/tensor"
 	"github.com/urfave/cli/v2"
 )
 
@@ -17,9 +22,10 @@ func denoiseCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.Float64Flag{Name: "sigma", Usage: "noise standard deviation `S` in 8-bit levels (0..255); 0 estimates it per image"},
 		// The paper calls this h; -h is taken by --help.
-		&cli.Float64Flag{Name: "strength", Usage: "filtering parameter `H` of the paper (h), in 8-bit levels; 0 means 0.6 x sigma (at least 1)"},
+		&cli.Float64Flag{Name: "strength", Usage: "filtering parameter `H` of the paper (h), in 8-bit levels; 0 means 0.8 x sigma up to sigma 10, 0.6 x sigma from 20, linear between (at least 1)"},
 		&cli.IntFlag{Name: "patch", Value: 7, Usage: "side of the compared patches (odd)"},
 		&cli.IntFlag{Name: "search", Value: 21, Usage: "side of the search window (odd)"},
+		&cli.IntFlag{Name: "frames", Value: 1, Usage: "temporal window `K`: with K > 1 the inputs are one clip or burst, in order (an animated GIF gives all its frames), and each frame is averaged with similar patches in its K nearest frames"},
 		&cli.StringFlag{Name: "suffix", Value: "_denoised", Usage: "appended to each input's name to name its output `SUFFIX`"},
 		&cli.IntFlag{Name: cliutil.FlagThreads, Value: runtime.NumCPU(), Usage: "worker threads (the result does not depend on it)"},
 	}
@@ -35,9 +41,19 @@ around the two look alike:
    w = exp(-max(d^2 - 2 sigma^2, 0) / h^2)      (h is --strength)
 with d^2 the mean squared difference per pixel and channel. This is the
 "non-local" averaging that Wang et al. (2018) generalise into a network
-layer. Distances use integral images, so the cost does not grow with the
-patch size. Colour images are filtered in RGB with one weight for the
-three channels; gray images stay gray; transparency is dropped.
+layer. Patch distances are running sums (one row in, one out per
+offset), so the cost does not grow with the patch size. Colour images
+are filtered in RGB with one weight for the three channels; gray images
+stay gray; transparency is dropped.
+
+With --frames K (K > 1) all inputs together are one sequence of frames
+of a scene (a clip or a burst), in the order given: a folder gives its
+pictures sorted by name, an animated GIF all its frames. Every frame is
+denoised with the search window extended over K frames centred on it
+(shifted inwards at the ends of the sequence), as OpenCV's
+fastNlMeansDenoisingMulti does. The frames must all have one size. Each
+frame is written as DIR/<name><suffix>.png, a GIF's frames as
+DIR/<name><suffix>_<NNN>.png.
 
 Without --sigma the noise level is estimated from each image (median of
 the finest diagonal wavelet details). Output: DIR/<name><suffix>.png, and
@@ -46,7 +62,9 @@ one line per input on stdout: path, sigma, h, output.
 Examples:
    nonlocal denoise noisy.png -o out/
    nonlocal denoise --sigma 20 --strength 14 --patch 5 -o out/ scans/
-   ls *.jpg | nonlocal denoise --json -o out/ -`,
+   ls *.jpg | nonlocal denoise --json -o out/ -
+   nonlocal denoise --frames 5 --sigma 15 -o out/ burst/
+   nonlocal denoise --frames 3 -o out/ clip.gif`,
 		Flags:  flags,
 		Action: runDenoise,
 	}
@@ -73,6 +91,10 @@ func runDenoise(c *cli.Context) error {
 	if mp < 1 {
 		return cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
 	}
+	k := c.Int("frames")
+	if k < 1 {
+		return cliutil.Usagef("--frames %d: want at least 1", k)
+	}
 	inputs, err := cliutil.Inputs(c)
 	if err != nil {
 		return err
@@ -82,6 +104,9 @@ func runDenoise(c *cli.Context) error {
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
+	}
+	if k > 1 {
+		return runDenoiseFrames(c, inputs, p, k, threads, mp)
 	}
 	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"})
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
@@ -120,4 +145,94 @@ func paramFlagError(err error) error {
 		flag = "strength"
 	}
 	return fmt.Errorf("--%s %g: want %s", flag, pe.Value, pe.Want)
+}
+
+// runDenoiseFrames is denoise --frames K: the inputs are one sequence.
+func runDenoiseFrames(c *cli.Context, inputs []string, p nlmeans.Params, k, threads, maxPixels int) error {
+	suffix, outDir := c.String("suffix"), c.String(cliutil.FlagOut)
+	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"})
+	var (
+		imgs  []image.Image
+		paths []string // output of every frame
+		from  []string // input of every frame
+		gray  = true
+	)
+	opt := imageio.Options{MaxPixels: int64(maxPixels)}
+	for _, in := range inputs {
+		outs, err := plan.For(in)
+		if err != nil {
+			return err
+		}
+		these, err := openFrames(in, opt)
+		if err != nil {
+			return err
+		}
+		for i, img := range these {
+			gray = gray && imageio.IsGray(img)
+			out := outs[0]
+			if len(these) > 1 {
+				out = strings.TrimSuffix(out, ".png") + fmt.Sprintf("_%03d.png", i)
+			}
+			imgs, paths, from = append(imgs, img), append(paths, out), append(from, in)
+		}
+	}
+	frames := make([]*tensor.Tensor, len(imgs))
+	for i, img := range imgs {
+		frames[i] = imageio.ToTensor(img, gray)
+	}
+	res, used, err := nlmeans.DenoiseFramesTensor(frames, k, p, threads)
+	if err != nil {
+		return err
+	}
+	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	for i, r := range res {
+		if err := imageio.SavePNG(paths[i], imageio.FromTensor(r)); err != nil {
+			return err
+		}
+		if err := pr.Print(cliutil.Field{Key: "path", Value: from[i]}, cliutil.Field{Key: "frame", Value: i},
+			cliutil.Field{Key: "sigma", Value: float32(used.Sigma)}, cliutil.Field{Key: "h", Value: float32(used.H)},
+			cliutil.Field{Key: "out", Value: paths[i]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openFrames opens one input of a sequence: every frame of an animated
+// GIF, drawn over the ones before it as a viewer shows them, or the one
+// picture of any other file.
+func openFrames(path string, opt imageio.Options) ([]image.Image, error) {
+	if !strings.EqualFold(filepath.Ext(path), ".gif") {
+		img, err := imageio.Open(path, opt)
+		if err != nil {
+			return nil, err
+		}
+		return []image.Image{img}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	g, err := gif.DecodeAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	w, h := g.Config.Width, g.Config.Height
+	if int64(w)*int64(h)*int64(len(g.Image)) > opt.MaxPixels {
+		return nil, fmt.Errorf("%s: %d frames of %dx%d exceed the pixel limit %d", path, len(g.Image), w, h, opt.MaxPixels)
+	}
+	canvas := image.NewRGBA(image.Rect(0, 0, w, h))
+	var out []image.Image
+	for _, fr := range g.Image {
+		draw.Draw(canvas, fr.Bounds(), fr, fr.Bounds().Min, draw.Over)
+		out = append(out, image.Image(cloneRGBA(canvas)))
+	}
+	return out, nil
+}
+
+func cloneRGBA(m *image.RGBA) *image.RGBA {
+	c := *m
+	c.Pix = append([]uint8(nil), m.Pix...)
+	return &c
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
+	"image/gif"
 	"math"
 	"os"
 	"path/filepath"
@@ -86,7 +88,7 @@ func TestDenoiseCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(lines[i]), &rec); err != nil {
 			t.Fatal(err)
 		}
-		if rec.Path != s.name || rec.Sigma < 15 || rec.Sigma > 25 || math.Abs(rec.H-nlmeans.DefaultHFactor*rec.Sigma) > 1e-3*rec.H {
+		if rec.Path != s.name || rec.Sigma < 15 || rec.Sigma > 25 || math.Abs(rec.H-nlmeans.DefaultH(rec.Sigma)) > 1e-3*rec.H {
 			t.Errorf("record %+v", rec)
 		}
 		got := readPlanar(t, rec.Out, s.c == 1)
@@ -126,7 +128,7 @@ func TestDenoiseErrors(t *testing.T) {
 		t.Fatalf("%s", r)
 	}
 	for _, args := range [][]string{
-		{"--patch", "6"}, {"--search", "0"}, {"--sigma", "-2"}, {"--strength", "-1"}, {"--threads", "0"}, {"--bogus"}, {},
+		{"--patch", "6"}, {"--search", "0"}, {"--frames", "0"}, {"--sigma", "-2"}, {"--strength", "-1"}, {"--threads", "0"}, {"--bogus"}, {},
 	} {
 		o := []string{"-o", filepath.Join(dir, "never")}
 		if len(args) == 0 {
@@ -138,6 +140,69 @@ func TestDenoiseErrors(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dir, "never")); err == nil {
 			t.Fatalf("%v: output folder created on a usage error", args)
+		}
+	}
+}
+
+// TestDenoiseFrames runs --frames on an animated GIF of a static noisy
+// scene and on a folder of PNG frames: every frame gets its output, and
+// three frames of window beat one.
+func TestDenoiseFrames(t *testing.T) {
+	dir := t.TempDir()
+	const h, w, sigma, n = 32, 32, 20, 4
+	clean := readback(testimg.Synthetic(1, h, w))
+	g := &gif.GIF{}
+	pal := make(color.Palette, 256)
+	for i := range pal {
+		pal[i] = color.Gray{uint8(i)}
+	}
+	frameDir := filepath.Join(dir, "burst")
+	os.Mkdir(frameDir, 0o755)
+	for i := 0; i < n; i++ {
+		noisy := readback(testimg.Noisy(clean, sigma, uint64(30+i)))
+		m := image.NewPaletted(image.Rect(0, 0, w, h), pal)
+		for j, v := range noisy {
+			m.Pix[j] = uint8(v)
+		}
+		g.Image, g.Delay = append(g.Image, m), append(g.Delay, 10)
+		if err := imageio.SavePNG(filepath.Join(frameDir, fmt.Sprintf("f%d.png", i)), toImage(noisy, 1, h, w)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clip := filepath.Join(dir, "clip.gif")
+	if err := imageio.SaveGIF(clip, g); err != nil {
+		t.Fatal(err)
+	}
+	psnr := func(out string) float64 { return nlmeans.PSNR(readPlanar(t, out, true), clean) }
+	var one, three float64
+	for _, k := range []string{"1", "3"} {
+		out := filepath.Join(dir, "out"+k)
+		r := clitest.Run(t, bin, "denoise", "--frames", k, "--sigma", "20", "-o", out, frameDir).Want(t, 0)
+		if lines := clitest.Lines(r.Stdout); len(lines) != n {
+			t.Fatalf("--frames %s: %s", k, r)
+		}
+		for i := 0; i < n; i++ {
+			p := psnr(filepath.Join(out, fmt.Sprintf("f%d_denoised.png", i)))
+			if k == "1" {
+				one += p / n
+			} else {
+				three += p / n
+			}
+		}
+	}
+	t.Logf("mean PSNR: %.2f dB with 1 frame, %.2f dB with 3", one, three)
+	if three < one+0.5 {
+		t.Errorf("3 frames %.2f dB, 1 frame %.2f dB: want a gain of at least 0.5 dB", three, one)
+	}
+	out := filepath.Join(dir, "gifout")
+	r := clitest.Run(t, bin, "denoise", "--frames", "3", "--sigma", "20", "--json", "-o", out, clip).Want(t, 0)
+	if lines := clitest.Lines(r.Stdout); len(lines) != n {
+		t.Fatalf("%s", r)
+	}
+	for i := 0; i < n; i++ {
+		p := psnr(filepath.Join(out, fmt.Sprintf("clip_denoised_%03d.png", i)))
+		if p < one {
+			t.Errorf("GIF frame %d: %.2f dB, below the single-frame mean %.2f", i, p, one)
 		}
 	}
 }

@@ -10,8 +10,11 @@ import (
 )
 
 // TestDenoiseImprovesPSNR: on a noisy synthetic picture, gray and
-// colour, the default settings (7×7 patches, 21×21 search, h = 0.6σ) gain
-// several dB and the noise estimate is close to the truth.
+// colour, the default settings (7×7 patches, 21×21 search, DefaultH) gain
+// several dB and the noise estimate is close to the truth. (This small
+// picture of flat areas gained 6.1–7.3 dB while the pixel's own weight was
+// the largest of its neighbours'; with weight 1, which is what the
+// photographs of bench/nlmeans.sh favour, it gains 5.3–5.5 dB.)
 func TestDenoiseImprovesPSNR(t *testing.T) {
 	for _, c := range []int{1, 3} {
 		const h, w, sigma = 48, 48, 20
@@ -21,11 +24,11 @@ func TestDenoiseImprovesPSNR(t *testing.T) {
 		if math.Abs(est-sigma) > 0.1*sigma {
 			t.Errorf("c=%d: estimated sigma %.2f, want about %d", c, est, sigma)
 		}
-		out := Denoise(in, c, h, w, Params{Patch: 7, Search: 21, Sigma: est, H: DefaultHFactor * est}, 2)
+		out := Denoise(in, c, h, w, Params{Patch: 7, Search: 21, Sigma: est, H: DefaultH(est)}, 2)
 		before, after := PSNR(in, clean), PSNR(out, clean)
 		t.Logf("c=%d sigma=%d (est %.1f): PSNR %.2f -> %.2f dB", c, sigma, est, before, after)
-		if after < before+6 {
-			t.Errorf("c=%d: PSNR %.2f -> %.2f dB, want a gain of at least 6 dB", c, before, after)
+		if after < before+5 {
+			t.Errorf("c=%d: PSNR %.2f -> %.2f dB, want a gain of at least 5 dB", c, before, after)
 		}
 	}
 }
