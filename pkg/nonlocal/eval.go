@@ -101,3 +101,6 @@ func (m *Model) InputSize() int {
 	c := m.Cfg
 	return c.Channels * max(c.Frames, 1) * c.Side * c.Side
 }
+
+// InputShape returns the shape of one input: [C, T, H, W] or [C, H, W].
+func (m *Model) InputShape() []int { return m.inputShape(1)[1:] }
