@@ -46,6 +46,7 @@ func scheduleFlags(epochs int) []cli.Flag {
 		&cli.Float64Flag{Name: "clip", Usage: "clip gradients to this global norm (0: off)"},
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` of the 55,000 training clips (quick runs)"},
 		&cli.IntFlag{Name: "val-limit", Usage: "validate on only the first `N` of the 5,000 validation clips"},
+		&cli.StringFlag{Name: "init", Usage: "start the per-frame network from the model in `FILE` (e.g. trained with --mode 2d --task digits); the classifier and the blocks start fresh"},
 	}
 }
 
@@ -67,7 +68,12 @@ first four, digit B through the last four, never on screen together; the
 label is (A+B) mod 10. Training clips take digit A from the first 55,000
 MNIST training digits (new partners and paths every epoch), validation the
 last 5,000; 'nonlocal eval' uses the 10,000 test digits at a fixed seed.
---mode 2d trains the same network with 2-D blocks on the cluttered60 images.
+--mode 2d trains the same network with 2-D blocks on the cluttered60 images;
+--mode 2d --task digits on single frames of the clips, labelled with their
+digit, which --init then uses to start a clip model's per-frame network (as
+the paper starts its video networks from an image network; the label of a
+clip says nothing about either digit alone, so a network learning it from
+scratch gets no signal until it relates the two).
 After every epoch the best model so far is written to -o, and the whole
 training state to FILE.state.safetensors for --resume.
 
@@ -80,6 +86,8 @@ Examples:
    nonlocal train --blocks 1 -o nl.safetensors
    nonlocal train --blocks 5 --pairwise dot --epochs 40 -o nl5.safetensors
    nonlocal train --mode 2d --blocks 1 --stage 3 -o cluttered.safetensors
+   nonlocal train --mode 2d --task digits --blocks 0 --epochs 3 -o digits.safetensors
+   nonlocal train --blocks 1 --init digits.safetensors -o nl.safetensors
    nonlocal train --blocks 0 --epochs 2 --limit 2000 -o quick.safetensors`,
 		Flags:  flags,
 		Action: runTrain,
@@ -151,7 +159,7 @@ func trainOptions(c *cli.Context) (nonlocal.TrainOptions, error) {
 			StepSize: c.Int("step-size"), Gamma: c.Float64("gamma"), ClipNorm: c.Float64("clip"),
 			Seed: c.Uint64(cliutil.FlagSeed), Threads: c.Int(cliutil.FlagThreads),
 		},
-		Limit: c.Int("limit"), ValLimit: c.Int("val-limit"),
+		Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Init: c.String("init"),
 	}
 	switch {
 	case o.Epochs < 1:
@@ -208,7 +216,7 @@ func runTrain(c *cli.Context) error {
 var trainFlags = map[string]string{
 	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr", "Momentum": "momentum",
 	"WeightDecay": "weight-decay", "Schedule": "schedule", "StepSize": "step-size", "Gamma": "gamma",
-	"ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume",
+	"ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume", "Init": "init",
 }
 
 // flagError prefixes an error about a training option with the flag that

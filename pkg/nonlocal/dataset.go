@@ -23,6 +23,9 @@ type TaskSpec struct {
 //
 //	sum          clips: the sum mod 10 of two digits never on screen together (data.SumClip)
 //	cluttered60  images: an MNIST digit among 8×8 fragments on a 60×60 canvas (data.Tasks)
+//	digits       images: one frame of a sum clip, labelled with its digit; it
+//	             pre-trains the per-frame network (TrainOptions.Init), as the
+//	             paper starts its video models from an image network
 func Tasks() []TaskSpec {
 	sc := data.DefaultSumClip()
 	return []TaskSpec{
@@ -30,6 +33,8 @@ func Tasks() []TaskSpec {
 			About: fmt.Sprintf("%d frames of %d×%d: digit A, then digit B, never together; the label is (A+B) mod 10", sc.Frames, sc.Size, sc.Size)},
 		{Name: "cluttered60", Mode: "2d", Side: 60, Channels: 1, Classes: 10,
 			About: "a 60×60 canvas with one MNIST digit and 4 fragments of others; the label is the digit"},
+		{Name: "digits", Mode: "2d", Side: sc.Size, Channels: 1, Classes: 10,
+			About: fmt.Sprintf("the first frame of a sum clip: one %d-pixel digit in %d×%d; the label is the digit (pre-training for the clip models)", sc.DigitSide, sc.Size, sc.Size)},
 	}
 }
 
@@ -98,8 +103,8 @@ func Open(task, split string, seed uint64, limit int) (Dataset, error) {
 	if limit > 0 && limit < d.Len() {
 		d = d.Slice(0, limit, d.Split)
 	}
-	switch spec.Mode {
-	case "3d":
+	switch {
+	case spec.Mode == "3d" || spec.Name == "digits":
 		s := seed
 		switch split {
 		case "val":
@@ -110,6 +115,9 @@ func Open(task, split string, seed uint64, limit int) (Dataset, error) {
 		g, err := data.NewSumClipGenerator(data.DefaultSumClip(), d, s)
 		if err != nil {
 			return nil, err
+		}
+		if spec.Mode == "2d" {
+			return &digitFrames{clipSet{spec: spec, g: g}}, nil
 		}
 		return &clipSet{spec: spec, g: g}, nil
 	default:
@@ -143,6 +151,17 @@ func (s *clipSet) Spec() TaskSpec                { return s.spec }
 func (s *clipSet) SetEpoch(e int)                { s.g.SetEpoch(e) }
 func (s *clipSet) Load(i int, dst []float32) int { return s.g.Render(i, dst) }
 func (s *clipSet) Fork() Dataset                 { return &clipSet{spec: s.spec, g: s.g.Clone()} }
+
+// digitFrames is the digits task: frame 0 of every sum clip (digit A
+// alone) with A's class.
+type digitFrames struct{ clipSet }
+
+func (s *digitFrames) Load(i int, dst []float32) int {
+	c := s.g.Sample(i)
+	copy(dst, c.Frames[:len(dst)])
+	return c.Digits[0]
+}
+func (s *digitFrames) Fork() Dataset { return &digitFrames{clipSet{spec: s.spec, g: s.g.Clone()}} }
 
 // imageSet is a split of a canvas task.
 type imageSet struct {

@@ -245,3 +245,44 @@ func TestNetConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// InitFrom copies the trunk, leaves the classifier and the blocks alone,
+// and inflates 2-D kernels for an I3D model: a clip of identical frames
+// then gives the same trunk output as the image model on one frame.
+func TestInitFrom(t *testing.T) {
+	img := tinyConfig(0, "")
+	img.Mode, img.Frames = "2d", 0
+	src, err := New(img, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range src.Params() {
+		p.Value.Data[0] += 0.5 // not New's draw
+	}
+	for name, cfg := range map[string]Config{"nl": tinyConfig(1, SpaceTime), "i3d": modelCases()["i3d"]} {
+		m, err := New(cfg, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc := slices.Clone(m.fc.Weight.Value.Data)
+		n, err := m.InitFrom(src)
+		if err != nil || n == 0 {
+			t.Fatalf("%s: %d copied, %v", name, n, err)
+		}
+		if !slices.Equal(fc, m.fc.Weight.Value.Data) {
+			t.Fatalf("%s: classifier overwritten", name)
+		}
+		if name == "i3d" {
+			w2, w3 := src.stages[0][0].conv1.c2.Weight.Value, m.stages[0][0].conv1.c3.Weight.Value
+			if math.Abs(float64(w3.Data[0]*3-w2.Data[0])) > 1e-6 || math.Abs(float64(w3.Data[9]*3-w2.Data[0])) > 1e-6 {
+				t.Fatalf("inflation: %g, %g from %g", w3.Data[0], w3.Data[9], w2.Data[0])
+			}
+		}
+	}
+	other := tinyConfig(0, SpaceTime)
+	other.Widths = []int{3, 2, 4, 4, 4}
+	m, _ := New(other, 1)
+	if _, err := m.InitFrom(src); err == nil {
+		t.Fatal("different widths: no error")
+	}
+}

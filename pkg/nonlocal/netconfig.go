@@ -60,17 +60,22 @@ var (
 )
 
 // DefaultConfig returns the NL C2D reference for a task: one embedded
-// Gaussian block in res4, subsampled, over spacetime for clips.
+// Gaussian block in res4, subsampled, over spacetime for clips (an image
+// model has no extent).
 func DefaultConfig(task string) (Config, error) {
 	ts, err := TaskByName(task)
 	if err != nil {
 		return Config{}, err
 	}
-	return Config{
+	c := Config{
 		Mode: ts.Mode, Task: ts.Name, Frames: ts.Frames, Side: ts.Side, Channels: ts.Channels, Classes: ts.Classes,
 		Widths: slices.Clone(DefaultWidths), Depths: slices.Clone(DefaultDepths),
-		Blocks: 1, Stage: 4, Pairwise: Embedded, Subsample: true, Extent: SpaceTime,
-	}, nil
+		Blocks: 1, Stage: 4, Pairwise: Embedded, Subsample: true,
+	}
+	if c.Clip() {
+		c.Extent = SpaceTime
+	}
+	return c, nil
 }
 
 // Clip reports whether the model takes clips.

@@ -19,6 +19,9 @@ type TrainOptions struct {
 	trainrun.Options
 	Limit    int // train on only the first Limit samples (> 0)
 	ValLimit int // validate on only the first ValLimit samples (> 0)
+	// Init names a model file whose trunk starts the new model
+	// (Model.InitFrom), e.g. one trained on the digits task.
+	Init string
 
 	// Report says where the per-epoch lines and the progress bar go.
 	Report trainrun.Report `json:"-"`
@@ -101,6 +104,15 @@ func Train(cfg Config, opt TrainOptions) (*Model, error) {
 	m, err := New(cfg, opt.Seed)
 	if err != nil {
 		return nil, err
+	}
+	if opt.Init != "" {
+		src, err := Load(opt.Init)
+		if err != nil {
+			return nil, &trainrun.OptionError{Option: "Init", Err: err}
+		}
+		if _, err := m.InitFrom(src); err != nil {
+			return nil, &trainrun.OptionError{Option: "Init", Err: fmt.Errorf("initialise from %s: %w", opt.Init, err)}
+		}
 	}
 	batch := min(opt.Batch, train.Len())
 	t := &trainer{m: m, train: train, val: val, seed: opt.Seed, batch: batch, threads: opt.Threads,
