@@ -82,4 +82,3 @@ func (m *Model) InitFrom(src *Model) (int, error) {
 func inflates(s, d []int) bool {
 	return len(s) == 4 && len(d) == 5 && s[0] == d[0] && s[1] == d[1] && s[2] == d[3] && s[3] == d[4]
 }
-
