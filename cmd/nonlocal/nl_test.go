@@ -118,6 +118,13 @@ func TestTrainEvalPredictAttend(t *testing.T) {
 			t.Errorf("attend wrote no %s: %v", f, err)
 		}
 	}
+	// --init needs a readable model of the same trunk (exit 3).
+	r = clitest.Run(t, bin, append([]string{"train", "--init", filepath.Join(dir, "none.safetensors"), "-o", filepath.Join(dir, "x.safetensors")}, tiny...)...).Want(t, 3)
+	if !strings.Contains(r.Stderr, "--init") {
+		t.Errorf("--init of a missing file: %s", r)
+	}
+	clitest.Run(t, bin, append([]string{"train", "--blocks", "0", "--init", model, "-o", filepath.Join(dir, "c2d.safetensors")}, tiny...)...).Want(t, 0)
+
 	// A query outside the clip is that input's failure.
 	clitest.Run(t, bin, "attend", "--model", model, "--at", "10,12,99", "-o", out, gif0).Want(t, 1)
 }

@@ -224,6 +224,9 @@ var trainFlags = map[string]string{
 func flagError(err error) error {
 	var oe *trainrun.OptionError
 	if errors.As(err, &oe) {
+		if oe.Option == "Init" { // an unreadable or unfit model file
+			return cliutil.ModelErr(fmt.Errorf("--init: %w", err))
+		}
 		if f, ok := trainFlags[oe.Option]; ok {
 			return fmt.Errorf("--%s: %w", f, err)
 		}
