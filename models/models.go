@@ -6,6 +6,7 @@
 //	models/ram  the glimpse models, one per task (mnist, translated, cluttered60, cluttered100)
 //	models/lpa  the Learn-to-Pay-Attention models (att, baseline)
 //	models/caption  the Show, Attend and Tell models (soft, hard, baseline)
+//	models/nonlocal  the non-local network models (c2d, nl), none embedded yet
 //
 //	Names() []string                 // the models this build embeds, sorted
 //	Bytes(name) ([]byte, bool)       // a model's safetensors bytes

@@ -2,9 +2,6 @@
 // He, CVPR 2018) on the command line: a CNN with non-local blocks that
 // relate every position to every other, and the classic non-local means
 // denoiser (Buades, Coll and Morel, 2005) that inspired them.
-//
-// The denoiser works now; the network commands are listed under COMING in
-// --help until they land.
 package main
 
 import (
@@ -25,10 +22,17 @@ residual. It generalises non-local means (Buades, Coll and Morel, CVPR
 2005), which denoises an image by averaging pixels whose neighbourhoods
 look alike, wherever they are. Everything runs on the CPU.
 
-In this release 'denoise' (non-local means), 'version' and 'completion'
-work; the network commands listed under COMING are being built.`
+The built-in clip task shows two moving digits that are never on screen
+together and asks for their sum mod 10: per-frame convolutions averaged
+over time (the C2D baseline) cannot relate them, a spacetime block can.`
 
-const examples = `   # non-local means with the noise level estimated per image
+const examples = `   nonlocal train --blocks 0 -o c2d.safetensors
+   nonlocal train --blocks 1 -o nl.safetensors
+   nonlocal eval --model nl.safetensors --json
+   nonlocal render --count 4 -o clips/ && nonlocal attend --model nl.safetensors -o out/ clips/*.gif
+   nonlocal ablate --json -o runs/ablate
+
+   # non-local means with the noise level estimated per image
    nonlocal denoise noisy.png -o out/
 
    # a folder, known noise level, one JSON object per image
@@ -38,15 +42,12 @@ const examples = `   # non-local means with the noise level estimated per image
 
 // planned are the model commands of later releases, with their intended
 // usage, so nobody mistakes their absence for a bug.
-var planned = []cliutil.Planned{
-	{Name: "attend", Usage: "nonlocal attend IMG|DIR|- -o DIR", What: "top-20 attention arrows for query points"},
-	{Name: "train", Usage: "nonlocal train", What: "train a CNN with non-local blocks"},
-}
+var planned []cliutil.Planned
 
 // newApp builds the nonlocal command-line app.
 func newApp() *cli.App {
 	app := cliutil.NewApp(name, "non-local blocks (Wang et al. 2018) and non-local means on the CPU", description,
-		[]*cli.Command{denoiseCommand()})
+		[]*cli.Command{trainCommand(), evalCommand(), predictCommand(), attendCommand(), ablateCommand(), renderCommand(), denoiseCommand()})
 	cliutil.AddHelp(app, examples, planned)
 	return app
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/attnkit/attn/internal/clitest"
@@ -20,18 +19,9 @@ func TestMain(m *testing.M) {
 }
 
 func TestCommon(t *testing.T) {
-	want := []string{"COMING (not built yet):", "denoise", "nonlocal denoise noisy.png -o out/"}
+	want := []string{"denoise", "train", "attend", "ablate", "nonlocal denoise noisy.png -o out/"}
 	for _, p := range planned {
 		want = append(want, p.Usage)
 	}
 	clitest.CheckCommon(t, bin, name, want...)
-}
-
-// A planned command is refused as a usage error that says it is coming,
-// and it never pretends to produce output.
-func TestPlannedCommandIsNotFaked(t *testing.T) {
-	r := clitest.Run(t, bin, "attend", "x.png", "-o", t.TempDir()).Want(t, 2)
-	if r.Stdout != "" || !strings.Contains(r.Stderr, "planned but not built yet") || len(clitest.Lines(r.Stderr)) != 1 {
-		t.Fatalf("planned command: %s", r)
-	}
 }

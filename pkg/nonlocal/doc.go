@@ -25,6 +25,18 @@
 //
 // The PyTorch twin bench/torch/nonlocal.py implements the same block;
 // golden_test.go checks the two against each other both ways.
+//
+// Model is the network of the paper's video experiments at toy scale: a
+// small ResNet applied to every frame (C2D, averaged over space and time
+// at the end), or with inflated 3×3×3 kernels (I3D), with 0, 1 or 5 blocks
+// at the stages the paper uses (Config). The same network takes images
+// with 2-D blocks. Its built-in clip task (data.SumClip) labels two digits
+// that are never on screen together with their sum mod 10, a relation a
+// per-frame network averaged over time cannot express. Train runs the
+// shared loop (trainrun.Fit), Evaluate counts errors, Ablate trains the
+// rows of the paper's Table 2, and Links and TopQueries give the arrows of
+// its figures (ArrowPicture, Filmstrip, ClipFrames draw them).
+// bench/torch/nonlocal_net.py is the network's twin.
 package nonlocal
 
 //go:generate /usr/bin/python3 ../../bench/torch/nonlocal.py --golden

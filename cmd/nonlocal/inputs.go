@@ -1,0 +1,47 @@
+package main
+
+import (
+	"image"
+	"os"
+
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/imageio"
+	"github.com/attnkit/attn/pkg/nonlocal"
+	"github.com/urfave/cli/v2"
+)
+
+// modelInputs lists the inputs of predict and attend. For a clip model
+// every argument is one clip (a folder of frames, an animated GIF or a
+// single picture); for an image model arguments expand as in every tool
+// (a folder gives its images, '-' reads paths from stdin).
+func modelInputs(c *cli.Context, m *nonlocal.Model) ([]string, error) {
+	if !m.Cfg.Clip() {
+		return cliutil.Inputs(c)
+	}
+	if c.NArg() == 0 {
+		return nil, cliutil.Usagef("no input: give clips (folders of frames or animated GIFs)")
+	}
+	for _, a := range c.Args().Slice() {
+		if _, err := os.Stat(a); err != nil {
+			return nil, cliutil.Usagef("%s: no such file or folder", a)
+		}
+	}
+	return c.Args().Slice(), nil
+}
+
+// readInput reads one input as the model's input values.
+func readInput(m *nonlocal.Model, path string, opt imageio.Options) ([]float32, error) {
+	var frames []image.Image
+	var err error
+	if m.Cfg.Clip() {
+		frames, err = imageio.ReadFrames(path, opt)
+	} else {
+		var img image.Image
+		img, err = imageio.Open(path, opt)
+		frames = []image.Image{img}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.Input(frames)
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"encoding/json"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/attnkit/attn/internal/clitest"
+	"github.com/attnkit/attn/pkg/data"
+	"github.com/attnkit/attn/pkg/imageio"
+)
+
+func needMNIST(t *testing.T) {
+	t.Helper()
+	if _, err := data.LoadMNIST("test"); err != nil {
+		t.Skip("MNIST not available:", err)
+	}
+}
+
+// Usage errors exit 2 with one line saying what is wrong, before any work.
+func TestModelUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train"}, "missing -o"},
+		{[]string{"train", "--blocks", "2", "-o", filepath.Join(dir, "m")}, "0, 1 or 5"},
+		{[]string{"train", "--pairwise", "cosine", "-o", filepath.Join(dir, "m")}, "pairwise"},
+		{[]string{"train", "--extent", "time", "-o", filepath.Join(dir, "m")}, "subsample"},
+		{[]string{"train", "--mode", "2d", "--task", "sum", "-o", filepath.Join(dir, "m")}, "3d task"},
+		{[]string{"train", "--mode", "2d", "--inflate", "-o", filepath.Join(dir, "m")}, "for clips"},
+		{[]string{"train", "--epochs", "0", "-o", filepath.Join(dir, "m")}, "--epochs"},
+		{[]string{"eval", "--split", "train"}, "--split"},
+		{[]string{"eval", "--model", "embedded:big"}, "embedded:nl"},
+		{[]string{"attend", "x.gif"}, "missing -o"},
+		{[]string{"attend", "--at", "1", "-o", dir, "x.gif"}, "x,y"},
+		{[]string{"ablate", "--blocks", "5"}, "reference has one block"},
+		{[]string{"ablate", "--only", "nothing"}, "no variant"},
+		{[]string{"render"}, "missing -o"},
+		{[]string{"render", "--task", "nope", "-o", dir}, "unknown task"},
+	}
+	for _, tc := range cases {
+		r := clitest.Run(t, bin, tc.args...).Want(t, 2)
+		if r.Stdout != "" || !strings.Contains(r.Stderr, tc.want) {
+			t.Errorf("%v: want %q on stderr, got %s", tc.args, tc.want, r)
+		}
+	}
+}
+
+// The embedded models are not trained yet: the commands say how to make
+// one and exit 3.
+func TestNoEmbeddedModel(t *testing.T) {
+	for _, name := range []string{"c2d", "nl"} {
+		r := clitest.Run(t, bin, "eval", "--model", "embedded:"+name).Want(t, 3)
+		if !strings.Contains(r.Stderr, "no embedded model embedded:"+name) || !strings.Contains(r.Stderr, "nonlocal train") {
+			t.Errorf("%s: %s", name, r)
+		}
+	}
+}
+
+// A tiny train → eval → predict → attend flow on the built-in tasks,
+// with a bad input among good ones.
+func TestTrainEvalPredictAttend(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "nl.safetensors")
+	tiny := []string{"--epochs", "1", "--limit", "32", "--val-limit", "16", "--batch", "8", "--widths", "4,4,8,8,8", "-q"}
+	clitest.Run(t, bin, append([]string{"train", "--blocks", "1", "-o", model}, tiny...)...).Want(t, 0)
+
+	r := clitest.Run(t, bin, "eval", "--model", model, "--limit", "20", "--json").Want(t, 0)
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &ev); err != nil {
+		t.Fatalf("eval --json: %v: %s", err, r)
+	}
+	for _, k := range []string{"error_pct", "n", "gflops_per_clip"} {
+		if _, ok := ev[k]; !ok {
+			t.Errorf("eval --json lacks %q: %s", k, r.Stdout)
+		}
+	}
+	if ev["n"].(float64) != 20 || ev["gflops_per_clip"].(float64) <= 0 {
+		t.Errorf("eval: %s", r.Stdout)
+	}
+
+	clips := filepath.Join(dir, "clips")
+	r = clitest.Run(t, bin, "render", "--count", "2", "-o", clips).Want(t, 0)
+	if len(clitest.Lines(r.Stdout)) != 2 {
+		t.Fatalf("render: %s", r)
+	}
+	// A folder of frames is a clip too.
+	frames := filepath.Join(dir, "frames")
+	os.Mkdir(frames, 0o755)
+	for i, n := range []string{"a.png", "b.png", "c.png"} {
+		img := image.NewGray(image.Rect(0, 0, 40, 30))
+		img.Pix[i*7] = 255
+		if err := imageio.SavePNG(filepath.Join(frames, n), img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := filepath.Join(dir, "bad.gif")
+	os.WriteFile(bad, []byte("GIF89a"), 0o644)
+	gif0 := filepath.Join(clips, "sum-0000.gif")
+	r = clitest.Run(t, bin, "predict", "--model", model, gif0, bad, frames).Want(t, 1)
+	if len(clitest.Lines(r.Stdout)) != 2 || len(clitest.Lines(r.Stderr)) != 1 || !strings.Contains(r.Stderr, "bad.gif") {
+		t.Fatalf("predict with a bad input: %s", r)
+	}
+
+	out := filepath.Join(dir, "out")
+	r = clitest.Run(t, bin, "attend", "--model", model, "--at", "10,12,5", "-o", out, gif0, bad).Want(t, 1)
+	if len(clitest.Lines(r.Stdout)) != 1 || len(clitest.Lines(r.Stderr)) != 1 {
+		t.Fatalf("attend: %s", r)
+	}
+	for _, f := range []string{"sum-0000_arrows.png", "sum-0000_arrows.gif"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("attend wrote no %s: %v", f, err)
+		}
+	}
+	// --init needs a readable model of the same trunk (exit 3).
+	r = clitest.Run(t, bin, append([]string{"train", "--init", filepath.Join(dir, "none.safetensors"), "-o", filepath.Join(dir, "x.safetensors")}, tiny...)...).Want(t, 3)
+	if !strings.Contains(r.Stderr, "--init") {
+		t.Errorf("--init of a missing file: %s", r)
+	}
+	clitest.Run(t, bin, append([]string{"train", "--blocks", "0", "--init", model, "-o", filepath.Join(dir, "c2d.safetensors")}, tiny...)...).Want(t, 0)
+
+	// A query outside the clip is that input's failure.
+	clitest.Run(t, bin, "attend", "--model", model, "--at", "10,12,99", "-o", out, gif0).Want(t, 1)
+}
+
+// A baseline has no block to draw.
+func TestAttendNeedsBlock(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "c2d.safetensors")
+	clitest.Run(t, bin, "train", "--blocks", "0", "--epochs", "1", "--limit", "16", "--val-limit", "8", "--batch", "8", "--widths", "4,4,8,8,8", "-q", "-o", model).Want(t, 0)
+	r := clitest.Run(t, bin, "attend", "--model", model, "-o", dir, model).Want(t, 3)
+	if !strings.Contains(r.Stderr, "no non-local block") {
+		t.Fatalf("attend on C2D: %s", r)
+	}
+}
+
+// A smoke ablation of two variants prints two rows and the Markdown table.
+func TestAblateSmoke(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	md := filepath.Join(dir, "t.md")
+	r := clitest.Run(t, bin, "ablate", "--only", "baseline,embedded", "--epochs", "1", "--limit", "16", "--val-limit", "8",
+		"--test-limit", "8", "--batch", "8", "--widths", "4,4,8,8,8", "--markdown", md, "--json", "-q").Want(t, 0)
+	if len(clitest.Lines(r.Stdout)) != 2 {
+		t.Fatalf("ablate: %s", r)
+	}
+	b, err := os.ReadFile(md)
+	if err != nil || !strings.Contains(string(b), "(a) pairwise function") || !strings.Contains(string(b), "| C2D |") {
+		t.Fatalf("markdown: %v\n%s", err, b)
+	}
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/imageio"
+	"github.com/urfave/cli/v2"
+)
+
+func predictCommand() *cli.Command {
+	flags := []cli.Flag{modelFlag(), &cli.IntFlag{Name: cliutil.FlagMaxPixels, Value: 64_000_000, Usage: "refuse pictures with more pixels than this"}}
+	flags = append(flags, cliutil.OutputFlags()...)
+	return &cli.Command{
+		Name:      "predict",
+		Usage:     "classify clips (folders of frames, animated GIFs) or images",
+		ArgsUsage: "CLIP|IMG ...",
+		Description: `Prints one line per input:
+   input  class  prob
+(NDJSON with --json, with every class's probability under "probs"). A clip
+model takes clips: a folder of frames (image files in name order) or an
+animated GIF; the frames are sampled evenly to the model's length, turned
+grey and resized to its side. An image model takes image files and folders
+of them. An input that cannot be read prints one line on stderr, the
+others still run, and the exit code is 1.
+
+Examples:
+   nonlocal render --count 4 -o clips/ && nonlocal predict --model nl.safetensors clips/*.gif
+   nonlocal predict --model nl.safetensors frames/ --json`,
+		Flags:  flags,
+		Action: runPredict,
+	}
+}
+
+func runPredict(c *cli.Context) error {
+	m, _, err := loadModel(c)
+	if err != nil {
+		return err
+	}
+	inputs, err := modelInputs(c, m)
+	if err != nil {
+		return err
+	}
+	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	opt := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
+	return cliutil.ForEach(inputs, c.App.ErrWriter, name, nil, func(path string) error {
+		x, err := readInput(m, path, opt)
+		if err != nil {
+			return err
+		}
+		classes, probs := m.Predict(x, 1)
+		k := classes[0]
+		fields := []cliutil.Field{{Key: "input", Value: path}, {Key: "class", Value: k}, {Key: "prob", Value: cliutil.Round(float64(probs[0][k]), 4)}}
+		if p.JSON() {
+			ps := make([]float64, len(probs[0]))
+			for i, v := range probs[0] {
+				ps[i] = cliutil.Round(float64(v), 4)
+			}
+			fields = append(fields, cliutil.Field{Key: "probs", Value: ps})
+		}
+		if err := p.Print(fields...); err != nil {
+			return fmt.Errorf("write result: %w", err)
+		}
+		return nil
+	})
+}
