@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/tensor"
@@ -50,6 +51,10 @@ func (m *MultiheadAttention) ForwardAttend(tp *autograd.Tape, xq, xkv *autograd.
 // It lives outside any tape.
 type KVCache struct {
 	K, V *tensor.Tensor
+	// Record makes Step keep the attention weights of its query over the
+	// keys it saw in Weights, [B, H, len(keys)], for inspection.
+	Record  bool
+	Weights *tensor.Tensor
 }
 
 // NewKVCache returns an empty cache for batch b and length l.
@@ -102,5 +107,41 @@ func (m *MultiheadAttention) Step(tp *autograd.Tape, x *autograd.Var, c *KVCache
 		kv, vv = tp.Const(gk), tp.Const(gv)
 	}
 	o := tp.Attention(q, kv, vv, autograd.AttnMask{})
+	if c.Record {
+		c.Weights = stepWeights(q.Value, kv.Value)
+	}
 	return tp.Linear(tp.MergeHeads(o), m.OutProj.Weight, m.OutProj.Bias)
+}
+
+// stepWeights returns softmax(q·kᵀ/√Dh) of one query per (batch, head),
+// q [B, H, 1, Dh] over k [B, H, Lk, Dh], as [B, H, Lk]: the weights the
+// step's attention applied.
+func stepWeights(q, k *tensor.Tensor) *tensor.Tensor {
+	b, h, lk, dh := k.Dim(0), k.Dim(1), k.Dim(2), k.Dim(3)
+	w := tensor.New(b, h, lk)
+	scale := 1 / math.Sqrt(float64(dh))
+	for bh := 0; bh < b*h; bh++ {
+		qv := q.Data[bh*dh : (bh+1)*dh]
+		row := w.Data[bh*lk : (bh+1)*lk]
+		mx := math.Inf(-1)
+		s := make([]float64, lk)
+		for j := range row {
+			kv := k.Data[(bh*lk+j)*dh : (bh*lk+j+1)*dh]
+			var dot float64
+			for i, x := range qv {
+				dot += float64(x) * float64(kv[i])
+			}
+			s[j] = dot * scale
+			mx = math.Max(mx, s[j])
+		}
+		var sum float64
+		for j := range s {
+			s[j] = math.Exp(s[j] - mx)
+			sum += s[j]
+		}
+		for j := range row {
+			row[j] = float32(s[j] / sum)
+		}
+	}
+	return w
 }
