@@ -44,18 +44,43 @@ func newGeometry(cfg Config) *geometry {
 	}
 	g.keys = make([][]int, n)
 	if cfg.Attention == "local1d" {
-		for s := 0; s < n; s++ {
-			for k := max(s/cfg.BlockLen*cfg.BlockLen-cfg.MemLen, 0); k <= s; k++ {
-				g.keys[s] = append(g.keys[s], k)
-			}
-		}
-		return g
+		g.plan = local1DPlan(cfg)
+	} else {
+		g.plan = local2DPlan(cfg, g.rank)
 	}
-	g.plan = local2DPlan(cfg, g.rank)
 	for s := 0; s < n; s++ {
 		g.keys[s] = g.plan.Visible(nil, s)
 	}
 	return g
+}
+
+// local1DPlan is the local 1D pattern of §3.2: query block [q0, q1) of
+// BlockLen positions sees the MemLen positions before it and, causally,
+// itself (autograd.LocalMask's rule). As a blocked attention it keeps
+// block × memory probabilities instead of a whole L × L plane.
+func local1DPlan(cfg Config) *autograd.BlockPlan {
+	n := cfg.Len()
+	var blocks []autograd.AttnBlock
+	for q0 := 0; q0 < n; q0 += cfg.BlockLen {
+		q1 := min(q0+cfg.BlockLen, n)
+		k0 := max(q0-cfg.MemLen, 0)
+		keys := make([]int, 0, q1-k0)
+		for k := k0; k < q1; k++ {
+			keys = append(keys, k)
+		}
+		keep := make([]bool, (q1-q0)*len(keys))
+		for i := 0; i < q1-q0; i++ {
+			for j, k := range keys {
+				keep[i*len(keys)+j] = k <= q0+i
+			}
+		}
+		blocks = append(blocks, autograd.AttnBlock{Q0: q0, Q1: q1, Keys: keys, Keep: keep})
+	}
+	p, err := autograd.NewBlockPlan(n, n, blocks)
+	if err != nil {
+		panic("imgtx: local 1D plan: " + err.Error())
+	}
+	return p
 }
 
 // local2DPlan is the local 2D pattern of §3.2: each query rectangle sees
@@ -129,11 +154,7 @@ func truncatePlan(p *autograd.BlockPlan, n int) *autograd.BlockPlan {
 }
 
 // attend returns the self-attention of the first n positions.
-func (g *geometry) attend(cfg Config, n int) func(tp *autograd.Tape, q, k, v *autograd.Var) *autograd.Var {
-	if cfg.Attention == "local1d" {
-		mask := autograd.LocalMask(cfg.BlockLen, cfg.MemLen)
-		return func(tp *autograd.Tape, q, k, v *autograd.Var) *autograd.Var { return tp.Attention(q, k, v, mask) }
-	}
+func (g *geometry) attend(n int) func(tp *autograd.Tape, q, k, v *autograd.Var) *autograd.Var {
 	plan := truncatePlan(g.plan, n)
 	return func(tp *autograd.Tape, q, k, v *autograd.Var) *autograd.Var { return tp.BlockAttention(q, k, v, plan) }
 }

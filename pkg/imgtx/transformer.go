@@ -164,7 +164,7 @@ func (t *transformer) forward(tp *autograd.Tape, cfg Config, g *geometry, seq []
 	if t.encEmb != nil {
 		mem = t.encode(tp, cfg, low, b, train, rng)
 	}
-	attend := g.attend(cfg, n)
+	attend := g.attend(n)
 	for _, l := range t.layers {
 		x = l.Forward(tp, x, mem, attend, train, rng)
 	}
