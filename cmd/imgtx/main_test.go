@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/attnkit/attn/internal/clitest"
+	"github.com/attnkit/attn/pkg/data"
 )
 
 // bin is the imgtx binary, built once for all tests of this package.
@@ -20,18 +23,120 @@ func TestMain(m *testing.M) {
 }
 
 func TestCommon(t *testing.T) {
-	want := []string{"COMING (not built yet):"}
-	for _, p := range planned {
-		want = append(want, p.Usage)
-	}
-	clitest.CheckCommon(t, bin, name, want...)
+	clitest.CheckCommon(t, bin, name, "imgtx sample", "imgtx complete", "imgtx upscale", "imgtx attend")
 }
 
-// A planned command is refused as a usage error that says it is coming,
-// and it never pretends to produce output.
-func TestPlannedCommandIsNotFaked(t *testing.T) {
-	r := clitest.Run(t, bin, "complete", "x.png", "-o", t.TempDir()).Want(t, 2)
-	if r.Stdout != "" || !strings.Contains(r.Stderr, "planned but not built yet") || len(clitest.Lines(r.Stderr)) != 1 {
-		t.Fatalf("planned command: %s", r)
+func needMNIST(t *testing.T) {
+	t.Helper()
+	if _, err := data.LoadMNIST("test"); err != nil {
+		t.Skipf("no MNIST: %v", err)
 	}
+}
+
+// tiny is a model small and quick enough for the tests: 8×8 digits.
+var tiny = []string{"train", "--size", "8", "--layers", "1", "--embed", "8", "--heads", "2", "--ff", "16",
+	"--limit", "64", "--val-limit", "16", "--batch", "16", "--epochs", "1", "--threads", "1"}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "m.safetensors")
+	for _, args := range [][]string{
+		{"train"}, // no -o
+		{"train", "--arch", "rnn", "-o", out},
+		{"train", "--attention", "global", "-o", out},
+		{"train", "--cond", "text", "-o", out},
+		{"train", "--data", "cifar", "-o", out},
+		{"train", "--channels", "3", "-o", out},
+		{"train", "--embed", "10", "--heads", "4", "-o", out},
+		{"eval", "--split", "train"},
+		{"eval", "--model", "embedded:large"},
+		{"sample", "-o", dir, "--count", "0"},
+		{"sample"}, // no -o
+		{"complete", "x.png"},
+		{"upscale", "-o", dir}, // no input
+		{"attend", "x.png"},
+	} {
+		r := clitest.Run(t, bin, args...).Want(t, 2)
+		if !strings.HasPrefix(r.Stderr, "imgtx: ") || r.Stdout != "" {
+			t.Errorf("%v: %s", args, r)
+		}
+	}
+}
+
+func TestNoEmbeddedModel(t *testing.T) {
+	for _, args := range [][]string{{"eval", "--limit", "1"}, {"sample", "-o", t.TempDir()}, {"eval", "--model", "embedded:upscale"}} {
+		r := clitest.Run(t, bin, args...).Want(t, 3)
+		if !strings.Contains(r.Stderr, "no embedded model") || !strings.Contains(r.Stderr, "imgtx train") || len(clitest.Lines(r.Stderr)) != 1 {
+			t.Fatalf("%v: %s", args, r)
+		}
+	}
+}
+
+// The new user's path: train, score, sample, complete a digit scan and a
+// photo, upscale, draw the attention; a bad file costs one stderr line.
+func TestTrainEvalSampleCompleteUpscaleAttend(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.safetensors")
+	r := clitest.Run(t, bin, append(tiny, "-o", model, "--json")...).Want(t, 0)
+	var epoch map[string]any
+	if err := json.Unmarshal([]byte(clitest.Lines(r.Stdout)[0]), &epoch); err != nil || epoch["val_bits_per_dim"] == nil {
+		t.Fatalf("train line %q: %v", r.Stdout, err)
+	}
+	r = clitest.Run(t, bin, "eval", "--model", model, "--limit", "8", "--json").Want(t, 0)
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &ev); err != nil || ev["n"] != 8.0 || ev["bits_per_dim"].(float64) <= 0 ||
+		ev["nll_nats_per_image"].(float64) <= 0 {
+		t.Fatalf("eval %q: %v", r.Stdout, err)
+	}
+
+	samples := filepath.Join(dir, "samples")
+	r = clitest.Run(t, bin, "sample", "--model", model, "--count", "3", "-o", samples).Want(t, 0)
+	for _, f := range []string{"grid.png", "sample_0000.png", "sample_0002.png"} {
+		if _, err := os.Stat(filepath.Join(samples, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	bad := filepath.Join(dir, "bad.png")
+	os.WriteFile(bad, []byte("not a png"), 0o644)
+	out := filepath.Join(dir, "out")
+	r = clitest.Run(t, bin, "complete", "--model", model, "--rows", "4", "--count", "2",
+		"../../testdata/imgtx/digit7.png", bad, "../../testdata/imgtx/photo.png", "-o", out).Want(t, 1)
+	if len(clitest.Lines(r.Stdout)) != 2 || len(clitest.Lines(r.Stderr)) != 1 || !strings.Contains(r.Stderr, "bad.png") {
+		t.Fatalf("complete: %s", r)
+	}
+	for _, f := range []string{"digit7_complete.png", "photo_complete.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	r = clitest.Run(t, bin, "attend", "--model", model, "--queries", "4,4;7,0", "../../testdata/imgtx/digit7.png", "-o", out).Want(t, 0)
+	if len(clitest.Lines(r.Stdout)) != 2 {
+		t.Fatalf("attend: %s", r)
+	}
+	if _, err := os.Stat(filepath.Join(out, "digit7_attn_7_0.png")); err != nil {
+		t.Fatal(err)
+	}
+	clitest.Run(t, bin, "upscale", "--model", model, "../../testdata/imgtx/digit7.png", "-o", out).Want(t, 2)
+
+	up := filepath.Join(dir, "up.safetensors")
+	clitest.Run(t, bin, append(tiny, "--cond", "lowres", "--lowres", "2", "--attention", "local2d",
+		"--query-h", "2", "--query-w", "4", "--mem-h", "1", "--mem-w", "2", "-o", up)...).Want(t, 0)
+	r = clitest.Run(t, bin, "upscale", "--model", up, "--count", "2", "--json",
+		"../../testdata/imgtx/digit7.png", bad, "../../testdata/imgtx/photo.png", "-o", out).Want(t, 1)
+	if len(clitest.Lines(r.Stdout)) != 2 || len(clitest.Lines(r.Stderr)) != 1 {
+		t.Fatalf("upscale: %s", r)
+	}
+	if _, err := os.Stat(filepath.Join(out, "photo_upscale.png")); err != nil {
+		t.Fatal(err)
+	}
+
+	pc := filepath.Join(dir, "pc.safetensors")
+	clitest.Run(t, bin, "train", "--arch", "pixelcnn", "--size", "8", "--layers", "2", "--filters", "4", "--kernel", "3",
+		"--limit", "32", "--val-limit", "8", "--epochs", "1", "--cond", "class", "-o", pc).Want(t, 0)
+	clitest.Run(t, bin, "sample", "--model", pc, "--class", "7", "--count", "2", "-o", samples).Want(t, 0)
+	clitest.Run(t, bin, "sample", "--model", pc, "--class", "12", "-o", samples).Want(t, 2)
+	clitest.Run(t, bin, "attend", "--model", pc, "../../testdata/imgtx/digit7.png", "-o", out).Want(t, 2)
 }

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/gemm"
+	"github.com/attnkit/attn/pkg/imageio"
+	"github.com/attnkit/attn/pkg/imgtx"
+	"github.com/urfave/cli/v2"
+)
+
+func attendCommand() *cli.Command {
+	flags := []cli.Flag{
+		modelFlag(),
+		&cli.StringFlag{Name: "queries", Usage: "query pixels as `R,C;R,C...` (row, column; default: the centre and three points around it)"},
+		&cli.IntFlag{Name: "class", Usage: "class-conditional models: the class `C` the image is read as"},
+		zoomFlag(),
+	}
+	flags = append(flags, cliutil.InputFlags()...)
+	flags = append(flags, cliutil.OutputFlags()...)
+	return &cli.Command{
+		Name:      "attend",
+		Usage:     "draw the self-attention of chosen pixels over their memory, per layer and head",
+		ArgsUsage: "IMG|DIR|- ...",
+		Description: `Reads each image (converted to the model's input) as the model would
+while generating it, and for each query pixel draws where its
+self-attention looks: one heatmap per layer (rows) and head (columns),
+each over the whole image grid, zero outside the query's memory block and
+scaled to its own maximum, the query marked white. For a colour model the
+query is the pixel's first channel and the grid is h x w*3. Writes
+   DIR/<name>_attn_R_C.png   one per query pixel (R, C)
+and prints one line per picture: path  row  col  panel (--json for
+objects). An input that cannot be read gets one line on stderr, no
+output file, and the others are still processed (exit 1).
+
+Examples:
+   imgtx attend digit.png -o out/
+   imgtx attend --queries "20,14;27,27" --zoom 8 digit.png -o out/`,
+		Flags:  flags,
+		Action: runAttend,
+	}
+}
+
+// parseQueries reads --queries for an h × w image.
+func parseQueries(s string, h, w int) ([][2]int, error) {
+	if s == "" {
+		return [][2]int{{h / 2, w / 2}, {h / 4, w / 2}, {3 * h / 4, w / 4}, {3 * h / 4, 3 * w / 4}}, nil
+	}
+	var qs [][2]int
+	for _, part := range strings.Split(s, ";") {
+		rc := strings.Split(strings.TrimSpace(part), ",")
+		if len(rc) != 2 {
+			return nil, fmt.Errorf("query %q: want ROW,COL", part)
+		}
+		r, err1 := strconv.Atoi(strings.TrimSpace(rc[0]))
+		col, err2 := strconv.Atoi(strings.TrimSpace(rc[1]))
+		if err1 != nil || err2 != nil || r < 0 || r >= h || col < 0 || col >= w {
+			return nil, fmt.Errorf("query %q: want a row in 0..%d and a column in 0..%d", part, h-1, w-1)
+		}
+		qs = append(qs, [2]int{r, col})
+	}
+	return qs, nil
+}
+
+func runAttend(c *cli.Context) error {
+	outDir := c.String(cliutil.FlagOut)
+	if outDir == "" {
+		return cliutil.Usagef("missing -o DIR (the folder to write the pictures to)")
+	}
+	zoom := c.Int("zoom")
+	if zoom < 1 || zoom > 64 {
+		return cliutil.Usagef("--zoom %d: want 1..64", zoom)
+	}
+	inputs, err := cliutil.Inputs(c)
+	if err != nil {
+		return err
+	}
+	m, _, err := loadModel(c)
+	if err != nil {
+		return err
+	}
+	cfg := m.Cfg
+	if cfg.Arch != "transformer" {
+		return cliutil.Usagef("%s has no attention to draw; attend needs a transformer", cfg.Name())
+	}
+	qs, err := parseQueries(c.String("queries"), cfg.Height, cfg.Width)
+	if err != nil {
+		return cliutil.Usagef("--queries: %v", err)
+	}
+	labels, err := classFor(c, m)
+	if err != nil {
+		return err
+	}
+	var outs []cliutil.Output
+	grid := make([]int, len(qs))
+	for i, q := range qs {
+		outs = append(outs, cliutil.Output{Suffix: fmt.Sprintf("_attn_%d_%d", q[0], q[1]), Ext: "png"})
+		grid[i] = (q[0]*cfg.Width + q[1]) * cfg.Channels
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("create -o folder: %w", err)
+	}
+	gemm.SetThreads(1)
+	plan := cliutil.PlanOutputs(outDir, inputs, outs...)
+	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
+	decode := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
+	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+		paths, err := plan.For(in)
+		if err != nil {
+			return err
+		}
+		img, err := imageio.Open(in, decode)
+		if err != nil {
+			return err
+		}
+		pix := imgtx.ImagePixels(img, cfg.Height, cfg.Width, cfg.Channels)
+		b := imgtx.Batch{N: 1, Pixels: pix, Labels: labels}
+		if cfg.Cond == "lowres" {
+			b.Low = imgtx.Downsample(pix, cfg.Height, cfg.Width, cfg.Channels, cfg.LowRes)
+		}
+		maps, err := m.Attention(b, grid)
+		if err != nil {
+			return err
+		}
+		per := len(maps) / len(qs)
+		for i, q := range qs {
+			var mine []imgtx.AttentionMap
+			for _, am := range maps {
+				if am.Query == grid[i] {
+					mine = append(mine, am)
+				}
+			}
+			panel, err := cfg.AttentionPanel(mine, per/cfg.Layers, zoom)
+			if err == nil {
+				err = imageio.SavePNG(paths[i], panel)
+			}
+			if err != nil {
+				return err
+			}
+			if err := pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "row", Value: q[0]},
+				cliutil.Field{Key: "col", Value: q[1]}, cliutil.Field{Key: "panel", Value: paths[i]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	bar.Finish("")
+	return err
+}

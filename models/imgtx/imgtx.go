@@ -1,0 +1,41 @@
+// Package imgtx embeds the default Image Transformer models of cmd/imgtx
+// (pkg/imgtx): transformer (the unconditional MNIST model), pixelcnn (the
+// gated PixelCNN baseline), class (class-conditional) and upscale
+// (7×7 → 28×28 super-resolution). None is trained yet; README.md beside
+// this file will name the runs they are taken from.
+//
+// Import it under another name, since pkg/imgtx is the model itself:
+//
+//	imgtxmodels "github.com/attnkit/attn/models/imgtx"
+package imgtx
+
+import (
+	"embed"
+	"fmt"
+
+	"github.com/attnkit/attn/models"
+	pkgimgtx "github.com/attnkit/attn/pkg/imgtx"
+)
+
+// The pattern * also matches this file and README.md, so the package
+// compiles in a build that has no model yet.
+//
+//go:embed *
+var files embed.FS
+
+// Names returns the models this build has, sorted.
+func Names() []string { return models.List(files) }
+
+// Bytes returns the safetensors bytes of a model and whether this build
+// has it.
+func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
+
+// Load returns a model, named "embedded:NAME" in messages. Its error wraps
+// models.ErrNoModel when this build has none of that name.
+func Load(name string) (*pkgimgtx.Model, error) {
+	b, ok := Bytes(name)
+	if !ok {
+		return nil, fmt.Errorf("%w named %s for imgtx", models.ErrNoModel, name)
+	}
+	return pkgimgtx.LoadBytes(b, "embedded:"+name)
+}

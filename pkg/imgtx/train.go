@@ -1,0 +1,153 @@
+package imgtx
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/ckpt"
+	"github.com/attnkit/attn/pkg/nn"
+	"github.com/attnkit/attn/pkg/trainrun"
+)
+
+// TrainOptions control Train. Zero values of the loop's options take the
+// defaults noted.
+type TrainOptions struct {
+	// Options are the loop's settings. Defaults: 30 epochs, batch 16,
+	// adam at 1e-3 (the paper's optimizer, with a cosine schedule after
+	// one epoch of warm-up instead of its inverse-square-root decay),
+	// gradients clipped to norm 1, one thread.
+	trainrun.Options
+	Limit    int // train on only the first Limit images (> 0)
+	ValLimit int // validate on only the first ValLimit images (> 0)
+
+	// Report says where the per-epoch lines and the progress bar go.
+	Report trainrun.Report `json:"-"`
+}
+
+func (o *TrainOptions) defaults() {
+	if o.Epochs == 0 {
+		o.Epochs = 30
+	}
+	if o.Batch == 0 {
+		o.Batch = 16
+	}
+	if o.Optimizer == "" {
+		o.Optimizer = "adam"
+	}
+	if o.LR == 0 {
+		o.LR = 1e-3
+	}
+	if o.Schedule == "" {
+		o.Schedule = "cosine"
+	}
+	if o.ClipNorm == 0 {
+		o.ClipNorm = 1
+	}
+	if o.ClipNorm < 0 {
+		o.ClipNorm = 0
+	}
+	if o.Threads <= 0 {
+		o.Threads = 1
+	}
+}
+
+// Train fits a model of cfg on src, writing the best model (lowest
+// validation bits/dim) to opt.Out and the training state beside it.
+// cfg's size and channels say what the images are converted to; for class
+// conditioning cfg.Classes is taken from the data.
+func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
+	opt.defaults()
+	cfg.Data = src.Kind
+	train, err := Open(src, "train", cfg.Height, cfg.Width, cfg.Channels, opt.Limit)
+	if err != nil {
+		return nil, err
+	}
+	val, err := Open(src, "val", cfg.Height, cfg.Width, cfg.Channels, opt.ValLimit)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Cond == "class" {
+		cfg.Classes, cfg.ClassNames = len(train.Classes), train.Classes
+	}
+	m, err := New(cfg, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	t := &trainer{m: m, train: train, val: val, seed: opt.Seed, batch: min(opt.Batch, train.Len()), threads: opt.Threads}
+	opt.Record = opt
+	if _, err := trainrun.Fit(t, opt.Options, opt.Report); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// trainer feeds the model to trainrun.Fit.
+type trainer struct {
+	m          *Model
+	train, val *Dataset
+	seed       uint64
+	batch      int
+	threads    int
+	order      []int
+	drop       *rand.Rand
+	b          Batch
+	nats       float64 // the epoch's training NLL so far
+	dims       int
+}
+
+func (t *trainer) Params() []*autograd.Var { return t.m.Params() }
+
+// BeginEpoch shuffles the training images with the epoch's seed; the last
+// partial batch is dropped.
+func (t *trainer) BeginEpoch(epoch int) (int, error) {
+	t.order = rand.New(rand.NewPCG(t.seed, uint64(epoch))).Perm(t.train.Len())
+	t.drop = rand.New(rand.NewPCG(t.seed^0x64726f70, uint64(epoch)))
+	t.nats, t.dims = 0, 0
+	return len(t.order) / t.batch, nil
+}
+
+func (t *trainer) Step(tp *autograd.Tape, _, bi int) (*autograd.Var, int, error) {
+	t.train.fill(&t.b, t.m.Cfg, t.order[bi*t.batch:(bi+1)*t.batch])
+	loss, err := t.m.Loss(tp, t.b, true, t.drop)
+	if err != nil {
+		return nil, 0, err
+	}
+	d := t.b.N * t.m.Cfg.Len()
+	t.nats += float64(loss.Value.Data[0]) * float64(d)
+	t.dims += d
+	return loss, t.b.N, nil
+}
+
+// TrainMetric is the bits/dim of the epoch's training batches so far
+// (with dropout).
+func (t *trainer) TrainMetric() trainrun.Metric {
+	return bitsMetric(BitsPerDim(t.nats / float64(max(t.dims, 1))))
+}
+
+func (t *trainer) Validate(int) (trainrun.Metric, error) {
+	r, err := t.m.Evaluate(t.val, EvalOptions{Threads: t.threads})
+	if err != nil {
+		return trainrun.Metric{}, err
+	}
+	return bitsMetric(r.BitsPerDim()), nil
+}
+
+func (t *trainer) File() (*ckpt.File, error) { return t.m.File() }
+
+// LoadWeights copies the weights of a state file of the same model.
+func (t *trainer) LoadWeights(f *ckpt.File) error {
+	saved, err := FromFile(f)
+	if err != nil {
+		return err
+	}
+	if !saved.Cfg.Equal(t.m.Cfg) {
+		return fmt.Errorf("%s was trained as %s %+v, not %s %+v", f.Name, saved.Cfg.Name(), saved.Cfg, t.m.Cfg.Name(), t.m.Cfg)
+	}
+	return nn.CopyParams(t.m, saved)
+}
+
+// bitsMetric is bits/dim, lower is better.
+func bitsMetric(v float64) trainrun.Metric {
+	return trainrun.Metric{Name: "bits_per_dim", Value: v, Digits: 4}
+}

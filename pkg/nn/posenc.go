@@ -1,0 +1,68 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/tensor"
+)
+
+// SinusoidalPositions2D returns the fixed position encodings of a
+// rows × cols grid as a [rows·cols, dim] table in raster order. The first
+// dim/2 features encode the row and the other dim − dim/2 the column, each
+// with the sines and cosines of Vaswani et al. 2017 (§3.5): feature 2i is
+// sin(p / 10000^(2i/n)), feature 2i+1 its cosine, over a half of n
+// features. This is the Image Transformer's split (Parmar et al. 2018,
+// §3.1): for colour images cols is the width times the channels, so the
+// column half also says which channel a position is.
+func SinusoidalPositions2D(rows, cols, dim int) *tensor.Tensor {
+	if rows < 1 || cols < 1 || dim < 2 {
+		panic(fmt.Sprintf("nn: sinusoidal positions of a %d×%d grid with %d features", rows, cols, dim))
+	}
+	t := tensor.New(rows*cols, dim)
+	half := dim / 2
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			row := t.Data[(r*cols+c)*dim : (r*cols+c+1)*dim]
+			sinusoid(row[:half], r)
+			sinusoid(row[half:], c)
+		}
+	}
+	return t
+}
+
+// sinusoid fills dst with the sine/cosine encoding of position p over
+// len(dst) features.
+func sinusoid(dst []float32, p int) {
+	n := float64(len(dst))
+	for i := range dst {
+		freq := math.Pow(10000, -float64(i-i%2)/n)
+		if i%2 == 0 {
+			dst[i] = float32(math.Sin(float64(p) * freq))
+		} else {
+			dst[i] = float32(math.Cos(float64(p) * freq))
+		}
+	}
+}
+
+// LearnedPositions is a trainable position table weight [positions, dim],
+// initialised from N(0, 0.02²), the learned alternative to the sinusoids.
+type LearnedPositions struct {
+	Weight *autograd.Var
+}
+
+// NewLearnedPositions returns a table named prefix ("prefix.weight") of n
+// positions.
+func NewLearnedPositions(rng *rand.Rand, prefix string, n, dim int) *LearnedPositions {
+	p := &LearnedPositions{Weight: param(prefix, "weight", n, dim)}
+	Normal(rng, p.Weight.Value, 0, 0.02)
+	return p
+}
+
+// Params returns the table.
+func (p *LearnedPositions) Params() []*autograd.Var { return []*autograd.Var{p.Weight} }
+
+// Buffers returns nothing.
+func (p *LearnedPositions) Buffers() []Buffer { return nil }
