@@ -52,44 +52,15 @@ func EncoderPath(out string) string {
 	return strings.TrimSuffix(out, ".safetensors") + ".encoder.safetensors"
 }
 
+// trainDefaults are the loop's defaults that TrainOptions describes.
+var trainDefaults = trainrun.Defaults{
+	Options: trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "adam", LR: 1e-3,
+		Schedule: "cosine", StepSize: 5, Gamma: 0.5, ClipNorm: 5, Threads: 1},
+	ByOptimizer: map[string]trainrun.Options{"sgd": {LR: 0.1, Momentum: 0.9}},
+}
+
 func (o *TrainOptions) defaults() {
-	if o.Epochs == 0 {
-		o.Epochs = 10
-	}
-	if o.Batch == 0 {
-		o.Batch = 32
-	}
-	if o.Optimizer == "" {
-		o.Optimizer = "adam"
-	}
-	if o.LR == 0 {
-		o.LR = 1e-3
-		if o.Optimizer == "sgd" {
-			o.LR = 0.1
-		}
-	}
-	if o.Momentum == 0 && o.Optimizer == "sgd" {
-		o.Momentum = 0.9
-	}
-	o.WeightDecay = max(o.WeightDecay, 0)
-	if o.Schedule == "" {
-		o.Schedule = "cosine"
-	}
-	if o.StepSize == 0 {
-		o.StepSize = 5
-	}
-	if o.Gamma == 0 {
-		o.Gamma = 0.5
-	}
-	switch {
-	case o.ClipNorm == 0:
-		o.ClipNorm = 5
-	case o.ClipNorm < 0:
-		o.ClipNorm = 0
-	}
-	if o.Threads <= 0 {
-		o.Threads = 1
-	}
+	o.Options = o.Options.WithDefaults(trainDefaults)
 	if o.MinCount == 0 {
 		o.MinCount = 5
 	}

@@ -25,31 +25,13 @@ type TrainOptions struct {
 	Report trainrun.Report `json:"-"`
 }
 
+// trainDefaults are the loop's defaults that TrainOptions describes.
+var trainDefaults = trainrun.Defaults{
+	Options: trainrun.Options{Epochs: 30, Batch: 16, Optimizer: "adam", LR: 1e-3, Schedule: "cosine", ClipNorm: 1, Threads: 1},
+}
+
 func (o *TrainOptions) defaults() {
-	if o.Epochs == 0 {
-		o.Epochs = 30
-	}
-	if o.Batch == 0 {
-		o.Batch = 16
-	}
-	if o.Optimizer == "" {
-		o.Optimizer = "adam"
-	}
-	if o.LR == 0 {
-		o.LR = 1e-3
-	}
-	if o.Schedule == "" {
-		o.Schedule = "cosine"
-	}
-	if o.ClipNorm == 0 {
-		o.ClipNorm = 1
-	}
-	if o.ClipNorm < 0 {
-		o.ClipNorm = 0
-	}
-	if o.Threads <= 0 {
-		o.Threads = 1
-	}
+	o.Options = o.Options.WithDefaults(trainDefaults)
 }
 
 // Train fits a model of cfg on src, writing the best model (lowest

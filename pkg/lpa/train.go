@@ -38,46 +38,15 @@ type EpochReport = trainrun.EpochReport
 // StatePath returns the per-epoch state file a resumed run continues from.
 func StatePath(out string) string { return trainrun.StatePath(out) }
 
+// trainDefaults are the loop's defaults that TrainOptions describes.
+var trainDefaults = trainrun.Defaults{
+	Options: trainrun.Options{Epochs: 300, Batch: 64, Optimizer: "sgd", LR: 0.05, Momentum: 0.9, WeightDecay: 5e-4,
+		Schedule: "step", StepSize: 25, Gamma: 0.5, Patience: 10, Threads: 1},
+	ByOptimizer: map[string]trainrun.Options{"adam": {LR: 1e-3}},
+}
+
 func (o *TrainOptions) defaults() {
-	if o.Epochs == 0 {
-		o.Epochs = 300
-	}
-	if o.Batch == 0 {
-		o.Batch = 64
-	}
-	if o.Optimizer == "" {
-		o.Optimizer = "sgd"
-	}
-	if o.LR == 0 {
-		o.LR = 0.05
-		if o.Optimizer == "adam" {
-			o.LR = 1e-3
-		}
-	}
-	if o.Momentum == 0 {
-		o.Momentum = 0.9
-	}
-	if o.WeightDecay == 0 {
-		o.WeightDecay = 5e-4
-	}
-	if o.WeightDecay < 0 {
-		o.WeightDecay = 0
-	}
-	if o.Schedule == "" {
-		o.Schedule = "step"
-	}
-	if o.StepSize == 0 {
-		o.StepSize = 25
-	}
-	if o.Gamma == 0 {
-		o.Gamma = 0.5
-	}
-	if o.Patience == 0 {
-		o.Patience = 10
-	}
-	if o.Threads <= 0 {
-		o.Threads = 1
-	}
+	o.Options = o.Options.WithDefaults(trainDefaults)
 }
 
 // Train fits a model of cfg on src and writes the best model (lowest

@@ -33,46 +33,15 @@ type EpochReport = trainrun.EpochReport
 // StatePath returns the per-epoch state file a resumed run continues from.
 func StatePath(out string) string { return trainrun.StatePath(out) }
 
+// trainDefaults are the loop's defaults that TrainOptions describes.
+var trainDefaults = trainrun.Defaults{
+	Options: trainrun.Options{Epochs: 30, Batch: 32, Optimizer: "sgd", LR: 0.05, Momentum: 0.9, WeightDecay: 1e-4,
+		Schedule: "cosine", StepSize: 10, Gamma: 0.1, Patience: 5, Threads: 1},
+	ByOptimizer: map[string]trainrun.Options{"adam": {LR: 1e-3}},
+}
+
 func (o *TrainOptions) defaults() {
-	if o.Epochs == 0 {
-		o.Epochs = 30
-	}
-	if o.Batch == 0 {
-		o.Batch = 32
-	}
-	if o.Optimizer == "" {
-		o.Optimizer = "sgd"
-	}
-	if o.LR == 0 {
-		o.LR = 0.05
-		if o.Optimizer == "adam" {
-			o.LR = 1e-3
-		}
-	}
-	if o.Momentum == 0 {
-		o.Momentum = 0.9
-	}
-	if o.WeightDecay == 0 {
-		o.WeightDecay = 1e-4
-	}
-	if o.WeightDecay < 0 {
-		o.WeightDecay = 0
-	}
-	if o.Schedule == "" {
-		o.Schedule = "cosine"
-	}
-	if o.StepSize == 0 {
-		o.StepSize = 10
-	}
-	if o.Gamma == 0 {
-		o.Gamma = 0.1
-	}
-	if o.Patience == 0 {
-		o.Patience = 5
-	}
-	if o.Threads <= 0 {
-		o.Threads = 1
-	}
+	o.Options = o.Options.WithDefaults(trainDefaults)
 }
 
 // Train fits a model of cfg on its task (cfg.Task) and writes the best

@@ -49,45 +49,18 @@ func StatePath(out string) string { return trainrun.StatePath(out) }
 // ValSeed fixes the placements of the validation images.
 const ValSeed uint64 = 0x56414c
 
+// trainDefaults are the loop's defaults that TrainOptions describes.
+var trainDefaults = trainrun.Defaults{
+	Options: trainrun.Options{Epochs: 200, Batch: 128, Optimizer: "adam", LR: 1e-3, Momentum: 0.9,
+		Schedule: "cosine", StepSize: 50, Gamma: 0.1, Patience: 10, Threads: 1},
+	ByOptimizer: map[string]trainrun.Options{"sgd": {LR: 0.01}},
+	BySchedule:  map[string]trainrun.Options{"plateau": {Gamma: 0.5}},
+}
+
 func (o *TrainOptions) defaults() {
-	if o.Epochs == 0 {
-		o.Epochs = 200
-	}
-	if o.Batch == 0 {
-		o.Batch = 128
-	}
-	if o.Optimizer == "" {
-		o.Optimizer = "adam"
-	}
-	if o.LR == 0 {
-		o.LR = 1e-3
-		if o.Optimizer == "sgd" {
-			o.LR = 0.01
-		}
-	}
-	if o.Momentum == 0 {
-		o.Momentum = 0.9
-	}
-	if o.Schedule == "" {
-		o.Schedule = "cosine"
-	}
-	if o.StepSize == 0 {
-		o.StepSize = 50
-	}
-	if o.Gamma == 0 {
-		o.Gamma = 0.1
-		if o.Schedule == "plateau" {
-			o.Gamma = 0.5
-		}
-	}
-	if o.Patience == 0 {
-		o.Patience = 10
-	}
+	o.Options = o.Options.WithDefaults(trainDefaults)
 	if o.Val == 0 {
 		o.Val = data.MNISTValidationSize
-	}
-	if o.Threads <= 0 {
-		o.Threads = 1
 	}
 	if o.ValPlacements == 0 {
 		o.ValPlacements = DefaultValPlacements
