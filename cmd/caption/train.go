@@ -1,12 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/caption"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
@@ -30,13 +30,17 @@ func trainCommand() *cli.Command {
 		&cli.IntFlag{Name: "hidden", Value: 192, Usage: "LSTM units"},
 		&cli.IntFlag{Name: "attn-dim", Value: 128, Usage: "hidden size of the attention MLP"},
 		&cli.IntFlag{Name: "max-len", Value: 24, Usage: "most words a decoded caption may have"},
-		&cli.IntFlag{Name: "epochs", Value: 10, Usage: "epochs (built-in scenes are rendered anew every epoch)"},
-		&cli.IntFlag{Name: "batch", Value: 32, Usage: "images per step, each with all its references"},
-		&cli.StringFlag{Name: "optimizer", Value: "adam", Usage: "adam or sgd (momentum 0.9)"},
-		&cli.Float64Flag{Name: "lr", Usage: "initial learning rate (default 0.001 for adam, 0.1 for sgd)"},
-		&cli.Float64Flag{Name: "weight-decay", Usage: "L2 weight decay"},
-		&cli.StringFlag{Name: "schedule", Value: "cosine", Usage: "learning-rate schedule: cosine, step (x0.5 every 5 epochs) or none"},
-		&cli.Float64Flag{Name: "clip", Value: 5, Usage: "clip gradients to this global norm (0: off)"},
+	}
+	flags = append(flags, trainflags.Flags(trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "adam", Schedule: "cosine", ClipNorm: 5},
+		map[string]string{
+			"epochs":       "epochs (built-in scenes are rendered anew every epoch)",
+			"batch":        "images per step, each with all its references",
+			"optimizer":    "adam or sgd (momentum 0.9)",
+			"lr":           "initial learning rate (default 0.001 for adam, 0.1 for sgd)",
+			"weight-decay": "L2 weight decay",
+			"schedule":     "learning-rate schedule: cosine, step (x0.5 every 5 epochs) or none",
+		}, "epochs", "batch", "optimizer", "lr", "weight-decay", "schedule", "clip")...)
+	flags = append(flags,
 		&cli.IntFlag{Name: "scenes", Value: caption.DefaultTrainScenes, Usage: "builtin: training scenes per epoch"},
 		&cli.IntFlag{Name: "val-scenes", Value: caption.DefaultValScenes, Usage: "builtin: validation scenes"},
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` training images"},
@@ -45,7 +49,7 @@ func trainCommand() *cli.Command {
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation NLL per word) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
 		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch)"},
 		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same configuration; --lambda, --dropout and --max-len may differ) with a fresh optimizer and schedule"},
-	}
+	)
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
 	return &cli.Command{
@@ -112,20 +116,11 @@ func runTrain(c *cli.Context) error {
 	if cfg.Encoder == caption.EncoderFrozen && src.Kind != "builtin" {
 		return cliutil.Usagef("--encoder frozen pretrains on the built-in scenes' digit labels; %s has none", src)
 	}
-	clip := c.Float64("clip")
-	if clip == 0 {
-		clip = -1 // TrainOptions reads 0 as "default"
-	}
-	opt := caption.TrainOptions{
-		Options: trainrun.Options{
-			Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"), LR: c.Float64("lr"),
-			WeightDecay: c.Float64("weight-decay"), Schedule: c.String("schedule"), ClipNorm: clip,
-			Seed: c.Uint64(cliutil.FlagSeed), Threads: c.Int(cliutil.FlagThreads),
-			Out: c.String("out"), Resume: c.Bool("resume"),
-		},
+	opt := caption.TrainOptions{Options: trainflags.Options(c),
 		Scenes: c.Int("scenes"), ValScenes: c.Int("val-scenes"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"),
 		MinCount: c.Int("min-count"), PretrainEpochs: c.Int("pretrain-epochs"), Init: c.String("init"),
 	}
+	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
 	switch {
 	case opt.Epochs < 1 || opt.PretrainEpochs < 1:
 		return cliutil.Usagef("--epochs and --pretrain-epochs must be at least 1")
@@ -135,7 +130,7 @@ func runTrain(c *cli.Context) error {
 		return cliutil.Usagef("--optimizer %q: want adam or sgd", opt.Optimizer)
 	case opt.Schedule != "step" && opt.Schedule != "cosine" && opt.Schedule != "none":
 		return cliutil.Usagef("--schedule %q: want cosine, step or none", opt.Schedule)
-	case opt.LR < 0 || opt.WeightDecay < 0 || c.Float64("clip") < 0:
+	case opt.LR < 0 || c.Float64("weight-decay") < 0 || c.Float64("clip") < 0:
 		return cliutil.Usagef("--lr, --weight-decay and --clip must not be negative")
 	case opt.Scenes < 1 || opt.ValScenes < 1 || opt.Limit < 0 || opt.ValLimit < 0 || opt.MinCount < 1:
 		return cliutil.Usagef("--scenes, --val-scenes and --min-count must be at least 1, --limit and --val-limit not negative")
@@ -156,21 +151,6 @@ func runTrain(c *cli.Context) error {
 	return flagError(err)
 }
 
-// trainFlags names the flag behind each training option.
-var trainFlags = map[string]string{
-	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr",
-	"WeightDecay": "weight-decay", "Schedule": "schedule", "ClipNorm": "clip", "Threads": "threads",
-	"Out": "out", "Resume": "resume",
-}
-
 // flagError prefixes an error about a training option with the flag that
 // set it.
-func flagError(err error) error {
-	var oe *trainrun.OptionError
-	if errors.As(err, &oe) {
-		if f, ok := trainFlags[oe.Option]; ok {
-			return fmt.Errorf("--%s: %w", f, err)
-		}
-	}
-	return err
-}
+func flagError(err error) error { return trainflags.FlagError(err, nil) }

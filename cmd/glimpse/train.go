@@ -1,11 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/ram"
@@ -27,17 +27,18 @@ func trainCommand() *cli.Command {
 		&cli.BoolFlag{Name: "learned-first", Usage: "learn the first location (default: uniformly random, as the paper)"},
 		&cli.IntFlag{Name: "locator-hidden", Usage: "put a ReLU layer of `N` units in the location network (0: one linear layer, as the paper)"},
 		&cli.BoolFlag{Name: "full-reinforce", Usage: "let the REINFORCE gradient reach the core and glimpse network (the paper); by default it trains the location network only"},
-		&cli.IntFlag{Name: "epochs", Value: 200, Usage: "epochs over the 55,000 training digits (new placements every epoch)"},
-		&cli.IntFlag{Name: "batch", Value: 128, Usage: "images per step"},
-		&cli.StringFlag{Name: "optimizer", Value: "adam", Usage: "adam, or sgd (momentum 0.9, the paper)"},
-		&cli.Float64Flag{Name: "lr", Value: 1e-3, Usage: "initial learning rate"},
-		&cli.StringFlag{Name: "schedule", Value: "cosine", Usage: "learning-rate schedule: cosine, step, plateau or none"},
-		&cli.IntFlag{Name: "warmup", Usage: "epochs of linear learning-rate warm-up"},
-		&cli.Float64Flag{Name: "clip", Usage: "clip gradients to this global norm (0: off)"},
+	}
+	flags = append(flags, trainflags.Flags(trainrun.Options{Epochs: 200, Batch: 128, Optimizer: "adam", LR: 1e-3, Schedule: "cosine"},
+		map[string]string{
+			"epochs":    "epochs over the 55,000 training digits (new placements every epoch)",
+			"optimizer": "adam, or sgd (momentum 0.9, the paper)",
+			"schedule":  "learning-rate schedule: cosine, step, plateau or none",
+		}, "epochs", "batch", "optimizer", "lr", "schedule", "warmup", "clip")...)
+	flags = append(flags,
 		&cli.IntFlag{Name: "val", Value: 5000, Usage: "validation digits held out from the end of the training split"},
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` training digits (quick experiments, smoke tests)"},
 		&cli.IntFlag{Name: "val-placements", Value: ram.DefaultValPlacements, Usage: "pick the best epoch by the mean validation error over `N` placements of the validation digits (1: a single placement, a noisier ranking)"},
-	}
+	)
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
 	return &cli.Command{
@@ -107,16 +108,11 @@ func runTrain(c *cli.Context) error {
 	// Training products are small ([128×256]·[256×256]): one thread each
 	// is fastest; validation is spread over --threads goroutines.
 	gemm.SetThreads(1)
-	opt := ram.TrainOptions{
-		Options: trainrun.Options{
-			Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"),
-			LR: c.Float64("lr"), Schedule: c.String("schedule"), Warmup: c.Int("warmup"),
-			ClipNorm: c.Float64("clip"), Seed: c.Uint64(cliutil.FlagSeed),
-			Out: c.String("out"), Resume: c.Bool("resume"), Threads: threads,
-		},
+	opt := ram.TrainOptions{Options: trainflags.Options(c),
 		Val: c.Int("val"), Init: c.String("init"), Limit: c.Int("limit"), ValPlacements: c.Int("val-placements"),
 		Report: trainrun.Report{Lines: os.Stdout, JSON: c.Bool(cliutil.FlagJSON)},
 	}
+	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
 	if cliutil.ShowProgress(c) {
 		opt.Report.Bar = os.Stderr
 	}
@@ -127,21 +123,8 @@ func runTrain(c *cli.Context) error {
 	return flagError(err)
 }
 
-// trainFlags names the flag behind each training option.
-var trainFlags = map[string]string{
-	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr", "Schedule": "schedule",
-	"Warmup": "warmup", "ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume",
-	"Init": "init", "Val": "val", "ValPlacements": "val-placements",
-}
-
 // flagError prefixes an error about a training option with the flag that
 // set it.
 func flagError(err error) error {
-	var oe *trainrun.OptionError
-	if errors.As(err, &oe) {
-		if f, ok := trainFlags[oe.Option]; ok {
-			return fmt.Errorf("--%s: %w", f, err)
-		}
-	}
-	return err
+	return trainflags.FlagError(err, map[string]string{"Init": "init", "Val": "val", "ValPlacements": "val-placements"})
 }

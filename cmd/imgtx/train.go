@@ -1,11 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/imgtx"
@@ -43,17 +43,15 @@ func trainCommand() *cli.Command {
 
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation bits/dim) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
 		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o"},
-		&cli.IntFlag{Name: "epochs", Value: 30, Usage: "epochs"},
-		&cli.IntFlag{Name: "batch", Value: 16, Usage: "images per step"},
-		&cli.StringFlag{Name: "optimizer", Value: "adam", Usage: "adam or sgd"},
-		&cli.Float64Flag{Name: "lr", Value: 1e-3, Usage: "initial learning rate"},
-		&cli.StringFlag{Name: "schedule", Value: "cosine", Usage: "cosine, step or none"},
-		&cli.IntFlag{Name: "warmup", Value: 1, Usage: "epochs of linear warm-up"},
-		&cli.Float64Flag{Name: "clip", Value: 1, Usage: "clip gradients to this global norm (0: off)"},
-		&cli.Float64Flag{Name: "weight-decay", Usage: "L2 weight decay"},
+	}
+	flags = append(flags, trainflags.Flags(
+		trainrun.Options{Epochs: 30, Batch: 16, Optimizer: "adam", LR: 1e-3, Schedule: "cosine", Warmup: 1, ClipNorm: 1},
+		map[string]string{"schedule": "cosine, step or none", "warmup": "epochs of linear warm-up", "weight-decay": "L2 weight decay"},
+		"epochs", "batch", "optimizer", "lr", "schedule", "warmup", "clip", "weight-decay")...)
+	flags = append(flags,
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` images (quick runs)"},
 		&cli.IntFlag{Name: "val-limit", Usage: "validate on only the first `N` validation images"},
-	}
+	)
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
 	return &cli.Command{
@@ -132,18 +130,9 @@ func configFromFlags(c *cli.Context) (imgtx.Config, imgtx.Source, error) {
 
 // trainOptions reads the schedule flags.
 func trainOptions(c *cli.Context) (imgtx.TrainOptions, error) {
-	clip := c.Float64("clip")
-	if clip == 0 {
-		clip = -1 // TrainOptions reads 0 as "default"
-	}
-	o := imgtx.TrainOptions{
-		Options: trainrun.Options{
-			Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"), LR: c.Float64("lr"),
-			Momentum: 0.9, WeightDecay: c.Float64("weight-decay"), Schedule: c.String("schedule"), StepSize: 10, Gamma: 0.5,
-			Warmup: c.Int("warmup"), ClipNorm: clip, Seed: c.Uint64(cliutil.FlagSeed), Threads: c.Int(cliutil.FlagThreads),
-		},
-		Limit: c.Int("limit"), ValLimit: c.Int("val-limit"),
-	}
+	o := imgtx.TrainOptions{Options: trainflags.Options(c), Limit: c.Int("limit"), ValLimit: c.Int("val-limit")}
+	// sgd's momentum and the step schedule have no flags here.
+	o.Momentum, o.StepSize, o.Gamma = 0.9, 10, 0.5
 	switch {
 	case o.Epochs < 1 || o.Batch < 1 || o.Batch > 4096:
 		return o, cliutil.Usagef("--epochs must be at least 1 and --batch in 1..4096")
@@ -151,7 +140,7 @@ func trainOptions(c *cli.Context) (imgtx.TrainOptions, error) {
 		return o, cliutil.Usagef("--optimizer %q: want adam or sgd", o.Optimizer)
 	case o.Schedule != "step" && o.Schedule != "cosine" && o.Schedule != "none":
 		return o, cliutil.Usagef("--schedule %q: want cosine, step or none", o.Schedule)
-	case !(o.LR > 0) || o.WeightDecay < 0 || clip < -1 || o.Warmup < 0:
+	case !(o.LR > 0) || c.Float64("weight-decay") < 0 || o.ClipNorm < -1 || o.Warmup < 0:
 		return o, cliutil.Usagef("--lr must be positive; --weight-decay, --clip and --warmup not negative")
 	case o.Limit < 0 || o.ValLimit < 0:
 		return o, cliutil.Usagef("--limit and --val-limit must not be negative")
@@ -189,19 +178,5 @@ func runTrain(c *cli.Context) error {
 	return flagError(err)
 }
 
-// trainFlags names the flag behind each training option.
-var trainFlags = map[string]string{
-	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr", "WeightDecay": "weight-decay",
-	"Schedule": "schedule", "Warmup": "warmup", "ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume",
-}
-
 // flagError prefixes an error about a training option with its flag.
-func flagError(err error) error {
-	var oe *trainrun.OptionError
-	if errors.As(err, &oe) {
-		if f, ok := trainFlags[oe.Option]; ok {
-			return fmt.Errorf("--%s: %w", f, err)
-		}
-	}
-	return err
-}
+func flagError(err error) error { return trainflags.FlagError(err, nil) }

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/lpa"
@@ -31,22 +31,21 @@ func archFlags() []cli.Flag {
 
 // scheduleFlags are the optimisation settings of train and ablate.
 func scheduleFlags(epochs int) []cli.Flag {
-	return []cli.Flag{
-		&cli.IntFlag{Name: "epochs", Value: epochs, Usage: "epochs (the built-in task renders new images every epoch)"},
-		&cli.IntFlag{Name: "batch", Value: 64, Usage: "images per step"},
-		&cli.StringFlag{Name: "optimizer", Value: "sgd", Usage: "sgd (momentum, the paper) or adam"},
-		&cli.Float64Flag{Name: "lr", Usage: "initial learning rate (default 0.05 for sgd, 0.001 for adam)"},
-		&cli.Float64Flag{Name: "momentum", Value: 0.9, Usage: "sgd momentum"},
-		&cli.Float64Flag{Name: "weight-decay", Value: 5e-4, Usage: "L2 weight decay (0: none)"},
-		&cli.StringFlag{Name: "schedule", Value: "step", Usage: "learning-rate schedule: step (x gamma every --step-size epochs), cosine or none"},
-		&cli.IntFlag{Name: "step-size", Value: 25, Usage: "epochs between step decays"},
-		&cli.Float64Flag{Name: "gamma", Value: 0.5, Usage: "step decay factor (the paper halves the rate every 25 epochs)"},
-		&cli.Float64Flag{Name: "clip", Usage: "clip gradients to this global norm (0: off)"},
+	d := trainrun.Options{Epochs: epochs, Batch: 64, Optimizer: "sgd", Momentum: 0.9, WeightDecay: 5e-4,
+		Schedule: "step", StepSize: 25, Gamma: 0.5}
+	flags := trainflags.Flags(d, map[string]string{
+		"epochs":    "epochs (the built-in task renders new images every epoch)",
+		"optimizer": "sgd (momentum, the paper) or adam",
+		"lr":        "initial learning rate (default 0.05 for sgd, 0.001 for adam)",
+		"schedule":  "learning-rate schedule: step (x gamma every --step-size epochs), cosine or none",
+		"gamma":     "step decay factor (the paper halves the rate every 25 epochs)",
+	}, "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "schedule", "step-size", "gamma", "clip")
+	return append(flags,
 		&cli.IntFlag{Name: "val", Usage: "images held out for validation (default: the last 5,000 MNIST training digits for builtin, 5,000 for CIFAR, 10% of an image folder)"},
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` training images (quick runs)"},
 		&cli.IntFlag{Name: "renders", Usage: "builtin: a finite training set of `K` renderings of each digit, cycled through by the epochs (1: one fixed set, like a stored dataset; 0: new images every epoch)"},
 		&cli.IntFlag{Name: "val-limit", Usage: "validate on only the first `N` validation images"},
-	}
+	)
 }
 
 func trainCommand() *cli.Command {
@@ -123,19 +122,8 @@ func configFromFlags(c *cli.Context) (lpa.Config, lpa.Source, error) {
 
 // trainOptions reads the schedule flags.
 func trainOptions(c *cli.Context) (lpa.TrainOptions, error) {
-	wd := c.Float64("weight-decay")
-	if wd == 0 {
-		wd = -1 // TrainOptions reads 0 as "default"
-	}
-	o := lpa.TrainOptions{
-		Options: trainrun.Options{
-			Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"), LR: c.Float64("lr"),
-			Momentum: c.Float64("momentum"), WeightDecay: wd, Schedule: c.String("schedule"),
-			StepSize: c.Int("step-size"), Gamma: c.Float64("gamma"), ClipNorm: c.Float64("clip"),
-			Seed: c.Uint64(cliutil.FlagSeed), Threads: c.Int(cliutil.FlagThreads),
-		},
-		Val: c.Int("val"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Renders: c.Int("renders"), Side: c.Int("side"),
-	}
+	o := lpa.TrainOptions{Options: trainflags.Options(c),
+		Val: c.Int("val"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Renders: c.Int("renders"), Side: c.Int("side")}
 	switch {
 	case o.Epochs < 1:
 		return o, cliutil.Usagef("--epochs %d: want at least 1", o.Epochs)
@@ -145,7 +133,7 @@ func trainOptions(c *cli.Context) (lpa.TrainOptions, error) {
 		return o, cliutil.Usagef("--optimizer %q: want sgd or adam", o.Optimizer)
 	case o.Schedule != "step" && o.Schedule != "cosine" && o.Schedule != "none":
 		return o, cliutil.Usagef("--schedule %q: want step, cosine or none", o.Schedule)
-	case o.LR < 0 || o.Momentum < 0 || o.Momentum >= 1 || wd < -1 || o.ClipNorm < 0:
+	case o.LR < 0 || o.Momentum < 0 || o.Momentum >= 1 || o.WeightDecay < -1 || c.Float64("clip") < 0:
 		return o, cliutil.Usagef("--lr, --momentum, --weight-decay and --clip must be non-negative (momentum below 1)")
 	case o.StepSize < 1 || !(o.Gamma > 0 && o.Gamma <= 1):
 		return o, cliutil.Usagef("--step-size must be at least 1 and --gamma in (0, 1]")
@@ -190,21 +178,6 @@ func runTrain(c *cli.Context) error {
 	return flagError(err)
 }
 
-// trainFlags names the flag behind each training option.
-var trainFlags = map[string]string{
-	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr", "Momentum": "momentum",
-	"WeightDecay": "weight-decay", "Schedule": "schedule", "StepSize": "step-size", "Gamma": "gamma",
-	"ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume",
-}
-
 // flagError prefixes an error about a training option with the flag that
 // set it.
-func flagError(err error) error {
-	var oe *trainrun.OptionError
-	if errors.As(err, &oe) {
-		if f, ok := trainFlags[oe.Option]; ok {
-			return fmt.Errorf("--%s: %w", f, err)
-		}
-	}
-	return err
-}
+func flagError(err error) error { return trainflags.FlagError(err, nil) }

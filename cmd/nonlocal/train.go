@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/nonlocal"
@@ -33,21 +34,20 @@ func archFlags() []cli.Flag {
 
 // scheduleFlags are the optimisation settings of train and ablate.
 func scheduleFlags(epochs int) []cli.Flag {
-	return []cli.Flag{
-		&cli.IntFlag{Name: "epochs", Value: epochs, Usage: "epochs (every epoch draws new clips of the same training digits)"},
-		&cli.IntFlag{Name: "batch", Value: 32, Usage: "clips (or images) per step"},
-		&cli.StringFlag{Name: "optimizer", Value: "sgd", Usage: "sgd (momentum) or adam"},
-		&cli.Float64Flag{Name: "lr", Usage: "initial learning rate (default 0.05 for sgd, 0.001 for adam)"},
-		&cli.Float64Flag{Name: "momentum", Value: 0.9, Usage: "sgd momentum"},
-		&cli.Float64Flag{Name: "weight-decay", Value: 1e-4, Usage: "L2 weight decay (0: none)"},
-		&cli.StringFlag{Name: "schedule", Value: "cosine", Usage: "learning-rate schedule: cosine, step (x gamma every --step-size epochs) or none"},
-		&cli.IntFlag{Name: "step-size", Value: 10, Usage: "epochs between step decays"},
-		&cli.Float64Flag{Name: "gamma", Value: 0.1, Usage: "step decay factor"},
-		&cli.Float64Flag{Name: "clip", Usage: "clip gradients to this global norm (0: off)"},
+	d := trainrun.Options{Epochs: epochs, Batch: 32, Optimizer: "sgd", Momentum: 0.9, WeightDecay: 1e-4,
+		Schedule: "cosine", StepSize: 10, Gamma: 0.1}
+	flags := trainflags.Flags(d, map[string]string{
+		"epochs":    "epochs (every epoch draws new clips of the same training digits)",
+		"batch":     "clips (or images) per step",
+		"optimizer": "sgd (momentum) or adam",
+		"lr":        "initial learning rate (default 0.05 for sgd, 0.001 for adam)",
+		"schedule":  "learning-rate schedule: cosine, step (x gamma every --step-size epochs) or none",
+	}, "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "schedule", "step-size", "gamma", "clip")
+	return append(flags,
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` of the 55,000 training clips (quick runs)"},
 		&cli.IntFlag{Name: "val-limit", Usage: "validate on only the first `N` of the 5,000 validation clips"},
 		&cli.StringFlag{Name: "init", Usage: "start the per-frame network from the model in `FILE` (e.g. trained with --mode 2d --task digits); the classifier and the blocks start fresh"},
-	}
+	)
 }
 
 func trainCommand() *cli.Command {
@@ -148,19 +148,8 @@ func configFromFlags(c *cli.Context) (nonlocal.Config, error) {
 
 // trainOptions reads the schedule flags.
 func trainOptions(c *cli.Context) (nonlocal.TrainOptions, error) {
-	wd := c.Float64("weight-decay")
-	if wd == 0 {
-		wd = -1 // TrainOptions reads 0 as "default"
-	}
-	o := nonlocal.TrainOptions{
-		Options: trainrun.Options{
-			Epochs: c.Int("epochs"), Batch: c.Int("batch"), Optimizer: c.String("optimizer"), LR: c.Float64("lr"),
-			Momentum: c.Float64("momentum"), WeightDecay: wd, Schedule: c.String("schedule"),
-			StepSize: c.Int("step-size"), Gamma: c.Float64("gamma"), ClipNorm: c.Float64("clip"),
-			Seed: c.Uint64(cliutil.FlagSeed), Threads: c.Int(cliutil.FlagThreads),
-		},
-		Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Init: c.String("init"),
-	}
+	o := nonlocal.TrainOptions{Options: trainflags.Options(c),
+		Limit: c.Int("limit"), ValLimit: c.Int("val-limit"), Init: c.String("init")}
 	switch {
 	case o.Epochs < 1:
 		return o, cliutil.Usagef("--epochs %d: want at least 1", o.Epochs)
@@ -170,7 +159,7 @@ func trainOptions(c *cli.Context) (nonlocal.TrainOptions, error) {
 		return o, cliutil.Usagef("--optimizer %q: want sgd or adam", o.Optimizer)
 	case o.Schedule != "step" && o.Schedule != "cosine" && o.Schedule != "none":
 		return o, cliutil.Usagef("--schedule %q: want cosine, step or none", o.Schedule)
-	case o.LR < 0 || o.Momentum < 0 || o.Momentum >= 1 || wd < -1 || o.ClipNorm < 0:
+	case o.LR < 0 || o.Momentum < 0 || o.Momentum >= 1 || o.WeightDecay < -1 || c.Float64("clip") < 0:
 		return o, cliutil.Usagef("--lr, --momentum, --weight-decay and --clip must be non-negative (momentum below 1)")
 	case o.StepSize < 1 || !(o.Gamma > 0 && o.Gamma <= 1):
 		return o, cliutil.Usagef("--step-size must be at least 1 and --gamma in (0, 1]")
@@ -212,24 +201,12 @@ func runTrain(c *cli.Context) error {
 	return flagError(err)
 }
 
-// trainFlags names the flag behind each training option.
-var trainFlags = map[string]string{
-	"Epochs": "epochs", "Batch": "batch", "Optimizer": "optimizer", "LR": "lr", "Momentum": "momentum",
-	"WeightDecay": "weight-decay", "Schedule": "schedule", "StepSize": "step-size", "Gamma": "gamma",
-	"ClipNorm": "clip", "Threads": "threads", "Out": "out", "Resume": "resume", "Init": "init",
-}
-
 // flagError prefixes an error about a training option with the flag that
 // set it.
 func flagError(err error) error {
 	var oe *trainrun.OptionError
-	if errors.As(err, &oe) {
-		if oe.Option == "Init" { // an unreadable or unfit model file
-			return cliutil.ModelErr(fmt.Errorf("--init: %w", err))
-		}
-		if f, ok := trainFlags[oe.Option]; ok {
-			return fmt.Errorf("--%s: %w", f, err)
-		}
+	if errors.As(err, &oe) && oe.Option == "Init" { // an unreadable or unfit model file
+		return cliutil.ModelErr(fmt.Errorf("--init: %w", err))
 	}
-	return err
+	return trainflags.FlagError(err, nil)
 }
