@@ -54,22 +54,12 @@ func FromFile(f *ckpt.File) (*Model, error) {
 }
 
 // Load reads a model file.
-func Load(path string) (*Model, error) {
-	f, err := ckpt.Read(path)
-	if err != nil {
-		return nil, err
-	}
-	return FromFile(f)
-}
+func Load(path string) (*Model, error) { return nn.LoadModel(path, FromFile) }
 
 // LoadBytes reads a model file held in memory (an embedded model); name
 // stands for it in messages.
 func LoadBytes(b []byte, name string) (*Model, error) {
-	f, err := ckpt.ReadBytes(b, name)
-	if err != nil {
-		return nil, err
-	}
-	return FromFile(f)
+	return nn.LoadModelBytes(b, name, FromFile)
 }
 
 // BuiltinVocab is the vocabulary of the built-in scenes: every word

@@ -35,19 +35,9 @@ func FromFile(f *ckpt.File) (*Model, error) {
 }
 
 // Load reads a model from a safetensors file, ready for evaluation.
-func Load(path string) (*Model, error) {
-	f, err := ckpt.Read(path)
-	if err != nil {
-		return nil, err
-	}
-	return FromFile(f)
-}
+func Load(path string) (*Model, error) { return nn.LoadModel(path, FromFile) }
 
 // LoadBytes reads a model from safetensors bytes (an embedded model).
 func LoadBytes(b []byte, name string) (*Model, error) {
-	f, err := ckpt.ReadBytes(b, name)
-	if err != nil {
-		return nil, err
-	}
-	return FromFile(f)
+	return nn.LoadModelBytes(b, name, FromFile)
 }

@@ -90,3 +90,25 @@ func ReadModel[C any, M Module](f *ckpt.File, mf ModelFormat, build func(C) (M, 
 	}
 	return m, nil
 }
+
+// LoadModel reads the model file at path and decodes it with fromFile (a
+// model package's FromFile); it is what a model package's Load is made of.
+func LoadModel[M any](path string, fromFile func(*ckpt.File) (M, error)) (M, error) {
+	f, err := ckpt.Read(path)
+	if err != nil {
+		var zero M
+		return zero, err
+	}
+	return fromFile(f)
+}
+
+// LoadModelBytes is LoadModel for a model file held in memory (an
+// embedded model); name stands for it in messages.
+func LoadModelBytes[M any](b []byte, name string, fromFile func(*ckpt.File) (M, error)) (M, error) {
+	f, err := ckpt.ReadBytes(b, name)
+	if err != nil {
+		var zero M
+		return zero, err
+	}
+	return fromFile(f)
+}

@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -53,5 +54,43 @@ func TestModelFormat(t *testing.T) {
 	f.Metadata["config"] = `{"in":0}`
 	if _, err := ReadModel(f, mf, build); err == nil || !strings.Contains(err.Error(), "config") {
 		t.Fatalf("invalid config: %v", err)
+	}
+}
+
+// TestLoadModel reads a model file from a path and from its bytes, and
+// passes on a read error.
+func TestLoadModel(t *testing.T) {
+	mf := ModelFormat{Name: "test.lin/1", Kind: "a test model"}
+	fromFile := func(f *ckpt.File) (*Linear, error) {
+		return ReadModel(f, mf, func(c fileCfg) (*Linear, error) {
+			return NewLinear(rand.New(rand.NewPCG(0, 0)), "fc", c.In, 2, true), nil
+		})
+	}
+	m := NewLinear(rand.New(rand.NewPCG(5, 5)), "fc", 3, 2, true)
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := mf.Save(path, m, fileCfg{In: 3}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, load := range map[string]func() (*Linear, error){
+		"path":  func() (*Linear, error) { return LoadModel(path, fromFile) },
+		"bytes": func() (*Linear, error) { return LoadModelBytes(raw, "m", fromFile) },
+	} {
+		back, err := load()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if back.Weight.Value.Data[4] != m.Weight.Value.Data[4] {
+			t.Fatalf("%s: weights not loaded", name)
+		}
+	}
+	if _, err := LoadModel(filepath.Join(t.TempDir(), "none.safetensors"), fromFile); err == nil {
+		t.Fatal("missing file: no error")
+	}
+	if _, err := LoadModelBytes(raw[:10], "cut", fromFile); err == nil {
+		t.Fatal("cut bytes: no error")
 	}
 }
