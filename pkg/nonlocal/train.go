@@ -146,12 +146,12 @@ func (t *trainer) Step(tp *autograd.Tape, _, bi int) (*autograd.Var, int, error)
 
 // TrainMetric is the error on the epoch's training batches so far.
 func (t *trainer) TrainMetric() trainrun.Metric {
-	return errorMetric(100 * (1 - float64(t.correct)/float64(max(t.n, 1))))
+	return trainrun.RunningError(t.correct, t.n)
 }
 
 func (t *trainer) Validate(int) (trainrun.Metric, error) {
 	t.m.Train(false)
-	return errorMetric(t.m.Evaluate(t.val, EvalOptions{Threads: t.threads}).ErrorPct()), nil
+	return trainrun.ErrorMetric(t.m.Evaluate(t.val, EvalOptions{Threads: t.threads}).ErrorPct()), nil
 }
 
 func (t *trainer) File() (*ckpt.File, error) { return t.m.File() }
@@ -167,12 +167,6 @@ func (t *trainer) LoadWeights(f *ckpt.File) error {
 		return fmt.Errorf("%s was trained as %s, not %s", f.Name, saved.Cfg.Name(), t.m.Cfg.Name())
 	}
 	return nn.CopyParams(t.m, saved)
-}
-
-// errorMetric is a classification error in percent, the metric the best
-// model is chosen by.
-func errorMetric(pct float64) trainrun.Metric {
-	return trainrun.Metric{Name: "error_pct", Value: pct, Digits: 2}
 }
 
 // correct counts the rows of logits [N, C] whose argmax is the label.

@@ -165,12 +165,12 @@ func (t *trainer) Step(tp *autograd.Tape, epoch, bi int) (*autograd.Var, int, er
 
 // TrainMetric is the error on the epoch's training batches so far.
 func (t *trainer) TrainMetric() trainrun.Metric {
-	return errorMetric(100 * (1 - float64(t.sum.Correct)/float64(max(t.sum.N, 1))))
+	return trainrun.RunningError(t.sum.Correct, t.sum.N)
 }
 
 func (t *trainer) Validate(int) (trainrun.Metric, error) {
 	_, mean := t.val.Errors(t.m)
-	return errorMetric(mean), nil
+	return trainrun.ErrorMetric(mean), nil
 }
 
 func (t *trainer) File() (*ckpt.File, error) { return t.m.File() }
@@ -186,12 +186,6 @@ func (t *trainer) LoadWeights(f *ckpt.File) error {
 		return fmt.Errorf("%s was trained with config %+v, not %+v", f.Name, saved.Cfg, t.m.Cfg)
 	}
 	return nn.CopyParams(t.m, saved)
-}
-
-// errorMetric is a classification error in percent, the metric the best
-// model is chosen by.
-func errorMetric(pct float64) trainrun.Metric {
-	return trainrun.Metric{Name: "error_pct", Value: pct, Digits: 2}
 }
 
 // initFrom copies the weights of the model at path into m. The two must

@@ -73,3 +73,16 @@ func roundTo(v float64, d int) float64 {
 	}
 	return float64(int64(v*p+0.5)) / p
 }
+
+// ErrorMetric is a classifier's error in percent (lower is better, two
+// decimals in the log): the metric the classifiers' best models are
+// chosen by.
+func ErrorMetric(pct float64) Metric {
+	return Metric{Name: "error_pct", Value: pct, Digits: 2}
+}
+
+// RunningError is the ErrorMetric of correct answers out of n so far (0
+// before any).
+func RunningError(correct, n int) Metric {
+	return ErrorMetric(100 * (1 - float64(correct)/float64(max(n, 1))))
+}
