@@ -6,70 +6,24 @@ import (
 	"github.com/attnkit/attn/pkg/trainrun"
 )
 
-// legacyDefaults is the defaults code before trainrun.Defaults, kept to
-// check that the effective defaults did not change.
-func legacyDefaults(o *TrainOptions) {
-	if o.Epochs == 0 {
-		o.Epochs = 10
-	}
-	if o.Batch == 0 {
-		o.Batch = 32
-	}
-	if o.Optimizer == "" {
-		o.Optimizer = "adam"
-	}
-	if o.LR == 0 {
-		o.LR = 1e-3
-		if o.Optimizer == "sgd" {
-			o.LR = 0.1
-		}
-	}
-	if o.Momentum == 0 && o.Optimizer == "sgd" {
-		o.Momentum = 0.9
-	}
-	o.WeightDecay = max(o.WeightDecay, 0)
-	if o.Schedule == "" {
-		o.Schedule = "cosine"
-	}
-	if o.StepSize == 0 {
-		o.StepSize = 5
-	}
-	if o.Gamma == 0 {
-		o.Gamma = 0.5
-	}
-	switch {
-	case o.ClipNorm == 0:
-		o.ClipNorm = 5
-	case o.ClipNorm < 0:
-		o.ClipNorm = 0
-	}
-	if o.Threads <= 0 {
-		o.Threads = 1
-	}
-	if o.MinCount == 0 {
-		o.MinCount = 5
-	}
-	if o.PretrainEpochs == 0 {
-		o.PretrainEpochs = 3
-	}
-}
-
-func TestDefaultsUnchanged(t *testing.T) {
-	for _, in := range []trainrun.Options{
-		{},
-		{Optimizer: "sgd"},
-		{Optimizer: "adam"},
-		{Schedule: "plateau"},
-		{Schedule: "step"},
-		{WeightDecay: -1, ClipNorm: -1},
-		{Optimizer: "sgd", Schedule: "plateau", Threads: -2},
-		{Epochs: 7, Batch: 3, LR: 0.2, Momentum: 0.5, WeightDecay: 0.01, StepSize: 2, Gamma: 0.3, Warmup: 2, Patience: 1, ClipNorm: 2, Threads: 2},
+// TestDefaults pins the loop's effective defaults: each want is what
+// defaults() produced before the model declared them as a
+// trainrun.Defaults value.
+func TestDefaults(t *testing.T) {
+	for _, c := range []struct{ in, want trainrun.Options }{
+		{trainrun.Options{}, trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "adam", LR: 0.001, Schedule: "cosine", StepSize: 5, Gamma: 0.5, ClipNorm: 5, Threads: 1}},
+		{trainrun.Options{Optimizer: "sgd"}, trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "sgd", LR: 0.1, Momentum: 0.9, Schedule: "cosine", StepSize: 5, Gamma: 0.5, ClipNorm: 5, Threads: 1}},
+		{trainrun.Options{Optimizer: "adam"}, trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "adam", LR: 0.001, Schedule: "cosine", StepSize: 5, Gamma: 0.5, ClipNorm: 5, Threads: 1}},
+		{trainrun.Options{Schedule: "plateau"}, trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "adam", LR: 0.001, Schedule: "plateau", StepSize: 5, Gamma: 0.5, ClipNorm: 5, Threads: 1}},
+		{trainrun.Options{Schedule: "step"}, trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "adam", LR: 0.001, Schedule: "step", StepSize: 5, Gamma: 0.5, ClipNorm: 5, Threads: 1}},
+		{trainrun.Options{WeightDecay: -1, ClipNorm: -1}, trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "adam", LR: 0.001, Schedule: "cosine", StepSize: 5, Gamma: 0.5, Threads: 1}},
+		{trainrun.Options{Optimizer: "sgd", Schedule: "plateau", Threads: -2}, trainrun.Options{Epochs: 10, Batch: 32, Optimizer: "sgd", LR: 0.1, Momentum: 0.9, Schedule: "plateau", StepSize: 5, Gamma: 0.5, ClipNorm: 5, Threads: 1}},
+		{trainrun.Options{Epochs: 7, Batch: 3, LR: 0.2, Momentum: 0.5, WeightDecay: 0.01, StepSize: 2, Gamma: 0.3, Warmup: 2, Patience: 1, ClipNorm: 2, Threads: 2}, trainrun.Options{Epochs: 7, Batch: 3, Optimizer: "adam", LR: 0.2, Momentum: 0.5, WeightDecay: 0.01, Schedule: "cosine", StepSize: 2, Gamma: 0.3, Warmup: 2, Patience: 1, ClipNorm: 2, Threads: 2}},
 	} {
-		got, want := TrainOptions{Options: in}, TrainOptions{Options: in}
-		got.defaults()
-		legacyDefaults(&want)
-		if got.Options != want.Options {
-			t.Errorf("defaults of %+v:\n got %+v\nwant %+v", in, got.Options, want.Options)
+		o := TrainOptions{Options: c.in}
+		o.defaults()
+		if o.Options != c.want {
+			t.Errorf("defaults of %+v:\n got %+v\nwant %+v", c.in, o.Options, c.want)
 		}
 	}
 }
