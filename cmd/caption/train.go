@@ -1,15 +1,11 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/caption"
 	"github.com/attnkit/attn/pkg/cliutil"
-	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
 )
@@ -120,7 +116,6 @@ func runTrain(c *cli.Context) error {
 		Scenes: c.Int("scenes"), ValScenes: c.Int("val-scenes"), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"),
 		MinCount: c.Int("min-count"), PretrainEpochs: c.Int("pretrain-epochs"), Init: c.String("init"),
 	}
-	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
 	switch {
 	case opt.Epochs < 1 || opt.PretrainEpochs < 1:
 		return cliutil.Usagef("--epochs and --pretrain-epochs must be at least 1")
@@ -137,15 +132,8 @@ func runTrain(c *cli.Context) error {
 	case opt.Threads < 1:
 		return cliutil.Usagef("--threads must be at least 1")
 	}
-	// Training products are small enough that one thread each is fastest;
-	// validation spreads batches over --threads goroutines instead.
-	gemm.SetThreads(1)
-	opt.Report = trainrun.Report{Lines: c.App.Writer, JSON: c.Bool(cliutil.FlagJSON)}
-	if cliutil.ShowProgress(c) {
-		opt.Report.Bar = c.App.ErrWriter
-	}
-	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
-		return fmt.Errorf("create folder for -o: %w", err)
+	if err := trainflags.Start(c, &opt.Options, &opt.Report); err != nil {
+		return err
 	}
 	_, err = caption.Train(cfg, src, opt)
 	return flagError(err)

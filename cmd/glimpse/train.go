@@ -1,13 +1,8 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-
 	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
-	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/ram"
 	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
@@ -98,26 +93,17 @@ func runTrain(c *cli.Context) error {
 	if err := cfg.Validate(); err != nil {
 		return cliutil.Usagef("%v", err)
 	}
-	threads := c.Int(cliutil.FlagThreads)
-	if threads < 1 {
+	if c.Int(cliutil.FlagThreads) < 1 {
 		return cliutil.Usagef("--threads must be at least 1")
 	}
 	if c.Int("val-placements") < 1 {
 		return cliutil.Usagef("--val-placements must be at least 1")
 	}
-	// Training products are small ([128×256]·[256×256]): one thread each
-	// is fastest; validation is spread over --threads goroutines.
-	gemm.SetThreads(1)
 	opt := ram.TrainOptions{Options: trainflags.Options(c),
 		Val: c.Int("val"), Init: c.String("init"), Limit: c.Int("limit"), ValPlacements: c.Int("val-placements"),
-		Report: trainrun.Report{Lines: os.Stdout, JSON: c.Bool(cliutil.FlagJSON)},
 	}
-	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
-	if cliutil.ShowProgress(c) {
-		opt.Report.Bar = os.Stderr
-	}
-	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
-		return fmt.Errorf("create folder for -o: %w", err)
+	if err := trainflags.Start(c, &opt.Options, &opt.Report); err != nil {
+		return err
 	}
 	_, err = ram.Train(cfg, opt)
 	return flagError(err)

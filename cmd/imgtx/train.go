@@ -2,12 +2,9 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
-	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/imgtx"
 	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
@@ -165,14 +162,8 @@ func runTrain(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
-	gemm.SetThreads(1)
-	opt.Report = trainrun.Report{Lines: c.App.Writer, JSON: c.Bool(cliutil.FlagJSON)}
-	if cliutil.ShowProgress(c) {
-		opt.Report.Bar = c.App.ErrWriter
-	}
-	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
-		return fmt.Errorf("create folder for -o: %w", err)
+	if err := trainflags.Start(c, &opt.Options, &opt.Report); err != nil {
+		return err
 	}
 	_, err = imgtx.Train(cfg, src, opt)
 	return flagError(err)

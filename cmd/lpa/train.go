@@ -1,13 +1,8 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-
 	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
-	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/lpa"
 	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
@@ -163,16 +158,8 @@ func runTrain(c *cli.Context) error {
 	if opt.Renders > 0 && src.Kind != "builtin" {
 		return cliutil.Usagef("--renders: only the built-in task is rendered (%s is a stored dataset)", src)
 	}
-	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
-	// Training products are small enough that one thread each is fastest;
-	// validation spreads batches over --threads goroutines instead.
-	gemm.SetThreads(1)
-	opt.Report = trainrun.Report{Lines: c.App.Writer, JSON: c.Bool(cliutil.FlagJSON)}
-	if cliutil.ShowProgress(c) {
-		opt.Report.Bar = c.App.ErrWriter
-	}
-	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
-		return fmt.Errorf("create folder for -o: %w", err)
+	if err := trainflags.Start(c, &opt.Options, &opt.Report); err != nil {
+		return err
 	}
 	_, err = lpa.Train(cfg, src, opt)
 	return flagError(err)

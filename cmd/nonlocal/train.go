@@ -3,13 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
-	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/nonlocal"
 	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
@@ -186,16 +183,8 @@ func runTrain(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt.Out, opt.Resume = c.String("out"), c.Bool("resume")
-	// Training products are small enough that one thread each is fastest;
-	// validation spreads batches over --threads goroutines instead.
-	gemm.SetThreads(1)
-	opt.Report = trainrun.Report{Lines: c.App.Writer, JSON: c.Bool(cliutil.FlagJSON)}
-	if cliutil.ShowProgress(c) {
-		opt.Report.Bar = c.App.ErrWriter
-	}
-	if err := os.MkdirAll(filepath.Dir(opt.Out), 0o755); err != nil {
-		return fmt.Errorf("create folder for -o: %w", err)
+	if err := trainflags.Start(c, &opt.Options, &opt.Report); err != nil {
+		return err
 	}
 	_, err = nonlocal.Train(cfg, opt)
 	return flagError(err)

@@ -1,14 +1,18 @@
 // Package trainflags holds the command-line flags of the training loop
 // (trainrun.Options) that the tools' train and ablate commands share: the
-// flags themselves, the Options they set, and the flag to name when the
-// loop rejects an option.
+// flags themselves, the Options they set, the steps every train command
+// takes before training, and the flag to name when the loop rejects an
+// option.
 package trainflags
 
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/trainrun"
 	"github.com/urfave/cli/v2"
 )
@@ -118,4 +122,24 @@ func FlagError(err error, extra map[string]string) error {
 		}
 	}
 	return err
+}
+
+// Start does what a train command does once its options are read and
+// before it calls the model's Train: it sets o.Out and o.Resume from -o
+// and --resume, points r at the app's stdout (NDJSON with --json) and its
+// stderr for the progress bar when that is a terminal, creates the folder
+// of -o, and runs GEMM on one thread: a training step's products are
+// small enough that one thread each is fastest, and validation spreads
+// its batches over --threads goroutines instead.
+func Start(c *cli.Context, o *trainrun.Options, r *trainrun.Report) error {
+	o.Out, o.Resume = c.String("out"), c.Bool("resume")
+	*r = trainrun.Report{Lines: c.App.Writer, JSON: c.Bool(cliutil.FlagJSON)}
+	if cliutil.ShowProgress(c) {
+		r.Bar = c.App.ErrWriter
+	}
+	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
+		return fmt.Errorf("create folder for -o: %w", err)
+	}
+	gemm.SetThreads(1)
+	return nil
 }

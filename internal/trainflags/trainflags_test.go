@@ -3,6 +3,8 @@ package trainflags
 import (
 	"errors"
 	"flag"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -62,5 +64,22 @@ func TestFlagError(t *testing.T) {
 		if got.Error() != c.want || !errors.Is(got, c.err) {
 			t.Errorf("FlagError(%v) = %q, want %q wrapping it", c.err, got, c.want)
 		}
+	}
+}
+
+func TestStart(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "runs", "m.safetensors")
+	c := parse(t, []cli.Flag{&cli.StringFlag{Name: "out"}, &cli.BoolFlag{Name: "resume"}, &cli.BoolFlag{Name: cliutil.FlagJSON}},
+		"--out", out, "--resume", "--json")
+	var o trainrun.Options
+	var r trainrun.Report
+	if err := Start(c, &o, &r); err != nil {
+		t.Fatal(err)
+	}
+	if o.Out != out || !o.Resume || !r.JSON || r.Lines != c.App.Writer {
+		t.Errorf("options %+v, report %+v", o, r)
+	}
+	if _, err := os.Stat(filepath.Dir(out)); err != nil {
+		t.Errorf("folder of -o: %v", err)
 	}
 }
