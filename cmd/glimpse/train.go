@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/ram"
@@ -95,6 +96,9 @@ func runTrain(c *cli.Context) error {
 	}
 	if c.Int(cliutil.FlagThreads) < 1 {
 		return cliutil.Usagef("--threads must be at least 1")
+	}
+	if v := c.Float64("clip"); v < 0 { // refused, as before trainrun read a negative norm as "off"
+		return flagError(&trainrun.OptionError{Option: "ClipNorm", Err: fmt.Errorf("gradient clipping norm %g: want 0 (off) or more", v)})
 	}
 	if c.Int("val-placements") < 1 {
 		return cliutil.Usagef("--val-placements must be at least 1")
