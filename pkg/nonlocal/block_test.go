@@ -81,7 +81,7 @@ func TestBlockGradCheck(t *testing.T) {
 		t.Run(caseName(cfg), func(t *testing.T) {
 			b, x := kinkFreeCase(t, cfg, uint64(100*i))
 			b.Train(false)
-			gradCheckBlock(t, b, x, autograd.GradCheckOptions{Eps: 1e-3, Seed: 7})
+			gradCheckBlock(t, b, x, autograd.GradCheckOptions{Eps: 1e-3, Seed: 7}, nil)
 		})
 	}
 }
@@ -95,7 +95,13 @@ func TestBlockGradCheckBatchStats(t *testing.T) {
 		}
 		t.Run(caseName(cfg), func(t *testing.T) {
 			b, x := kinkFreeCase(t, cfg, uint64(100*i))
-			gradCheckBlock(t, b, x, autograd.GradCheckOptions{Eps: 1e-2, RTol: gcBatchRTol, ATol: gcBatchATol, Seed: 7})
+			// W_z's bias is left out: batch statistics subtract every
+			// constant shift of a channel, so its gradient is zero in exact
+			// arithmetic and both sides of the check are rounding noise,
+			// which differs between the assembly and pure-Go kernels (the
+			// golden test checks it against zero instead).
+			gradCheckBlock(t, b, x, autograd.GradCheckOptions{Eps: 1e-2, RTol: gcBatchRTol, ATol: gcBatchATol, Seed: 7},
+				func(name string) bool { return strings.HasSuffix(name, "w.bias") })
 		})
 	}
 }
@@ -104,9 +110,14 @@ const gcBatchRTol, gcBatchATol = 5e-2, 5e-3
 
 // gradCheckBlock runs autograd.GradCheck on the block's output as a
 // function of x and every parameter.
-func gradCheckBlock(t *testing.T, b *Block, x *tensor.Tensor, opt autograd.GradCheckOptions) {
+func gradCheckBlock(t *testing.T, b *Block, x *tensor.Tensor, opt autograd.GradCheckOptions, skip func(name string) bool) {
 	t.Helper()
-	params := b.Params()
+	var params []*autograd.Var
+	for _, p := range b.Params() {
+		if skip == nil || !skip(p.Name) {
+			params = append(params, p)
+		}
+	}
 	inputs := []*tensor.Tensor{x}
 	for _, p := range params {
 		inputs = append(inputs, p.Value)
