@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/attnkit/attn/internal/clitest"
+	capmodels "github.com/attnkit/attn/models/caption"
 	"github.com/attnkit/attn/pkg/data"
 )
 
@@ -58,11 +60,27 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestNoEmbeddedModel(t *testing.T) {
-	r := clitest.Run(t, bin, "eval", "--limit", "1").Want(t, 3)
-	if !strings.Contains(r.Stderr, "no embedded model") {
-		t.Fatalf("stderr %q", r.Stderr)
+// TestEmbeddedModels: each of the three embedded names scores a scene
+// when this build has that model, and says how to train one (exit 3) when
+// it has not.
+func TestEmbeddedModels(t *testing.T) {
+	needMNIST(t)
+	have := capmodels.Names()
+	for _, name := range []string{"soft", "hard", "baseline"} {
+		if !slices.Contains(have, name) {
+			r := clitest.Run(t, bin, "eval", "--model", "embedded:"+name, "--limit", "1").Want(t, 3)
+			if !strings.Contains(r.Stderr, "no embedded model") || !strings.Contains(r.Stderr, "caption train") {
+				t.Fatalf("embedded:%s: stderr %q", name, r.Stderr)
+			}
+			continue
+		}
+		r := clitest.Run(t, bin, "eval", "--model", "embedded:"+name, "--limit", "2", "--json").Want(t, 0)
+		var s map[string]any
+		if err := json.Unmarshal([]byte(r.Stdout), &s); err != nil || s["n"] != 2.0 || s["bleu4"] == nil {
+			t.Fatalf("embedded:%s: %q: %v", name, r.Stdout, err)
+		}
 	}
+	clitest.Run(t, bin, "eval", "--model", "embedded:other", "--limit", "1").Want(t, 2)
 }
 
 // The new user's path: train, render scenes, caption them, draw the
