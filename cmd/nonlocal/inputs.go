@@ -3,6 +3,8 @@ package main
 import (
 	"image"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -21,12 +23,39 @@ func modelInputs(c *cli.Context, m *nonlocal.Model) ([]string, error) {
 	if c.NArg() == 0 {
 		return nil, cliutil.Usagef("no input: give clips (folders of frames or animated GIFs)")
 	}
+	var inputs []string
 	for _, a := range c.Args().Slice() {
-		if _, err := os.Stat(a); err != nil {
+		st, err := os.Stat(a)
+		if err != nil {
 			return nil, cliutil.Usagef("%s: no such file or folder", a)
 		}
+		if gifs := gifsIn(a, st); len(gifs) > 0 {
+			inputs = append(inputs, gifs...)
+			continue
+		}
+		inputs = append(inputs, a)
 	}
-	return c.Args().Slice(), nil
+	return inputs, nil
+}
+
+// gifsIn returns the GIF files directly in folder dir, sorted: a folder
+// of GIFs (what 'nonlocal render' writes) holds one clip per GIF, while a
+// folder without them is itself one clip, its images the frames.
+func gifsIn(dir string, st os.FileInfo) []string {
+	if !st.IsDir() {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var gifs []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".gif") {
+			gifs = append(gifs, filepath.Join(dir, e.Name()))
+		}
+	}
+	return gifs // os.ReadDir sorts by name
 }
 
 // readInput reads one input as the model's input values.

@@ -168,3 +168,19 @@ func TestAblateSmoke(t *testing.T) {
 		t.Fatalf("markdown: %v\n%s", err, b)
 	}
 }
+
+// TestPredictFolderOfGIFs: a folder of GIFs, as render writes it, is one
+// clip per GIF, not one clip whose frames are the GIFs.
+func TestPredictFolderOfGIFs(t *testing.T) {
+	needMNIST(t)
+	if !slices.Contains(nlmodels.Names(), "nl") {
+		t.Skip("no embedded nl model")
+	}
+	dir := filepath.Join(t.TempDir(), "clips")
+	clitest.Run(t, bin, "render", "--count", "2", "-o", dir).Want(t, 0)
+	r := clitest.Run(t, bin, "predict", dir).Want(t, 0)
+	lines := clitest.Lines(r.Stdout)
+	if len(lines) != 2 || !strings.HasSuffix(strings.Fields(lines[0])[0], ".gif") {
+		t.Fatalf("predict %s: %s", dir, r)
+	}
+}

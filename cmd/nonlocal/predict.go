@@ -18,8 +18,8 @@ func predictCommand() *cli.Command {
 		Description: `Prints one line per input:
    input  class  prob
 (NDJSON with --json, with every class's probability under "probs"). A clip
-model takes clips: a folder of frames (image files in name order) or an
-animated GIF; the frames are sampled evenly to the model's length, turned
+model takes clips: a folder of frames (image files in name order), an
+animated GIF, or a folder of GIFs (each one clip); the frames are sampled evenly to the model's length, turned
 grey and resized to its side. An image model takes image files and folders
 of them. An input that cannot be read prints one line on stderr, the
 others still run, and the exit code is 1.
