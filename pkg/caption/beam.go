@@ -83,6 +83,12 @@ func (m *Model) Decode(tp *autograd.Tape, ann *autograd.Var, opt DecodeOptions) 
 	finished := make([]bool, N)
 	prev := make([]int, N*K)
 	src := make([]int, N*K)
+	// cands is reused across images and steps: K·(V−1) candidates each.
+	type cand struct {
+		b, w  int
+		score float64
+	}
+	cands := make([]cand, 0, K*(V-1))
 	for step := 0; step <= maxLen; step++ {
 		for r := range prev {
 			prev[r] = data.StartID
@@ -109,11 +115,7 @@ func (m *Model) Decode(tp *autograd.Tape, ann *autograd.Var, opt DecodeOptions) 
 				}
 				continue
 			}
-			type cand struct {
-				b, w  int
-				score float64
-			}
-			var cands []cand
+			cands = cands[:0]
 			for b, hp := range beams[i] {
 				row := logp[(i*K+b)*V : (i*K+b+1)*V]
 				for w := data.EndID; w < V; w++ { // never <pad> or <start>
@@ -129,14 +131,14 @@ func (m *Model) Decode(tp *autograd.Tape, ann *autograd.Var, opt DecodeOptions) 
 					break
 				}
 				old := beams[i][cd.b]
-				var a []float32
-				if alpha != nil {
-					r := i*K + cd.b
-					a = append([]float32(nil), alpha.Value.Data[r*L:(r+1)*L]...)
-				}
 				if cd.w == data.EndID {
 					done[i] = append(done[i], hyp{ids: old.ids, alphas: old.alphas, logp: cd.score, ended: step < maxLen})
 					continue
+				}
+				var a []float32 // copied: the tape's values are reused after Reset
+				if alpha != nil {
+					r := i*K + cd.b
+					a = append([]float32(nil), alpha.Value.Data[r*L:(r+1)*L]...)
 				}
 				src[i*K+len(next)] = i*K + cd.b
 				next = append(next, hyp{
