@@ -26,7 +26,10 @@ go build -o "$tmp/caption" ./cmd/caption
 ev() { "$tmp/caption" eval --threads "$threads" --limit "$limit" --quiet --json "$@"; }
 
 for m in "$soft" "$hard" "$base"; do ev --model "$m"; done | tee "$tmp/main.ndjson"
-for b in $beams; do ev --model "$soft" --beam "$b" | sed "s/^{/{\"beam\":$b,/"; done | tee "$tmp/beam.ndjson"
+# Beam 3 is eval's default: the soft model's line above, not evaluated again.
+for b in $beams; do
+	if [ "$b" = 3 ]; then head -n 1 "$tmp/main.ndjson"; else ev --model "$soft" --beam "$b"; fi | sed "s/^{/{\"beam\":$b,/"
+done | tee "$tmp/beam.ndjson"
 
 /usr/bin/env python3 - "$tmp/main.ndjson" "$tmp/beam.ndjson" <<'PY'
 import json, sys
