@@ -37,7 +37,7 @@ fi
 go build -o "$tmp/caption" ./cmd/caption
 "$tmp/caption" render --count 1 -o "$tmp/scenes" --quiet >/dev/null
 t0=$(date +%s.%N)
-for _ in 1 2 3 4 5; do "$tmp/caption" predict --model "$model" --quiet "$tmp/scenes/scene_00000.png" >/dev/null || true; done
+for _ in 1 2 3 4 5; do "$tmp/caption" predict --model "$model" --quiet "$tmp/scenes/scene_00000.png" >/dev/null; done
 t1=$(date +%s.%N)
 for _ in 1 2 3 4 5; do "$py" -c 'import torch' 2>/dev/null || true; done
 t2=$(date +%s.%N)
