@@ -125,7 +125,6 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		per := len(maps) / len(qs)
 		for i, q := range qs {
 			var mine []imgtx.AttentionMap
 			for _, am := range maps {
@@ -133,7 +132,7 @@ func runAttend(c *cli.Context) error {
 					mine = append(mine, am)
 				}
 			}
-			panel, err := cfg.AttentionPanel(mine, per/cfg.Layers, zoom)
+			panel, err := cfg.AttentionPanel(mine, zoom)
 			if err == nil {
 				err = imageio.SavePNG(paths[i], panel)
 			}
