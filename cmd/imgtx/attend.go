@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -52,13 +51,12 @@ func parseQueries(s string, h, w int) ([][2]int, error) {
 	}
 	var qs [][2]int
 	for _, part := range strings.Split(s, ";") {
-		rc := strings.Split(strings.TrimSpace(part), ",")
-		if len(rc) != 2 {
+		rc, err := cliutil.ParseInts(part)
+		if err != nil || len(rc) != 2 {
 			return nil, fmt.Errorf("query %q: want ROW,COL", part)
 		}
-		r, err1 := strconv.Atoi(strings.TrimSpace(rc[0]))
-		col, err2 := strconv.Atoi(strings.TrimSpace(rc[1]))
-		if err1 != nil || err2 != nil || r < 0 || r >= h || col < 0 || col >= w {
+		r, col := rc[0], rc[1]
+		if r < 0 || r >= h || col < 0 || col >= w {
 			return nil, fmt.Errorf("query %q: want a row in 0..%d and a column in 0..%d", part, h-1, w-1)
 		}
 		qs = append(qs, [2]int{r, col})
@@ -127,7 +125,6 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		per := len(maps) / len(qs)
 		for i, q := range qs {
 			var mine []imgtx.AttentionMap
 			for _, am := range maps {
@@ -135,7 +132,7 @@ func runAttend(c *cli.Context) error {
 					mine = append(mine, am)
 				}
 			}
-			panel, err := cfg.AttentionPanel(mine, per/cfg.Layers, zoom)
+			panel, err := cfg.AttentionPanel(mine, zoom)
 			if err == nil {
 				err = imageio.SavePNG(paths[i], panel)
 			}

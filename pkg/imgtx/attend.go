@@ -70,7 +70,7 @@ func (m *Model) Attention(b Batch, queries []int) ([]AttentionMap, error) {
 // AttentionPanel draws the maps of one query as a grid, a row per layer
 // and a column per head: each map coloured over the h × w·C grid (scaled
 // to its own maximum), the query marked with a white square.
-func (c Config) AttentionPanel(maps []AttentionMap, heads, zoom int) (image.Image, error) {
+func (c Config) AttentionPanel(maps []AttentionMap, zoom int) (image.Image, error) {
 	cols := c.Width * c.Channels
 	tiles := make([]image.Image, 0, len(maps))
 	for _, am := range maps {
@@ -84,12 +84,8 @@ func (c Config) AttentionPanel(maps []AttentionMap, heads, zoom int) (image.Imag
 		if err != nil {
 			return nil, err
 		}
-		for i := range img.Pix {
-			if i/4 == am.Query {
-				img.Pix[i] = 255
-			}
-		}
+		copy(img.Pix[4*am.Query:], []uint8{255, 255, 255, 255})
 		tiles = append(tiles, viz.Enlarge(img, max(zoom, 1)))
 	}
-	return viz.Grid(tiles, heads, 2, panelBG), nil
+	return viz.Grid(tiles, c.Heads, 2, panelBG), nil
 }

@@ -91,9 +91,9 @@ func (m *Model) RawMap(e *Explanation, k int) *tensor.Tensor {
 
 // Softmax returns the class probabilities of one row of logits.
 func Softmax(logits []float32) []float32 {
-	t := tensor.FromData(append([]float32(nil), logits...), 1, len(logits))
-	tensor.Softmax(t, t, 1)
-	return t.Data
+	p := make([]float32, len(logits))
+	vec.Softmax(p, logits)
+	return p
 }
 
 // MinMax returns a map stretched to [0, 1]: its smallest value becomes 0

@@ -7,6 +7,8 @@ import (
 	"image/draw"
 	"image/gif"
 
+	"github.com/attnkit/attn/pkg/imageio"
+	"github.com/attnkit/attn/pkg/tensor"
 	"github.com/attnkit/attn/pkg/viz"
 )
 
@@ -160,15 +162,12 @@ func PathGIF(frames []image.Image) (*gif.GIF, error) {
 	return viz.BuildGIF(frames, viz.GIFOptions{Delays: delays})
 }
 
-// canvasImage enlarges the S×S canvas zoom times (nearest neighbour).
+// canvasImage enlarges the S×S canvas zoom times (nearest neighbour), as
+// an RGBA image so that the path can be drawn on it in colour.
 func canvasImage(px []float32, s, zoom int) *image.RGBA {
-	dst := image.NewRGBA(image.Rect(0, 0, s*zoom, s*zoom))
-	for y := 0; y < s; y++ {
-		for x := 0; x < s; x++ {
-			v := to8(px[y*s+x])
-			draw.Draw(dst, image.Rect(x*zoom, y*zoom, (x+1)*zoom, (y+1)*zoom), image.NewUniform(color.RGBA{v, v, v, 255}), image.Point{}, draw.Src)
-		}
-	}
+	big := viz.Enlarge(imageio.FromTensor(tensor.FromData(px, 1, s, s)), zoom)
+	dst := image.NewRGBA(big.Bounds())
+	draw.Draw(dst, dst.Bounds(), big, image.Point{}, draw.Src)
 	return dst
 }
 
