@@ -140,9 +140,9 @@ func (f *filter) run(out []float32, threads int) {
 
 // scratch is one worker's buffers, sized for a whole tile.
 type scratch struct {
-	col            []float32 // vertical patch sums, one row of tileW+patch−1 per offset
-	num            []float32 // [c][tileW] weighted sums of the current row
-	den, wmax, wgt []float32
+	col      []float32 // vertical patch sums, one row of tileW+patch−1 per offset
+	num      []float32 // [c][tileW] weighted sums of the current row
+	den, wgt []float32
 }
 
 func (f *filter) newScratch() *scratch {
@@ -150,7 +150,7 @@ func (f *filter) newScratch() *scratch {
 	return &scratch{
 		col: make([]float32, f.nOffsets*cw),
 		num: make([]float32, f.c*tileW),
-		den: make([]float32, tileW), wmax: make([]float32, tileW), wgt: make([]float32, tileW),
+		den: make([]float32, tileW), wgt: make([]float32, tileW),
 	}
 }
 
@@ -168,13 +168,12 @@ func (f *filter) row(pic []float32, ch, y, x int) []float32 {
 // weights and weighted values of the current row.
 func (f *filter) tile(out []float32, s *scratch, x0, x1, y0, y1 int) {
 	tw, cw := x1-x0, x1-x0+f.patch-1
-	num, den, wmax, wgt := s.num[:f.c*tileW], s.den[:tw], s.wmax[:tw], s.wgt[:tw]
+	num, den, wgt := s.num[:f.c*tileW], s.den[:tw], s.wgt[:tw]
 	me := f.frames[f.target]
 	xa := x0 - f.pr // image column of col[0]
 	for y := y0; y < y1; y++ {
 		clear(num)
 		clear(den)
-		clear(wmax)
 		o := 0
 		for fi, fr := range f.frames {
 			for dy := -f.sr; dy <= f.sr; dy++ {
@@ -200,7 +199,7 @@ func (f *filter) tile(out []float32, s *scratch, x0, x1, y0, y1 int) {
 								f.row(me.dist, ch, yout, xa)[:cw], f.row(fr.dist, ch, yout+dy, xa+dx)[:cw])
 						}
 					}
-					vec.PatchWeights(wgt, den, wmax, col, f.patch, f.bias, f.scale, weightShift)
+					vec.PatchWeights(wgt, den, col, f.patch, f.bias, f.scale, weightShift)
 					for ch := 0; ch < f.c; ch++ {
 						vec.AccMul(num[ch*tileW:ch*tileW+tw], wgt, f.row(fr.vals, ch, y+dy, x0+dx)[:tw])
 					}
