@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"image"
 	"os"
 	"strconv"
 	"strings"
@@ -132,14 +131,7 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		var frames []image.Image
-		if m.Cfg.Clip() {
-			frames, err = imageio.ReadFrames(path, opt)
-		} else {
-			var img image.Image
-			img, err = imageio.Open(path, opt)
-			frames = []image.Image{img}
-		}
+		frames, err := readPictures(m, path, opt)
 		if err != nil {
 			return err
 		}
