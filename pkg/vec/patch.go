@@ -54,10 +54,11 @@ func AccMul(acc, a, b []float32) {
 //
 //	w[i] = e^(shift − max(d − bias, 0)·scale)
 //
-// and accumulates den[i] += w[i]. w and den have the same length; scale must be positive. The exponential is
-// the one of Exp; a box of more than about 2^24 would round. A positive
-// shift scales all weights by e^shift, which keeps weights far below 1
-// (down to e^(shift−87)) out of the subnormals.
+// and accumulates den[i] += w[i]. w and den have the same length; scale
+// must be positive. The exponential is the one of Exp; a box of more than
+// about 2^24 would round. A positive shift scales all weights by e^shift,
+// which keeps weights far below 1 (down to e^(shift−87)) out of the
+// subnormals.
 func PatchWeights(w, den, dist []float32, patch int, bias, scale, shift float32) {
 	checkLen2("PatchWeights", w, den)
 	if patch < 1 || len(dist) != len(w)+patch-1 {
