@@ -32,7 +32,7 @@ type frame struct {
 // filter is one non-local means run: its geometry and its weight
 // constants in units of the box sums.
 type filter struct {
-	c, cd      int // value and distance channels
+	c          int // channels, compared together and averaged
 	h, w       int
 	patch      int
 	pr, sr     int
@@ -46,15 +46,15 @@ type filter struct {
 	maxWorkers int
 }
 
-// newFilter prepares the constants of p for cd distance channels: the
+// newFilter prepares the constants of p for c channels: the
 // weight exp(−max(d² − 2σ², 0)/h²) with d² the mean over the patch and
 // channels becomes exp(−max(S − bias, 0)·scale) on the box sum S.
-func newFilter(c, cd, h, w int, p Params) *filter {
+func newFilter(c, h, w int, p Params) *filter {
 	pr, sr := p.Patch/2, p.Search/2
 	pad := pr + sr
-	n := float64(p.Patch * p.Patch * cd)
+	n := float64(p.Patch * p.Patch * c)
 	return &filter{
-		c: c, cd: cd, h: h, w: w, patch: p.Patch, pr: pr, sr: sr, pad: pad,
+		c: c, h: h, w: w, patch: p.Patch, pr: pr, sr: sr, pad: pad,
 		pw: w + 2*pad, ph: h + 2*pad,
 		bias:  float32(2 * p.Sigma * p.Sigma * n),
 		scale: float32(1 / (p.H * p.H * n)),
@@ -186,14 +186,14 @@ func (f *filter) tile(out []float32, s *scratch, x0, x1, y0, y1 int) {
 					if y == y0 {
 						clear(col)
 						for r := -f.pr; r <= f.pr; r++ {
-							for ch := 0; ch < f.cd; ch++ {
+							for ch := 0; ch < f.c; ch++ {
 								a := f.row(me.dist, ch, y+r, xa)[:cw]
 								vec.AccSqDiffDelta(col, a, f.row(fr.dist, ch, y+r+dy, xa+dx)[:cw], a, a)
 							}
 						}
 					} else {
 						yin, yout := y+f.pr, y-f.pr-1
-						for ch := 0; ch < f.cd; ch++ {
+						for ch := 0; ch < f.c; ch++ {
 							vec.AccSqDiffDelta(col,
 								f.row(me.dist, ch, yin, xa)[:cw], f.row(fr.dist, ch, yin+dy, xa+dx)[:cw],
 								f.row(me.dist, ch, yout, xa)[:cw], f.row(fr.dist, ch, yout+dy, xa+dx)[:cw])

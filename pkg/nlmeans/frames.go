@@ -24,7 +24,7 @@ func FrameWindow(t, n, k int) (lo, hi int) {
 // With k = 1 every frame gets Denoise's result. The result does not depend
 // on the thread count.
 func DenoiseFrames(frames [][]float32, c, h, w, k int, p Params, threads int) [][]float32 {
-	f := newFilter(c, c, h, w, p)
+	f := newFilter(c, h, w, p)
 	padded := make([]frame, len(frames))
 	for i, img := range frames {
 		dist := f.padPlanes(img, c, true)
