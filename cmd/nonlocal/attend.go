@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"image"
 	"os"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/nonlocal"
+	"github.com/attnkit/attn/pkg/vec"
 	"github.com/attnkit/attn/pkg/viz"
 	"github.com/urfave/cli/v2"
 )
@@ -132,14 +132,7 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		var frames []image.Image
-		if m.Cfg.Clip() {
-			frames, err = imageio.ReadFrames(path, opt)
-		} else {
-			var img image.Image
-			img, err = imageio.Open(path, opt)
-			frames = []image.Image{img}
-		}
+		frames, err := readPictures(m, path, opt)
 		if err != nil {
 			return err
 		}
@@ -149,7 +142,7 @@ func runAttend(c *cli.Context) error {
 		}
 		tp := autograd.NewInference()
 		out := m.Forward(tp, tp.Const(tp.View(x, append([]int{1}, m.InputShape()...)...)))
-		class := nonlocal.Argmax(out.Logits.Value.Data)
+		class := vec.Argmax(out.Logits.Value.Data)
 		var queries []nonlocal.Point
 		if len(at) > 0 {
 			b := frames[0].Bounds()

@@ -4,10 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/draw"
-	"image/gif"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -163,7 +160,7 @@ func runDenoiseFrames(c *cli.Context, inputs []string, p nlmeans.Params, k, thre
 		if err != nil {
 			return err
 		}
-		these, err := openFrames(in, opt)
+		these, err := imageio.ReadFrames(in, opt)
 		if err != nil {
 			return err
 		}
@@ -196,43 +193,4 @@ func runDenoiseFrames(c *cli.Context, inputs []string, p nlmeans.Params, k, thre
 		}
 	}
 	return nil
-}
-
-// openFrames opens one input of a sequence: every frame of an animated
-// GIF, drawn over the ones before it as a viewer shows them, or the one
-// picture of any other file.
-func openFrames(path string, opt imageio.Options) ([]image.Image, error) {
-	if !strings.EqualFold(filepath.Ext(path), ".gif") {
-		img, err := imageio.Open(path, opt)
-		if err != nil {
-			return nil, err
-		}
-		return []image.Image{img}, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	g, err := gif.DecodeAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	w, h := g.Config.Width, g.Config.Height
-	if int64(w)*int64(h)*int64(len(g.Image)) > opt.MaxPixels {
-		return nil, fmt.Errorf("%s: %d frames of %dx%d exceed the pixel limit %d", path, len(g.Image), w, h, opt.MaxPixels)
-	}
-	canvas := image.NewRGBA(image.Rect(0, 0, w, h))
-	var out []image.Image
-	for _, fr := range g.Image {
-		draw.Draw(canvas, fr.Bounds(), fr, fr.Bounds().Min, draw.Over)
-		out = append(out, image.Image(cloneRGBA(canvas)))
-	}
-	return out, nil
-}
-
-func cloneRGBA(m *image.RGBA) *image.RGBA {
-	c := *m
-	c.Pix = append([]uint8(nil), m.Pix...)
-	return &c
 }

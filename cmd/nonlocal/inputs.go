@@ -58,17 +58,22 @@ func gifsIn(dir string, st os.FileInfo) []string {
 	return gifs // os.ReadDir sorts by name
 }
 
+// readPictures reads one input as pictures: a clip's frames for a clip
+// model, the one image for an image model.
+func readPictures(m *nonlocal.Model, path string, opt imageio.Options) ([]image.Image, error) {
+	if m.Cfg.Clip() {
+		return imageio.ReadFrames(path, opt)
+	}
+	img, err := imageio.Open(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	return []image.Image{img}, nil
+}
+
 // readInput reads one input as the model's input values.
 func readInput(m *nonlocal.Model, path string, opt imageio.Options) ([]float32, error) {
-	var frames []image.Image
-	var err error
-	if m.Cfg.Clip() {
-		frames, err = imageio.ReadFrames(path, opt)
-	} else {
-		var img image.Image
-		img, err = imageio.Open(path, opt)
-		frames = []image.Image{img}
-	}
+	frames, err := readPictures(m, path, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ import (
 	pkgnonlocal "github.com/attnkit/attn/pkg/nonlocal"
 )
 
-// The pattern * also matches this file, so the package compiles in a
-// build that has no model yet.
+// The pattern * also matches this file and README.md, so the package
+// compiles in a build that has no model yet.
 //
 //go:embed *
 var files embed.FS

@@ -32,7 +32,7 @@ type frame struct {
 // filter is one non-local means run: its geometry and its weight
 // constants in units of the box sums.
 type filter struct {
-	c, cd      int // value and distance channels
+	c          int // channels, compared together and averaged
 	h, w       int
 	patch      int
 	pr, sr     int
@@ -46,15 +46,15 @@ type filter struct {
 	maxWorkers int
 }
 
-// newFilter prepares the constants of p for cd distance channels: the
+// newFilter prepares the constants of p for c channels: the
 // weight exp(−max(d² − 2σ², 0)/h²) with d² the mean over the patch and
 // channels becomes exp(−max(S − bias, 0)·scale) on the box sum S.
-func newFilter(c, cd, h, w int, p Params) *filter {
+func newFilter(c, h, w int, p Params) *filter {
 	pr, sr := p.Patch/2, p.Search/2
 	pad := pr + sr
-	n := float64(p.Patch * p.Patch * cd)
+	n := float64(p.Patch * p.Patch * c)
 	return &filter{
-		c: c, cd: cd, h: h, w: w, patch: p.Patch, pr: pr, sr: sr, pad: pad,
+		c: c, h: h, w: w, patch: p.Patch, pr: pr, sr: sr, pad: pad,
 		pw: w + 2*pad, ph: h + 2*pad,
 		bias:  float32(2 * p.Sigma * p.Sigma * n),
 		scale: float32(1 / (p.H * p.H * n)),
@@ -140,9 +140,9 @@ func (f *filter) run(out []float32, threads int) {
 
 // scratch is one worker's buffers, sized for a whole tile.
 type scratch struct {
-	col            []float32 // vertical patch sums, one row of tileW+patch−1 per offset
-	num            []float32 // [c][tileW] weighted sums of the current row
-	den, wmax, wgt []float32
+	col      []float32 // vertical patch sums, one row of tileW+patch−1 per offset
+	num      []float32 // [c][tileW] weighted sums of the current row
+	den, wgt []float32
 }
 
 func (f *filter) newScratch() *scratch {
@@ -150,7 +150,7 @@ func (f *filter) newScratch() *scratch {
 	return &scratch{
 		col: make([]float32, f.nOffsets*cw),
 		num: make([]float32, f.c*tileW),
-		den: make([]float32, tileW), wmax: make([]float32, tileW), wgt: make([]float32, tileW),
+		den: make([]float32, tileW), wgt: make([]float32, tileW),
 	}
 }
 
@@ -168,13 +168,12 @@ func (f *filter) row(pic []float32, ch, y, x int) []float32 {
 // weights and weighted values of the current row.
 func (f *filter) tile(out []float32, s *scratch, x0, x1, y0, y1 int) {
 	tw, cw := x1-x0, x1-x0+f.patch-1
-	num, den, wmax, wgt := s.num[:f.c*tileW], s.den[:tw], s.wmax[:tw], s.wgt[:tw]
+	num, den, wgt := s.num[:f.c*tileW], s.den[:tw], s.wgt[:tw]
 	me := f.frames[f.target]
 	xa := x0 - f.pr // image column of col[0]
 	for y := y0; y < y1; y++ {
 		clear(num)
 		clear(den)
-		clear(wmax)
 		o := 0
 		for fi, fr := range f.frames {
 			for dy := -f.sr; dy <= f.sr; dy++ {
@@ -187,20 +186,20 @@ func (f *filter) tile(out []float32, s *scratch, x0, x1, y0, y1 int) {
 					if y == y0 {
 						clear(col)
 						for r := -f.pr; r <= f.pr; r++ {
-							for ch := 0; ch < f.cd; ch++ {
+							for ch := 0; ch < f.c; ch++ {
 								a := f.row(me.dist, ch, y+r, xa)[:cw]
 								vec.AccSqDiffDelta(col, a, f.row(fr.dist, ch, y+r+dy, xa+dx)[:cw], a, a)
 							}
 						}
 					} else {
 						yin, yout := y+f.pr, y-f.pr-1
-						for ch := 0; ch < f.cd; ch++ {
+						for ch := 0; ch < f.c; ch++ {
 							vec.AccSqDiffDelta(col,
 								f.row(me.dist, ch, yin, xa)[:cw], f.row(fr.dist, ch, yin+dy, xa+dx)[:cw],
 								f.row(me.dist, ch, yout, xa)[:cw], f.row(fr.dist, ch, yout+dy, xa+dx)[:cw])
 						}
 					}
-					vec.PatchWeights(wgt, den, wmax, col, f.patch, f.bias, f.scale, weightShift)
+					vec.PatchWeights(wgt, den, col, f.patch, f.bias, f.scale, weightShift)
 					for ch := 0; ch < f.c; ch++ {
 						vec.AccMul(num[ch*tileW:ch*tileW+tw], wgt, f.row(fr.vals, ch, y+dy, x0+dx)[:tw])
 					}

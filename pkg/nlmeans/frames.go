@@ -24,7 +24,7 @@ func FrameWindow(t, n, k int) (lo, hi int) {
 // With k = 1 every frame gets Denoise's result. The result does not depend
 // on the thread count.
 func DenoiseFrames(frames [][]float32, c, h, w, k int, p Params, threads int) [][]float32 {
-	f := newFilter(c, c, h, w, p)
+	f := newFilter(c, h, w, p)
 	padded := make([]frame, len(frames))
 	for i, img := range frames {
 		dist := f.padPlanes(img, c, true)
@@ -57,17 +57,19 @@ func DenoiseFramesTensor(frames []*tensor.Tensor, k int, p Params, threads int) 
 		return nil, p, fmt.Errorf("nlmeans: frame 0 has shape %v, want [C,H,W]", shape)
 	}
 	c, h, w := shape[0], shape[1], shape[2]
+	// One buffer holds every frame, so that the estimate below can read
+	// them as one picture without a copy.
+	n := c * h * w
+	all := make([]float32, len(frames)*n)
 	px := make([][]float32, len(frames))
-	all := make([]float32, 0, len(frames)*c*h*w)
 	for i, t := range frames {
 		if len(t.Shape) != 3 || t.Shape[0] != c || t.Shape[1] != h || t.Shape[2] != w {
 			return nil, p, fmt.Errorf("nlmeans: frame %d has shape %v, frame 0 %v", i, t.Shape, shape)
 		}
-		px[i] = make([]float32, len(t.Data))
+		px[i] = all[i*n : (i+1)*n]
 		for j, v := range t.Data {
 			px[i][j] = v * 255
 		}
-		all = append(all, px[i]...)
 	}
 	// The frames stacked as c·n planes: the estimate pools them all.
 	q := p.Resolve(all, c*len(frames), h, w)

@@ -101,21 +101,11 @@ func DenoiseTensor(t *tensor.Tensor, p Params, threads int) (*tensor.Tensor, Par
 	if len(t.Shape) != 3 {
 		return nil, p, fmt.Errorf("nlmeans: image tensor has shape %v, want [C,H,W]", t.Shape)
 	}
-	c, h, w := t.Shape[0], t.Shape[1], t.Shape[2]
-	px := make([]float32, len(t.Data))
-	for k, v := range t.Data {
-		px[k] = v * 255
-	}
-	q := p.Resolve(px, c, h, w)
-	if err := q.Validate(); err != nil {
+	res, q, err := DenoiseFramesTensor([]*tensor.Tensor{t}, 1, p, threads)
+	if err != nil {
 		return nil, q, err
 	}
-	res := Denoise(px, c, h, w, q, threads)
-	out := tensor.New(c, h, w)
-	for k, v := range res {
-		out.Data[k] = v / 255
-	}
-	return out, q, nil
+	return res[0], q, nil
 }
 
 // Denoise denoises a planar image img ([C][H][W], values in 0..255) with
@@ -145,16 +135,7 @@ func DenoiseTensor(t *tensor.Tensor, p Params, threads int) (*tensor.Tensor, Par
 // tiles are shared across threads; the result does not depend on the
 // thread count.
 func Denoise(img []float32, c, h, w int, p Params, threads int) []float32 {
-	f := newFilter(c, c, h, w, p)
-	dist := f.padPlanes(img, c, true)
-	vals := dist
-	if !wholeLevels(img) {
-		vals = f.padPlanes(img, c, false)
-	}
-	f.frames = []frame{{dist, vals}}
-	out := make([]float32, len(img))
-	f.run(out, threads)
-	return out
+	return DenoiseFrames([][]float32{img}, c, h, w, 1, p, threads)[0]
 }
 
 // mirror reflects an index into [0, n) without repeating the edge pixel

@@ -2,7 +2,7 @@ package nonlocal
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"sort"
 )
 
@@ -126,7 +126,7 @@ func (m *Model) TopQueries(out *Output, site, n, k int) ([]Point, error) {
 		return v
 	}
 	v := score(true)
-	if slicesMax(v) == 0 {
+	if slices.Max(v) == 0 {
 		v = score(false)
 	}
 	idx := make([]int, p)
@@ -140,14 +140,6 @@ func (m *Model) TopQueries(out *Output, site, n, k int) ([]Point, error) {
 		qs = append(qs, Point{t, (float64(r%g.w) + 0.5) * g.cell, (float64(r/g.w) + 0.5) * g.cell})
 	}
 	return qs, nil
-}
-
-func slicesMax(v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = max(m, x)
-	}
-	return m
 }
 
 // MapPoint converts a point given in a user's picture (w×h pixels, a clip

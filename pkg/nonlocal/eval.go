@@ -5,6 +5,7 @@ import (
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/trainrun"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // EvalOptions control Evaluate.
@@ -81,7 +82,7 @@ func (m *Model) Predict(x []float32, n int) (classes []int, probs [][]float32) {
 	c := m.Cfg.Classes
 	for i := 0; i < n; i++ {
 		row := append([]float32(nil), p[i*c:(i+1)*c]...)
-		classes = append(classes, Argmax(row))
+		classes = append(classes, vec.Argmax(row))
 		probs = append(probs, row)
 	}
 	return classes, probs

@@ -30,9 +30,14 @@ func (m *Model) Input(frames []image.Image) ([]float32, error) {
 	t := max(c.Frames, 1)
 	plane := c.Side * c.Side
 	x := make([]float32, m.InputSize())
-	for f := 0; f < t; f++ {
-		src := f * len(frames) / t
-		img := imageio.ResizeTensor(imageio.ToTensor(frames[src], c.Channels == 1), c.Side, c.Side, imageio.Area)
+	var img *tensor.Tensor
+	for f, last := 0, -1; f < t; f++ {
+		// With fewer pictures than frames, consecutive frames repeat one
+		// picture: it is resized once.
+		if src := f * len(frames) / t; src != last {
+			img = imageio.ResizeTensor(imageio.ToTensor(frames[src], c.Channels == 1), c.Side, c.Side, imageio.Area)
+			last = src
+		}
 		// Clips are [C, T, H, W]: channel ch of frame f is at (ch·T + f)·plane.
 		for ch := 0; ch < c.Channels; ch++ {
 			copy(x[(ch*t+f)*plane:(ch*t+f+1)*plane], img.Data[ch*plane:(ch+1)*plane])

@@ -8,6 +8,7 @@ import (
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/nn"
 	"github.com/attnkit/attn/pkg/trainrun"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // TrainOptions control Train: the loop's options and the data's. Zero
@@ -173,20 +174,9 @@ func (t *trainer) LoadWeights(f *ckpt.File) error {
 func correct(logits []float32, labels []int, c int) int {
 	n := 0
 	for i, y := range labels {
-		if Argmax(logits[i*c:(i+1)*c]) == y {
+		if vec.Argmax(logits[i*c:(i+1)*c]) == y {
 			n++
 		}
 	}
 	return n
-}
-
-// Argmax returns the index of the largest value (the first of ties).
-func Argmax(x []float32) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
 }

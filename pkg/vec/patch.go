@@ -54,27 +54,27 @@ func AccMul(acc, a, b []float32) {
 //
 //	w[i] = e^(shift − max(d − bias, 0)·scale)
 //
-// and accumulates den[i] += w[i] and wmax[i] = max(wmax[i], w[i]). w, den
-// and wmax have the same length; scale must be positive. The exponential is
-// the one of Exp; a box of more than about 2^24 would round. A positive
-// shift scales all weights by e^shift, which keeps weights far below 1
-// (down to e^(shift−87)) out of the subnormals.
-func PatchWeights(w, den, wmax, dist []float32, patch int, bias, scale, shift float32) {
-	checkLen3("PatchWeights", w, den, wmax)
+// and accumulates den[i] += w[i]. w and den have the same length; scale
+// must be positive. The exponential is the one of Exp; a box of more than
+// about 2^24 would round. A positive shift scales all weights by e^shift,
+// which keeps weights far below 1 (down to e^(shift−87)) out of the
+// subnormals.
+func PatchWeights(w, den, dist []float32, patch int, bias, scale, shift float32) {
+	checkLen2("PatchWeights", w, den)
 	if patch < 1 || len(dist) != len(w)+patch-1 {
 		panic("vec.PatchWeights: dist must hold len(w)+patch-1 values")
 	}
 	n := len(w)
 	if useAsm.Load() && n >= 8 {
 		m := n &^ 7
-		patchWeightsAVX2(&w[0], &den[0], &wmax[0], &dist[0], m, patch, bias, scale, shift)
-		w, den, wmax, dist = w[m:], den[m:], wmax[m:], dist[m:]
+		patchWeightsAVX2(&w[0], &den[0], &dist[0], m, patch, bias, scale, shift)
+		w, den, dist = w[m:], den[m:], dist[m:]
 	}
-	patchWeightsGeneric(w, den, wmax, dist, patch, bias, scale, shift)
+	patchWeightsGeneric(w, den, dist, patch, bias, scale, shift)
 }
 
-func patchWeightsGeneric(w, den, wmax, dist []float32, patch int, bias, scale, shift float32) {
-	den, wmax = den[:len(w)], wmax[:len(w)]
+func patchWeightsGeneric(w, den, dist []float32, patch int, bias, scale, shift float32) {
+	den = den[:len(w)]
 	for i := range w {
 		// Two partial sums in the order of the assembly: even and odd
 		// terms after the first, so that whole numbers give equal sums
@@ -89,6 +89,5 @@ func patchWeightsGeneric(w, den, wmax, dist []float32, patch int, bias, scale, s
 		e := expScalar(t)
 		w[i] = e
 		den[i] += e
-		wmax[i] = max(wmax[i], e)
 	}
 }

@@ -12,4 +12,4 @@ func accSqDiffDeltaAVX2(acc, a, b, c, d *float32, n int)
 func accMulAVX2(acc, a, b *float32, n int)
 
 //go:noescape
-func patchWeightsAVX2(w, den, wmax, dist *float32, n, patch int, bias, scale, shift float32)
+func patchWeightsAVX2(w, den, dist *float32, n, patch int, bias, scale, shift float32)

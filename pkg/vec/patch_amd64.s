@@ -196,30 +196,27 @@ mulloop:
 	VMULPS N, P, P
 
 // STOREW writes the weight P at offset OFF of w and accumulates it into
-// den and wmax, using T.
+// den, using T.
 #define STOREW(P, OFF, T) \
 	VMOVUPS P, OFF(DI)(AX*4); \
 	VADDPS OFF(SI)(AX*4), P, T; \
-	VMOVUPS T, OFF(SI)(AX*4); \
-	VMAXPS OFF(DX)(AX*4), P, T; \
-	VMOVUPS T, OFF(DX)(AX*4)
+	VMOVUPS T, OFF(SI)(AX*4)
 
-// patchWeightsAVX2(w, den, wmax, dist *float32, n, patch int, bias, scale, shift float32):
+// patchWeightsAVX2(w, den, dist *float32, n, patch int, bias, scale, shift float32):
 // d = box of patch dist values, w = exp(shift − max(d − bias, 0)·scale),
-// den += w, wmax = max(wmax, w). Two vectors per iteration give the
+// den += w. Two vectors per iteration give the
 // processor two independent exp chains; an odd last vector goes alone.
-TEXT ·patchWeightsAVX2(SB), NOSPLIT, $0-60
+TEXT ·patchWeightsAVX2(SB), NOSPLIT, $0-52
 	MOVQ w+0(FP), DI
 	MOVQ den+8(FP), SI
-	MOVQ wmax+16(FP), DX
-	MOVQ dist+24(FP), R9
-	MOVQ n+32(FP), CX
-	MOVQ patch+40(FP), R8
+	MOVQ dist+16(FP), R9
+	MOVQ n+24(FP), CX
+	MOVQ patch+32(FP), R8
 	SUBQ $1, R8
 	SHRQ $1, R8
-	VBROADCASTSS bias+48(FP), Y13
-	VBROADCASTSS scale+52(FP), Y12
-	VBROADCASTSS shift+56(FP), Y10
+	VBROADCASTSS bias+40(FP), Y13
+	VBROADCASTSS scale+44(FP), Y12
+	VBROADCASTSS shift+48(FP), Y10
 	VXORPS Y11, Y11, Y11
 	VSUBPS Y12, Y11, Y12
 	XORQ AX, AX

@@ -46,22 +46,21 @@ func TestAccSqDiffDelta(t *testing.T) {
 // TestPatchWeights compares both implementations with float64 arithmetic
 // and with each other.
 func TestPatchWeights(t *testing.T) {
-	type out struct{ w, den, wmax []float32 }
+	type out struct{ w, den []float32 }
 	run := func(t *testing.T, n, patch int, seed uint64) out {
 		r := rand.New(rand.NewPCG(seed, 3))
 		dist := make([]float32, n+patch-1)
 		for i := range dist {
 			dist[i] = float32(r.IntN(3000))
 		}
-		o := out{make([]float32, n), make([]float32, n), make([]float32, n)}
+		o := out{make([]float32, n), make([]float32, n)}
 		for i := range o.den {
 			o.den[i] = float32(r.IntN(100)) / 8
-			o.wmax[i] = r.Float32()
 		}
-		den0, wmax0 := append([]float32(nil), o.den...), append([]float32(nil), o.wmax...)
+		den0 := append([]float32(nil), o.den...)
 		const bias, scale = 4000, 1.0 / 1500
 		shift := float32(patch % 3 * 20) // 0, 20 or 40
-		PatchWeights(o.w, o.den, o.wmax, dist, patch, bias, scale, shift)
+		PatchWeights(o.w, o.den, dist, patch, bias, scale, shift)
 		for i := range o.w {
 			var d float64
 			for k := 0; k < patch; k++ {
@@ -72,8 +71,8 @@ func TestPatchWeights(t *testing.T) {
 			if math.Abs(float64(o.w[i])-want) > 1e-5*want+1e-30 {
 				t.Fatalf("n=%d patch=%d i=%d: w %v, want %v", n, patch, i, o.w[i], want)
 			}
-			if o.den[i] != den0[i]+o.w[i] || o.wmax[i] != max(wmax0[i], o.w[i]) {
-				t.Fatalf("n=%d patch=%d i=%d: den or wmax not accumulated", n, patch, i)
+			if o.den[i] != den0[i]+o.w[i] {
+				t.Fatalf("n=%d patch=%d i=%d: den not accumulated", n, patch, i)
 			}
 		}
 		return o
@@ -122,10 +121,10 @@ func TestAccMul(t *testing.T) {
 func BenchmarkPatchWeights(b *testing.B) {
 	benchImpls(b, func(b *testing.B, n int) {
 		dist := benchData(n + 6)
-		w, den, wmax := make([]float32, n), make([]float32, n), make([]float32, n)
+		w, den := make([]float32, n), make([]float32, n)
 		b.SetBytes(int64(4 * n))
 		for b.Loop() {
-			PatchWeights(w, den, wmax, dist, 7, 3, 0.01, 0)
+			PatchWeights(w, den, dist, 7, 3, 0.01, 0)
 		}
 	})
 }
