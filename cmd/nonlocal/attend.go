@@ -11,6 +11,7 @@ import (
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/nonlocal"
+	"github.com/attnkit/attn/pkg/vec"
 	"github.com/attnkit/attn/pkg/viz"
 	"github.com/urfave/cli/v2"
 )
@@ -149,7 +150,7 @@ func runAttend(c *cli.Context) error {
 		}
 		tp := autograd.NewInference()
 		out := m.Forward(tp, tp.Const(tp.View(x, append([]int{1}, m.InputShape()...)...)))
-		class := nonlocal.Argmax(out.Logits.Value.Data)
+		class := vec.Argmax(out.Logits.Value.Data)
 		var queries []nonlocal.Point
 		if len(at) > 0 {
 			b := frames[0].Bounds()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/trainrun"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // EvalOptions control Evaluate.
@@ -59,7 +60,7 @@ func (m *Model) Evaluate(ds Dataset, opt EvalOptions) EvalResult {
 			w.labels[i-lo] = w.ds.Load(i, w.x[(i-lo)*size:(i-lo+1)*size])
 		}
 		out := m.Forward(w.tp, w.tp.Const(w.tp.View(w.x[:n*size], spec.Shape(n)...)))
-		errs := n - correct(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)
+		errs := n - trainrun.CountCorrect(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)
 		w.tp.Reset()
 		mu.Lock()
 		total.N += n
@@ -81,7 +82,7 @@ func (m *Model) Predict(x []float32, n int) (classes []int, probs [][]float32) {
 	c := m.Cfg.Classes
 	for i := 0; i < n; i++ {
 		row := append([]float32(nil), p[i*c:(i+1)*c]...)
-		classes = append(classes, Argmax(row))
+		classes = append(classes, vec.Argmax(row))
 		probs = append(probs, row)
 	}
 	return classes, probs

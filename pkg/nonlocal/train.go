@@ -139,7 +139,7 @@ func (t *trainer) Step(tp *autograd.Tape, _, bi int) (*autograd.Var, int, error)
 	x := tp.Const(tp.View(t.x, spec.Shape(t.batch)...))
 	out := t.m.Forward(tp, x)
 	loss := tp.CrossEntropy(out.Logits, t.labels, -100)
-	t.correct += correct(out.Logits.Value.Data, t.labels, t.m.Cfg.Classes)
+	t.correct += trainrun.CountCorrect(out.Logits.Value.Data, t.labels, t.m.Cfg.Classes)
 	t.n += t.batch
 	return loss, t.batch, nil
 }
@@ -167,26 +167,4 @@ func (t *trainer) LoadWeights(f *ckpt.File) error {
 		return fmt.Errorf("%s was trained as %s, not %s", f.Name, saved.Cfg.Name(), t.m.Cfg.Name())
 	}
 	return nn.CopyParams(t.m, saved)
-}
-
-// correct counts the rows of logits [N, C] whose argmax is the label.
-func correct(logits []float32, labels []int, c int) int {
-	n := 0
-	for i, y := range labels {
-		if Argmax(logits[i*c:(i+1)*c]) == y {
-			n++
-		}
-	}
-	return n
-}
-
-// Argmax returns the index of the largest value (the first of ties).
-func Argmax(x []float32) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
 }
