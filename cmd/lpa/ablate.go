@@ -81,14 +81,8 @@ func runAblate(c *cli.Context) error {
 	var only []string
 	if s := c.String("only"); s != "" {
 		only = strings.Split(s, ",")
-		names := map[string]bool{}
-		for _, v := range lpa.Variants(cfg) {
-			names[v.Name] = true
-		}
-		for _, o := range only {
-			if !names[o] {
-				return cliutil.Usagef("--only: no variant %q", o)
-			}
+		if _, err := lpa.PickVariants(cfg, only); err != nil {
+			return cliutil.Usagef("--only: %v", err)
 		}
 	}
 	dir := c.String("out")

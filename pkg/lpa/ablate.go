@@ -3,7 +3,8 @@ package lpa
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
+
+	"github.com/attnkit/attn/pkg/trainrun"
 )
 
 // Variant is one row of the ablation: a name and the configuration it
@@ -81,25 +82,9 @@ type AblateRow struct {
 // mean IoU of its binarised maps where the data has masks.
 func Ablate(ref Config, src Source, opt AblateOptions) ([]AblateRow, error) {
 	var rows []AblateRow
-	vs := Variants(ref)
-	if len(opt.Only) > 0 {
-		var keep []Variant
-		for _, name := range opt.Only {
-			found := false
-			for _, v := range vs {
-				if v.Name == name {
-					keep, found = append(keep, v), true
-				}
-			}
-			if !found {
-				var names []string
-				for _, v := range vs {
-					names = append(names, v.Name)
-				}
-				return nil, fmt.Errorf("ablate: no variant %q (have %s)", name, strings.Join(names, ", "))
-			}
-		}
-		vs = keep
+	vs, err := PickVariants(ref, opt.Only)
+	if err != nil {
+		return nil, fmt.Errorf("ablate: %w", err)
 	}
 	test, err := Open(src, "test", DataOptions{Side: ref.Side, Limit: opt.TestLimit})
 	if err != nil {
@@ -147,4 +132,10 @@ func Ablate(ref Config, src Source, opt AblateOptions) ([]AblateRow, error) {
 		}
 	}
 	return rows, nil
+}
+
+// PickVariants returns the variants of ref named in only (all of them
+// when only is empty), or an error naming the ones there are.
+func PickVariants(ref Config, only []string) ([]Variant, error) {
+	return trainrun.Pick(Variants(ref), func(v Variant) string { return v.Name }, only)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/tensor"
 	"github.com/attnkit/attn/pkg/trainrun"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // EvalOptions control Evaluate, EvaluateFGSM and Segment.
@@ -49,7 +50,7 @@ func (r EvalResult) MIoU() float64 {
 func (m *Model) Evaluate(ds Dataset, opt EvalOptions) EvalResult {
 	return m.run(ds, opt, func(tp *autograd.Tape, w *worker, n int) EvalResult {
 		out := m.Forward(tp, tp.Const(w.x(tp, n)))
-		return EvalResult{N: n, Errors: n - correct(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)}
+		return EvalResult{N: n, Errors: n - trainrun.CountCorrect(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)}
 	}, false)
 }
 
@@ -73,7 +74,7 @@ func (m *Model) EvaluateFGSM(ds Dataset, eps float32, opt EvalOptions) EvalResul
 	return m.run(ds, opt, func(tp *autograd.Tape, w *worker, n int) EvalResult {
 		adv := m.FGSM(tp, w.x(tp, n), w.labels[:n], eps)
 		out := m.Forward(tp, tp.Const(adv))
-		return EvalResult{N: n, Errors: n - correct(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)}
+		return EvalResult{N: n, Errors: n - trainrun.CountCorrect(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)}
 	}, true)
 }
 
@@ -115,7 +116,7 @@ func (m *Model) Segment(ds Masked, opt EvalOptions) (EvalResult, error) {
 		out := m.Forward(tp, tp.Const(w.x(tp, n)))
 		r := EvalResult{N: n}
 		for i := 0; i < n; i++ {
-			pred := argmax(out.Logits.Value.Data[i*m.Cfg.Classes : (i+1)*m.Cfg.Classes])
+			pred := vec.Argmax(out.Logits.Value.Data[i*m.Cfg.Classes : (i+1)*m.Cfg.Classes])
 			if pred != w.labels[i] {
 				r.Errors++
 			}

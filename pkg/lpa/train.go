@@ -144,7 +144,7 @@ func (t *trainer) Step(tp *autograd.Tape, _, bi int) (*autograd.Var, int, error)
 	x := tp.Const(tp.View(t.images, t.batch, cfg.Channels, cfg.Side, cfg.Side))
 	out := t.m.Forward(tp, x)
 	loss := tp.CrossEntropy(out.Logits, t.labels, -100)
-	t.correct += correct(out.Logits.Value.Data, t.labels, cfg.Classes)
+	t.correct += trainrun.CountCorrect(out.Logits.Value.Data, t.labels, cfg.Classes)
 	t.n += t.batch
 	return loss, t.batch, nil
 }
@@ -172,25 +172,4 @@ func (t *trainer) LoadWeights(f *ckpt.File) error {
 		return fmt.Errorf("%s was trained as %s %+v, not %s %+v", f.Name, saved.Cfg.Name(), saved.Cfg, t.m.Cfg.Name(), t.m.Cfg)
 	}
 	return nn.CopyParams(t.m, saved)
-}
-
-// correct counts the rows of logits [N, C] whose argmax is the label.
-func correct(logits []float32, labels []int, c int) int {
-	n := 0
-	for i, y := range labels {
-		if argmax(logits[i*c:(i+1)*c]) == y {
-			n++
-		}
-	}
-	return n
-}
-
-func argmax(x []float32) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
-		}
-	}
-	return best
 }

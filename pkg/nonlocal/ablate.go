@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/attnkit/attn/pkg/trainrun"
 )
 
 // Variant is one row of the ablation: the group of Table 2 it belongs to
@@ -101,25 +103,9 @@ type AblateRow struct {
 // Ablate trains every variant of ref with the same budget and seed and
 // evaluates each best model on the test split.
 func Ablate(ref Config, opt AblateOptions) ([]AblateRow, error) {
-	vs := Variants(ref)
-	if len(opt.Only) > 0 {
-		var keep []Variant
-		for _, name := range opt.Only {
-			found := false
-			for _, v := range vs {
-				if v.Name == name {
-					keep, found = append(keep, v), true
-				}
-			}
-			if !found {
-				var names []string
-				for _, v := range vs {
-					names = append(names, v.Name)
-				}
-				return nil, fmt.Errorf("no variant %q (have %s)", name, strings.Join(names, ", "))
-			}
-		}
-		vs = keep
+	vs, err := PickVariants(ref, opt.Only)
+	if err != nil {
+		return nil, err
 	}
 	test, err := Open(ref.Task, "test", 0, opt.TestLimit)
 	if err != nil {
@@ -222,4 +208,10 @@ func writeRow(b *strings.Builder, r AblateRow) {
 		paper = fmt.Sprintf("%.1f", v)
 	}
 	fmt.Fprintf(b, "| %s | %.2f | %.2f | %.4f | %.0f | %d | %s |\n", r.Name, r.ErrorPct, r.ValErr, r.GFLOPs, r.Seconds, r.Epochs, paper)
+}
+
+// PickVariants returns the variants of ref named in only (all of them
+// when only is empty), or an error naming the ones there are.
+func PickVariants(ref Config, only []string) ([]Variant, error) {
+	return trainrun.Pick(Variants(ref), func(v Variant) string { return v.Name }, only)
 }

@@ -60,7 +60,7 @@ func (m *Model) Evaluate(ds Dataset, opt EvalOptions) EvalResult {
 			w.labels[i-lo] = w.ds.Load(i, w.x[(i-lo)*size:(i-lo+1)*size])
 		}
 		out := m.Forward(w.tp, w.tp.Const(w.tp.View(w.x[:n*size], spec.Shape(n)...)))
-		errs := n - correct(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)
+		errs := n - trainrun.CountCorrect(out.Logits.Value.Data, w.labels[:n], m.Cfg.Classes)
 		w.tp.Reset()
 		mu.Lock()
 		total.N += n

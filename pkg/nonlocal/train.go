@@ -8,7 +8,6 @@ import (
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/nn"
 	"github.com/attnkit/attn/pkg/trainrun"
-	"github.com/attnkit/attn/pkg/vec"
 )
 
 // TrainOptions control Train: the loop's options and the data's. Zero
@@ -140,7 +139,7 @@ func (t *trainer) Step(tp *autograd.Tape, _, bi int) (*autograd.Var, int, error)
 	x := tp.Const(tp.View(t.x, spec.Shape(t.batch)...))
 	out := t.m.Forward(tp, x)
 	loss := tp.CrossEntropy(out.Logits, t.labels, -100)
-	t.correct += correct(out.Logits.Value.Data, t.labels, t.m.Cfg.Classes)
+	t.correct += trainrun.CountCorrect(out.Logits.Value.Data, t.labels, t.m.Cfg.Classes)
 	t.n += t.batch
 	return loss, t.batch, nil
 }
@@ -168,15 +167,4 @@ func (t *trainer) LoadWeights(f *ckpt.File) error {
 		return fmt.Errorf("%s was trained as %s, not %s", f.Name, saved.Cfg.Name(), t.m.Cfg.Name())
 	}
 	return nn.CopyParams(t.m, saved)
-}
-
-// correct counts the rows of logits [N, C] whose argmax is the label.
-func correct(logits []float32, labels []int, c int) int {
-	n := 0
-	for i, y := range labels {
-		if vec.Argmax(logits[i*c:(i+1)*c]) == y {
-			n++
-		}
-	}
-	return n
 }

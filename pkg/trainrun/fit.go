@@ -69,7 +69,11 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 	if err := opts.Validate(); err != nil {
 		return State{}, err
 	}
-	o, err := NewOptimizer(t.Params(), opts)
+	// The optimizer holds these Vars for the whole run (resume copies into
+	// them), so clipping can use the same slice instead of asking again
+	// every batch.
+	params := t.Params()
+	o, err := NewOptimizer(params, opts)
 	if err != nil {
 		return State{}, err
 	}
@@ -117,7 +121,7 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 			tp.Backward(loss)
 			tp.Reset()
 			if opts.ClipNorm > 0 {
-				optim.ClipGradNorm(t.Params(), opts.ClipNorm)
+				optim.ClipGradNorm(params, opts.ClipNorm)
 			}
 			o.Step()
 			sum += l * float64(k)

@@ -18,6 +18,8 @@ package trainrun
 import (
 	"math"
 	"strconv"
+
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // Metric is a validation (or training) figure with its name and its
@@ -85,4 +87,16 @@ func ErrorMetric(pct float64) Metric {
 // before any).
 func RunningError(correct, n int) Metric {
 	return ErrorMetric(100 * (1 - float64(correct)/float64(max(n, 1))))
+}
+
+// CountCorrect counts the rows of logits [N, classes] whose argmax is the
+// row's label: the correct answers RunningError takes.
+func CountCorrect(logits []float32, labels []int, classes int) int {
+	n := 0
+	for i, y := range labels {
+		if vec.Argmax(logits[i*classes:(i+1)*classes]) == y {
+			n++
+		}
+	}
+	return n
 }
