@@ -2,7 +2,9 @@ package caption
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 )
 
 // CIDErSigma is the standard deviation, in tokens, of CIDEr-D's Gaussian
@@ -74,8 +76,8 @@ func CIDErD(cands [][]string, refs [][][]string) (float64, []float64, error) {
 			penalty := math.Exp(-delta * delta / (2 * CIDErSigma * CIDErSigma))
 			for k := range perOrder {
 				dot := 0.0
-				for g, w := range cv.weights[k] {
-					wr := rv.weights[k][g]
+				for _, g := range cv.grams[k] {
+					w, wr := cv.weights[k][g], rv.weights[k][g]
 					dot += min(w, wr) * wr
 				}
 				if cv.norm[k] != 0 && rv.norm[k] != 0 {
@@ -97,16 +99,23 @@ func CIDErD(cands [][]string, refs [][][]string) (float64, []float64, error) {
 // tfidfVector is one sentence's CIDEr-D representation.
 type tfidfVector struct {
 	weights [maxOrder]map[string]float64
-	norm    [maxOrder]float64
-	length  int // bigram count, COCO's sentence length
+	// grams lists each order's n-grams sorted, the order every sum over
+	// them runs in: Go's map order is random, and a float sum's last bits
+	// depend on its order, so without it one corpus could score
+	// differently from run to run.
+	grams  [maxOrder][]string
+	norm   [maxOrder]float64
+	length int // bigram count, COCO's sentence length
 }
 
 func tfidf(counts [maxOrder]map[string]int, df map[string]int, logN float64) tfidfVector {
 	var v tfidfVector
 	for k, m := range counts {
 		v.weights[k] = make(map[string]float64, len(m))
+		v.grams[k] = slices.Sorted(maps.Keys(m))
 		sq := 0.0
-		for g, tf := range m {
+		for _, g := range v.grams[k] {
+			tf := m[g]
 			w := float64(tf) * (logN - math.Log(float64(max(1, df[g]))))
 			v.weights[k][g] = w
 			sq += w * w
