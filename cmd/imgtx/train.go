@@ -48,6 +48,8 @@ func trainCommand() *cli.Command {
 	flags = append(flags,
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` images (quick runs)"},
 		&cli.IntFlag{Name: "val-limit", Usage: "validate on only the first `N` validation images"},
+		&cli.IntFlag{Name: "epoch-images", Usage: "make an epoch `N` training images from an endless stream of shuffled passes, instead of one whole pass (validation, the best model and the state file come that much more often)"},
+		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same configuration; --dropout may differ) with a fresh optimizer and schedule; ignored with --resume when the state file exists"},
 	)
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
@@ -127,7 +129,8 @@ func configFromFlags(c *cli.Context) (imgtx.Config, imgtx.Source, error) {
 
 // trainOptions reads the schedule flags.
 func trainOptions(c *cli.Context) (imgtx.TrainOptions, error) {
-	o := imgtx.TrainOptions{Options: trainflags.Options(c), Limit: c.Int("limit"), ValLimit: c.Int("val-limit")}
+	o := imgtx.TrainOptions{Options: trainflags.Options(c), Limit: c.Int("limit"), ValLimit: c.Int("val-limit"),
+		EpochImages: c.Int("epoch-images"), Init: c.String("init")}
 	// sgd's momentum and the step schedule have no flags here.
 	o.Momentum, o.StepSize, o.Gamma = 0.9, 10, 0.5
 	switch {
@@ -139,8 +142,8 @@ func trainOptions(c *cli.Context) (imgtx.TrainOptions, error) {
 		return o, cliutil.Usagef("--schedule %q: want cosine, step or none", o.Schedule)
 	case !(o.LR > 0) || c.Float64("weight-decay") < 0 || o.ClipNorm < -1 || o.Warmup < 0:
 		return o, cliutil.Usagef("--lr must be positive; --weight-decay, --clip and --warmup not negative")
-	case o.Limit < 0 || o.ValLimit < 0:
-		return o, cliutil.Usagef("--limit and --val-limit must not be negative")
+	case o.Limit < 0 || o.ValLimit < 0 || o.EpochImages < 0:
+		return o, cliutil.Usagef("--limit, --val-limit and --epoch-images must not be negative")
 	case o.Threads < 1:
 		return o, cliutil.Usagef("--threads must be at least 1")
 	}
@@ -170,4 +173,6 @@ func runTrain(c *cli.Context) error {
 }
 
 // flagError prefixes an error about a training option with its flag.
-func flagError(err error) error { return trainflags.FlagError(err, nil) }
+func flagError(err error) error {
+	return trainflags.FlagError(err, map[string]string{"EpochImages": "epoch-images", "Init": "init"})
+}

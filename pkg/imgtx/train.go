@@ -3,6 +3,7 @@ package imgtx
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
@@ -20,6 +21,20 @@ type TrainOptions struct {
 	trainrun.Options
 	Limit    int // train on only the first Limit images (> 0)
 	ValLimit int // validate on only the first ValLimit images (> 0)
+	// EpochImages, when > 0, makes an epoch that many training images
+	// instead of the whole set: the run goes through one endless stream
+	// of shuffled passes (a new permutation every pass), epoch e taking
+	// the stream's e-th slice. A full MNIST pass of the default model
+	// takes hours on one core; shorter epochs validate, keep the best
+	// model and write the state file for --resume that much more often,
+	// and the stream still visits every image once per pass.
+	EpochImages int
+	// Init starts from the weights of this model file (same
+	// configuration but for the dropout) with a fresh optimizer and
+	// schedule: a second schedule after a first has annealed, or a run
+	// continued on a machine that has the finished model but not the
+	// state file. Ignored when resuming.
+	Init string
 
 	// Report says where the per-epoch lines and the progress bar go.
 	Report trainrun.Report `json:"-"`
@@ -56,7 +71,15 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &trainer{m: m, train: train, val: val, seed: opt.Seed, batch: min(opt.Batch, train.Len()), threads: opt.Threads}
+	if opt.EpochImages > 0 && opt.EpochImages < opt.Batch {
+		return nil, &trainrun.OptionError{Option: "EpochImages", Err: fmt.Errorf("%d images make no batch of %d", opt.EpochImages, opt.Batch)}
+	}
+	if opt.Init != "" && !resuming(opt.Options) {
+		if err := initFrom(m, opt.Init); err != nil {
+			return nil, &trainrun.OptionError{Option: "Init", Err: err}
+		}
+	}
+	t := &trainer{m: m, train: train, val: val, seed: opt.Seed, batch: min(opt.Batch, train.Len()), threads: opt.Threads, epochImages: opt.EpochImages}
 	opt.Record = opt
 	if _, err := trainrun.Fit(t, opt.Options, opt.Report); err != nil {
 		return nil, err
@@ -64,26 +87,56 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	return m, nil
 }
 
+// resuming reports whether a run resumes from an existing state file.
+func resuming(o trainrun.Options) bool {
+	if !o.Resume {
+		return false
+	}
+	_, err := os.Stat(trainrun.StatePath(o.Out))
+	return err == nil
+}
+
+// initFrom copies the weights of the model file at path into m, whose
+// configuration must be the file's but for the dropout.
+func initFrom(m *Model, path string) error {
+	src, err := Load(path)
+	if err != nil {
+		return err
+	}
+	a := src.Cfg
+	a.Dropout = m.Cfg.Dropout
+	if !a.Equal(m.Cfg) {
+		return fmt.Errorf("%s is %s %+v, the run trains %s %+v", path, src.Cfg.Name(), src.Cfg, m.Cfg.Name(), m.Cfg)
+	}
+	return nn.CopyParams(m, src)
+}
+
 // trainer feeds the model to trainrun.Fit.
 type trainer struct {
-	m          *Model
-	train, val *Dataset
-	seed       uint64
-	batch      int
-	threads    int
-	order      []int
-	drop       *rand.Rand
-	b          Batch
-	nats       float64 // the epoch's training NLL so far
-	dims       int
+	m           *Model
+	train, val  *Dataset
+	seed        uint64
+	batch       int
+	threads     int
+	epochImages int // 0: an epoch is one pass
+	order       []int
+	drop        *rand.Rand
+	b           Batch
+	nats        float64 // the epoch's training NLL so far
+	dims        int
 }
 
 func (t *trainer) Params() []*autograd.Var { return t.m.Params() }
 
-// BeginEpoch shuffles the training images with the epoch's seed; the last
+// BeginEpoch shuffles the training images with the epoch's seed (or, with
+// epochImages, takes the epoch's slice of the stream of passes); the last
 // partial batch is dropped.
 func (t *trainer) BeginEpoch(epoch int) (int, error) {
-	t.order = rand.New(rand.NewPCG(t.seed, uint64(epoch))).Perm(t.train.Len())
+	if t.epochImages > 0 {
+		t.order = trainrun.StreamSlice(t.seed, t.train.Len(), t.epochImages, epoch)
+	} else {
+		t.order = rand.New(rand.NewPCG(t.seed, uint64(epoch))).Perm(t.train.Len())
+	}
 	t.drop = rand.New(rand.NewPCG(t.seed^0x64726f70, uint64(epoch)))
 	t.nats, t.dims = 0, 0
 	return len(t.order) / t.batch, nil

@@ -1,0 +1,1 @@
+imgtx train --arch transformer --attention local1d --layers 4 --embed 128 --heads 4 --ff 256 --dropout 0 --batch 16 --lr 1e-3 --epochs 10 --epoch-images 4000 --val-limit 1000 --threads 1 --json -o runs/imgtx-tx.safetensors
