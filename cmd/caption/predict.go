@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/caption"
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -137,7 +138,7 @@ func runPredict(c *cli.Context) error {
 	grid, _ := p.m.Cfg.Grid()
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		cp, _, _, err := p.run(in)
 		if err != nil {
 			return err
@@ -195,7 +196,7 @@ func runAttend(c *cli.Context) error {
 	grid, _ := p.m.Cfg.Grid()
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
 		if err != nil {
 			return err
@@ -209,15 +210,19 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := imageio.SavePNG(png, viz.Grid(tiles, min(len(tiles), 6), 4, image.White)); err != nil {
+		var out atomicfile.Set // the PNG and the GIF appear together or not at all
+		defer out.Abort()
+		if err := out.Write(png, imageio.PNG(viz.Grid(tiles, min(len(tiles), 6), 4, image.White))); err != nil {
 			return err
 		}
 		g, err := viz.BuildGIF(tiles, viz.GIFOptions{Delay: delay})
 		if err == nil {
-			err = imageio.SaveGIF(gif, g)
+			err = out.Write(gif, imageio.GIF(g))
+		}
+		if err == nil {
+			err = out.Commit()
 		}
 		if err != nil {
-			os.Remove(png)
 			return err
 		}
 		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "caption", Value: strings.Join(cp.Tokens, " ")},

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/caption"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -68,7 +70,19 @@ func runRender(c *cli.Context) error {
 	}
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	var tsv strings.Builder
+	saveRefs := func() error { // references.tsv lists the scenes written
+		return atomicfile.Write(filepath.Join(dir, "references.tsv"), func(w io.Writer) error {
+			_, err := io.WriteString(w, tsv.String())
+			return err
+		})
+	}
+	// A signal stops the loop between scenes, each of which is whole, and
+	// the references of those written are saved.
+	ctx := cliutil.Interruptible(c)
 	for i := 0; i < n; i++ {
+		if err := cliutil.Stopped(ctx, "%d of %d scenes written", i, n); err != nil {
+			return cmp.Or(saveRefs(), err)
+		}
 		s, err := ds.Sample(i)
 		if err != nil {
 			return err
@@ -93,8 +107,5 @@ func runRender(c *cli.Context) error {
 			return err
 		}
 	}
-	return imageio.WriteFileAtomic(filepath.Join(dir, "references.tsv"), func(w io.Writer) error {
-		_, err := io.WriteString(w, tsv.String())
-		return err
-	})
+	return saveRefs()
 }

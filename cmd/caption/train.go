@@ -67,6 +67,8 @@ stdout gets one line per epoch:
    epoch  lr  loss  train_nll  val_nll  best_val_nll  best_epoch  seconds
 (NDJSON with --json); a progress bar goes to stderr when it is a terminal.
 
+` + trainflags.Interrupts + `
+
 Examples:
    caption train --attention soft -o soft.safetensors
    caption train --attention hard -o hard.safetensors

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -105,7 +106,7 @@ func runPredict(c *cli.Context) error {
 	}
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		var png, gif string
 		if plan != nil {
 			paths, err := plan.For(in)
@@ -114,8 +115,13 @@ func runPredict(c *cli.Context) error {
 			}
 			png, gif = paths[0], paths[1]
 		}
-		r, err := job.run(in, png, gif)
+		var out atomicfile.Set // the PNG and the GIF appear together or not at all
+		defer out.Abort()
+		r, err := job.run(&out, in, png, gif)
 		if err != nil {
+			return err
+		}
+		if err := out.Commit(); err != nil {
 			return err
 		}
 		if pr.JSON() {
@@ -147,7 +153,9 @@ type prediction struct {
 	locs  []float32 // glimpse t at (locs[2t], locs[2t+1])
 }
 
-func (j *predictJob) run(in, pngPath, gifPath string) (prediction, error) {
+// run classifies one image and, when asked for pictures, stages them in
+// out.
+func (j *predictJob) run(out *atomicfile.Set, in, pngPath, gifPath string) (prediction, error) {
 	img, err := imageio.Open(in, j.decode)
 	if err != nil {
 		return prediction{}, err
@@ -172,12 +180,12 @@ func (j *predictJob) run(in, pngPath, gifPath string) (prediction, error) {
 	}
 	d := ram.PathDrawing{Sensor: j.m.Cfg.Sensor(), Side: j.m.Cfg.Canvas, Zoom: j.zoom, Locs: locs, Class: r.class, Prob: probs[r.class]}
 	frames := d.Frames(canvas.Data)
-	if err := imageio.SavePNG(pngPath, frames[len(frames)-1]); err != nil {
+	if err := out.Write(pngPath, imageio.PNG(frames[len(frames)-1])); err != nil {
 		return r, err
 	}
 	g, err := ram.PathGIF(frames)
 	if err != nil {
 		return r, err
 	}
-	return r, imageio.SaveGIF(gifPath, g)
+	return r, out.Write(gifPath, imageio.GIF(g))
 }

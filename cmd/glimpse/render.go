@@ -57,7 +57,12 @@ func runRender(c *cli.Context) error {
 		return fmt.Errorf("create output folder: %w", err)
 	}
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	// A signal stops the loop between pictures, each of which is whole.
+	ctx := cliutil.Interruptible(c)
 	for i := from; i < from+count; i++ {
+		if err := cliutil.Stopped(ctx, "%d of %d pictures written", i-from, count); err != nil {
+			return err
+		}
 		img, label, _, _ := gen.Sample(i)
 		path := filepath.Join(dir, fmt.Sprintf("%s-%04d.png", task.Name, i))
 		t := tensor.FromData(img, 1, task.Size, task.Size)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/ram"
@@ -128,7 +129,7 @@ func runSensor(c *cli.Context) error {
 	plan := cliutil.PlanOutputs(outDir, inputs, kinds...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "sensor")
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
 		if err != nil {
 			return err
@@ -137,8 +138,13 @@ func runSensor(c *cli.Context) error {
 		if job.overlay {
 			overlay = paths[1]
 		}
-		r, err := job.run(in, paths[0], overlay)
+		var out atomicfile.Set // the retina and the overlay appear together or not at all
+		defer out.Abort()
+		r, err := job.run(&out, in, paths[0], overlay)
 		if err != nil {
+			return err
+		}
+		if err := out.Commit(); err != nil {
 			return err
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "x", Value: r.cx}, {Key: "y", Value: r.cy},
@@ -188,8 +194,8 @@ type sensorResult struct {
 	lx, ly float32 // location in [-1,1]
 }
 
-// run reads one image, extracts its retina and writes the artifacts.
-func (j *sensorJob) run(in, retinaPath, overlayPath string) (sensorResult, error) {
+// run reads one image, extracts its retina and stages the pictures in out.
+func (j *sensorJob) run(out *atomicfile.Set, in, retinaPath, overlayPath string) (sensorResult, error) {
 	img, err := imageio.Open(in, j.decode)
 	if err != nil {
 		return sensorResult{}, err
@@ -202,11 +208,11 @@ func (j *sensorJob) run(in, retinaPath, overlayPath string) (sensorResult, error
 	}
 	glimpse := make([]float32, ch*j.sensor.Size())
 	j.sensor.Extract(glimpse, t.Data, ch, h, w, lx, ly)
-	if err := imageio.SavePNG(retinaPath, ram.RetinaImage(glimpse, ch, j.sensor, j.zoom)); err != nil {
+	if err := out.Write(retinaPath, imageio.PNG(ram.RetinaImage(glimpse, ch, j.sensor, j.zoom))); err != nil {
 		return sensorResult{}, err
 	}
 	if overlayPath != "" {
-		if err := imageio.SavePNG(overlayPath, ram.SensorOverlay(img, j.sensor, lx, ly)); err != nil {
+		if err := out.Write(overlayPath, imageio.PNG(ram.SensorOverlay(img, j.sensor, lx, ly))); err != nil {
 			return sensorResult{}, err
 		}
 	}

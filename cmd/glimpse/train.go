@@ -56,6 +56,8 @@ stdout gets one line per epoch:
 (NDJSON with --json); a progress bar with loss, accuracy and reward goes to
 stderr when it is a terminal.
 
+` + trainflags.Interrupts + `
+
 Examples:
    glimpse train --task mnist --epochs 200 -o mnist.safetensors
    glimpse train --task cluttered60 --learned-first -o c60.safetensors

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -107,7 +108,7 @@ func runAttend(c *cli.Context) error {
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
 	decode := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
 		if err != nil {
 			return err
@@ -125,7 +126,9 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		for i, q := range qs {
+		var out atomicfile.Set // the panels of all queries appear together or not at all
+		defer out.Abort()
+		for i := range qs {
 			var mine []imgtx.AttentionMap
 			for _, am := range maps {
 				if am.Query == grid[i] {
@@ -134,11 +137,16 @@ func runAttend(c *cli.Context) error {
 			}
 			panel, err := cfg.AttentionPanel(mine, zoom)
 			if err == nil {
-				err = imageio.SavePNG(paths[i], panel)
+				err = out.Write(paths[i], imageio.PNG(panel))
 			}
 			if err != nil {
 				return err
 			}
+		}
+		if err := out.Commit(); err != nil {
+			return err
+		}
+		for i, q := range qs {
 			if err := pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "row", Value: q[0]},
 				cliutil.Field{Key: "col", Value: q[1]}, cliutil.Field{Key: "panel", Value: paths[i]}); err != nil {
 				return err

@@ -128,7 +128,7 @@ func runPerImage(c *cli.Context, upscale bool) error {
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), c.Command.Name)
 	decode := imageio.Options{MaxPixels: int64(mp)}
 	seed := c.Uint64(cliutil.FlagSeed)
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -82,14 +83,19 @@ func runSample(c *cli.Context) error {
 		return cliutil.Usagef("%v", err)
 	}
 	cfg := m.Cfg
+	var out atomicfile.Set // the samples and their grid appear together or not at all
+	defer out.Abort()
 	for i := 0; i < count; i++ {
 		p := filepath.Join(dir, fmt.Sprintf("sample_%04d.png", i))
-		if err := imageio.SavePNG(p, cfg.Tile(pix[i*cfg.Len():(i+1)*cfg.Len()], 1)); err != nil {
+		if err := out.Write(p, imageio.PNG(cfg.Tile(pix[i*cfg.Len():(i+1)*cfg.Len()], 1))); err != nil {
 			return err
 		}
 	}
 	grid := filepath.Join(dir, "grid.png")
-	if err := imageio.SavePNG(grid, cfg.SampleGrid(pix, count, c.Int("cols"), zoom)); err != nil {
+	if err := out.Write(grid, imageio.PNG(cfg.SampleGrid(pix, count, c.Int("cols"), zoom))); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
 		return err
 	}
 	return cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON)).Print(

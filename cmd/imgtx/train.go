@@ -67,6 +67,8 @@ stdout gets one line per epoch:
    epoch  lr  loss  train_bits_per_dim  val_bits_per_dim  best_val_bits_per_dim  best_epoch  seconds
 (NDJSON with --json); a progress bar goes to stderr when it is a terminal.
 
+` + trainflags.Interrupts + `
+
 Examples:
    imgtx train --epochs 20 -o tx.safetensors
    imgtx train --attention local2d --query-h 4 --query-w 7 --mem-h 4 --mem-w 7 -o tx2d.safetensors

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/attnkit/attn/internal/trainflags"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/lpa"
@@ -81,9 +82,10 @@ func runAblate(c *cli.Context) error {
 	var only []string
 	if s := c.String("only"); s != "" {
 		only = strings.Split(s, ",")
-		if _, err := lpa.PickVariants(cfg, only); err != nil {
-			return cliutil.Usagef("--only: %v", err)
-		}
+	}
+	variants, err := lpa.PickVariants(cfg, only)
+	if err != nil {
+		return cliutil.Usagef("--only: %v", err)
 	}
 	dir := c.String("out")
 	if dir == "" {
@@ -100,8 +102,13 @@ func runAblate(c *cli.Context) error {
 		topt.Report.Bar = c.App.ErrWriter
 	}
 	keep := c.String("out") != ""
+	// A signal stops the variant in training between batches; the
+	// variants finished so far keep their lines (and --markdown).
+	topt.Context = cliutil.Interruptible(c)
+	done := 0
 	opt := lpa.AblateOptions{Train: topt, Dir: dir, TestLimit: c.Int("test-limit"), Only: only,
 		OnRow: func(r lpa.AblateRow) {
+			done++
 			model := r.Model
 			if !keep {
 				model = ""
@@ -119,5 +126,5 @@ func runAblate(c *cli.Context) error {
 			)
 		}}
 	_, err = lpa.Ablate(cfg, src, opt)
-	return flagError(err)
+	return flagError(trainflags.AblationStopped(err, done, len(variants)))
 }

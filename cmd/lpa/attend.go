@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -207,13 +208,18 @@ func runMaps(c *cli.Context, segment bool) error {
 	plan := cliutil.PlanOutputs(outDir, inputs, kinds...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), c.Command.Name)
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
 		if err != nil {
 			return err
 		}
-		e, err := job.run(in, paths)
+		var out atomicfile.Set // the input's pictures appear together or not at all
+		defer out.Abort()
+		e, err := job.run(&out, in, paths)
 		if err != nil {
+			return err
+		}
+		if err := out.Commit(); err != nil {
 			return err
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "class", Value: e.Class},
@@ -245,9 +251,8 @@ func runMaps(c *cli.Context, segment bool) error {
 	return err
 }
 
-// run explains one image and writes its outputs; on any failure it
-// removes what it already wrote, so a failed input leaves no file.
-func (j *mapJob) run(in string, paths []string) (e *lpa.Explanation, err error) {
+// run explains one image and stages its pictures in out.
+func (j *mapJob) run(out *atomicfile.Set, in string, paths []string) (e *lpa.Explanation, err error) {
 	img, err := imageio.Open(in, j.decode)
 	if err != nil {
 		return nil, err
@@ -255,21 +260,7 @@ func (j *mapJob) run(in string, paths []string) (e *lpa.Explanation, err error) 
 	if e, err = j.m.Explain(j.tape, img, j.seg); err != nil {
 		return nil, err
 	}
-	var written []string
-	defer func() {
-		if err != nil {
-			for _, p := range written {
-				os.Remove(p)
-			}
-		}
-	}()
-	save := func(path string, im image.Image) error {
-		if err := imageio.SavePNG(path, im); err != nil {
-			return err
-		}
-		written = append(written, path)
-		return nil
-	}
+	save := func(path string, im image.Image) error { return out.Write(path, imageio.PNG(im)) }
 	b := img.Bounds()
 	zoom := viz.Zoom(b.Dx(), b.Dy(), j.display)
 	switch {

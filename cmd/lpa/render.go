@@ -62,7 +62,12 @@ func runRender(c *cli.Context) error {
 	}
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	img := make([]float32, task.Pixels())
+	// A signal stops the loop between pictures, each of which is whole.
+	ctx := cliutil.Interruptible(c)
 	for i := from; i < from+count; i++ {
+		if err := cliutil.Stopped(ctx, "%d of %d pictures written", i-from, count); err != nil {
+			return err
+		}
 		label := gen.Render(i, img, nil)
 		path := filepath.Join(dir, fmt.Sprintf("%s-%04d.png", name, i))
 		t := tensor.FromData(img, data.TexturedChannels, task.Size, task.Size)

@@ -70,6 +70,8 @@ stdout gets one line per epoch:
    epoch  lr  loss  train_error_pct  val_error_pct  best_val_error_pct  best_epoch  seconds
 (NDJSON with --json); a progress bar goes to stderr when it is a terminal.
 
+` + trainflags.Interrupts + `
+
 Examples:
    lpa train --data builtin --epochs 30 --schedule cosine -o att.safetensors
    lpa train --data builtin --no-attention --epochs 30 --schedule cosine -o baseline.safetensors

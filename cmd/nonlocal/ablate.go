@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/attnkit/attn/internal/trainflags"
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
-	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/nonlocal"
 	"github.com/urfave/cli/v2"
 )
@@ -81,9 +82,10 @@ func runAblate(c *cli.Context) error {
 	var only []string
 	if s := c.String("only"); s != "" {
 		only = strings.Split(s, ",")
-		if _, err := nonlocal.PickVariants(cfg, only); err != nil {
-			return cliutil.Usagef("--only: %v", err)
-		}
+	}
+	variants, err := nonlocal.PickVariants(cfg, only)
+	if err != nil {
+		return cliutil.Usagef("--only: %v", err)
 	}
 	dir := c.String("out")
 	md := c.String("markdown")
@@ -106,8 +108,13 @@ func runAblate(c *cli.Context) error {
 		topt.Report.Bar = c.App.ErrWriter
 	}
 	keep := c.String("out") != ""
+	// A signal stops the variant in training between batches; the
+	// variants finished so far keep their lines (and --markdown).
+	topt.Context = cliutil.Interruptible(c)
+	done := 0
 	opt := nonlocal.AblateOptions{Train: topt, Dir: dir, TestLimit: c.Int("test-limit"), Only: only,
 		OnRow: func(r nonlocal.AblateRow) {
+			done++
 			model := r.Model
 			if !keep {
 				model = ""
@@ -128,9 +135,9 @@ func runAblate(c *cli.Context) error {
 	rows, err := nonlocal.Ablate(cfg, opt)
 	if md != "" && len(rows) > 0 {
 		text := nonlocal.AblationMarkdown(rows, cfg)
-		if werr := imageio.WriteFileAtomic(md, func(w io.Writer) error { _, e := io.WriteString(w, text); return e }); werr != nil && err == nil {
+		if werr := atomicfile.Write(md, func(w io.Writer) error { _, e := io.WriteString(w, text); return e }); werr != nil && err == nil {
 			err = fmt.Errorf("write --markdown: %w", werr)
 		}
 	}
-	return flagError(err)
+	return flagError(trainflags.AblationStopped(err, done, len(variants)))
 }

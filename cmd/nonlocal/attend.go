@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -127,7 +128,7 @@ func runAttend(c *cli.Context) error {
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	opt := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
 	zoom := c.Int("zoom")
-	return cliutil.ForEach(inputs, c.App.ErrWriter, name, nil, func(path string) error {
+	return cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, name, nil, func(path string) error {
 		paths, err := plan.For(path)
 		if err != nil {
 			return err
@@ -165,23 +166,28 @@ func runAttend(c *cli.Context) error {
 		}
 		pics := m.Frames(x)
 		fields := []cliutil.Field{{Key: "input", Value: path}, {Key: "class", Value: class}, {Key: "png", Value: paths[0]}}
+		var w atomicfile.Set // a clip's filmstrip and GIF appear together or not at all
+		defer w.Abort()
 		if !m.Cfg.Clip() {
-			if err := imageio.SavePNG(paths[0], nonlocal.ArrowPicture(pics[0], zoom, qls)); err != nil {
+			if err := w.Write(paths[0], imageio.PNG(nonlocal.ArrowPicture(pics[0], zoom, qls))); err != nil {
 				return err
 			}
 			fields = append(fields, cliutil.Field{Key: "gif", Value: ""})
 		} else {
-			if err := imageio.SavePNG(paths[0], nonlocal.Filmstrip(pics, zoom, 4, qls)); err != nil {
+			if err := w.Write(paths[0], imageio.PNG(nonlocal.Filmstrip(pics, zoom, 4, qls))); err != nil {
 				return err
 			}
 			g, err := viz.BuildGIF(nonlocal.ClipFrames(pics, zoom, qls), viz.GIFOptions{Delay: 40})
 			if err != nil {
 				return err
 			}
-			if err := imageio.SaveGIF(paths[1], g); err != nil {
+			if err := w.Write(paths[1], imageio.GIF(g)); err != nil {
 				return err
 			}
 			fields = append(fields, cliutil.Field{Key: "gif", Value: paths[1]})
+		}
+		if err := w.Commit(); err != nil {
+			return err
 		}
 		return p.Print(fields...)
 	})

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/nlmeans"
@@ -108,7 +109,7 @@ func runDenoise(c *cli.Context) error {
 	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"})
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "denoise")
-	err = cliutil.ForEach(inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		outs, err := plan.For(in)
 		if err != nil {
 			return err
@@ -181,11 +182,19 @@ func runDenoiseFrames(c *cli.Context, inputs []string, p nlmeans.Params, k, thre
 	if err != nil {
 		return err
 	}
-	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	// The frames are one result: they appear together or not at all.
+	var out atomicfile.Set
+	defer out.Abort()
 	for i, r := range res {
-		if err := imageio.SavePNG(paths[i], imageio.FromTensor(r)); err != nil {
+		if err := out.Write(paths[i], imageio.PNG(imageio.FromTensor(r))); err != nil {
 			return err
 		}
+	}
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	for i := range res {
 		if err := pr.Print(cliutil.Field{Key: "path", Value: from[i]}, cliutil.Field{Key: "frame", Value: i},
 			cliutil.Field{Key: "sigma", Value: float32(used.Sigma)}, cliutil.Field{Key: "h", Value: float32(used.H)},
 			cliutil.Field{Key: "out", Value: paths[i]}); err != nil {

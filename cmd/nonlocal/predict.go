@@ -43,7 +43,7 @@ func runPredict(c *cli.Context) error {
 	}
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	opt := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
-	return cliutil.ForEach(inputs, c.App.ErrWriter, name, nil, func(path string) error {
+	return cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, name, nil, func(path string) error {
 		x, err := readInput(m, path, opt)
 		if err != nil {
 			return err

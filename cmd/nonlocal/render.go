@@ -64,7 +64,12 @@ func runRender(c *cli.Context) error {
 	}
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	x := make([]float32, spec.SampleSize())
+	// A signal stops the loop between pictures, each of which is whole.
+	ctx := cliutil.Interruptible(c)
 	for i := from; i < from+count; i++ {
+		if err := cliutil.Stopped(ctx, "%d of %d pictures written", i-from, count); err != nil {
+			return err
+		}
 		label := ds.Load(i, x)
 		pics := spec.Pictures(x)
 		var path string

@@ -78,6 +78,8 @@ stdout gets one line per epoch:
    epoch  lr  loss  train_error_pct  val_error_pct  best_val_error_pct  best_epoch  seconds
 (NDJSON with --json); a progress bar goes to stderr when it is a terminal.
 
+` + trainflags.Interrupts + `
+
 Examples:
    nonlocal train --blocks 0 -o c2d.safetensors
    nonlocal train --blocks 1 -o nl.safetensors

@@ -124,15 +124,37 @@ func FlagError(err error, extra map[string]string) error {
 	return err
 }
 
+// Interrupts is the paragraph of every train command's help on what a
+// signal does (trainrun.Options.Context).
+const Interrupts = `Ctrl-C (SIGINT) or SIGTERM stops the run after the batch in hand, with exit
+code 130 or 143 and one line on stderr saying how many epochs are done. The
+state file keeps the last finished epoch, and --resume repeats the
+interrupted epoch from its start: the run ends with the same bits as one
+that was never interrupted. A second signal exits at once.`
+
+// AblationStopped turns the interruption of one of an ablation's runs
+// (each variant's trainrun.Fit stops at a signal like a train command) into
+// the ablation's own: done of total variants finished, since an ablation
+// has no --resume. Other errors pass unchanged.
+func AblationStopped(err error, done, total int) error {
+	var in *cliutil.Interrupted
+	if !errors.As(err, &in) {
+		return err
+	}
+	return &cliutil.Interrupted{Signal: in.Signal, Done: fmt.Sprintf("%d of %d variants done", done, total)}
+}
+
 // Start does what a train command does once its options are read and
 // before it calls the model's Train: it sets o.Out and o.Resume from -o
-// and --resume, points r at the app's stdout (NDJSON with --json) and its
+// and --resume, makes a signal stop the run between batches (o.Context,
+// see Interrupts), points r at the app's stdout (NDJSON with --json) and its
 // stderr for the progress bar when that is a terminal, creates the folder
 // of -o, and runs GEMM on one thread: a training step's products are
 // small enough that one thread each is fastest, and validation spreads
 // its batches over --threads goroutines instead.
 func Start(c *cli.Context, o *trainrun.Options, r *trainrun.Report) error {
 	o.Out, o.Resume = c.String("out"), c.Bool("resume")
+	o.Context = cliutil.Interruptible(c)
 	*r = trainrun.Report{Lines: c.App.Writer, JSON: c.Bool(cliutil.FlagJSON)}
 	if cliutil.ShowProgress(c) {
 		r.Bar = c.App.ErrWriter

@@ -12,6 +12,7 @@ import (
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
+	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/nn"
 	"github.com/attnkit/attn/pkg/trainrun"
@@ -141,6 +142,13 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 		// lines would mix another metric into the run's log.
 		rep := trainrun.Report{Bar: opt.Report.Bar, Label: "pretrain " + opt.Report.Label}
 		if err := PretrainEncoder(m, train, val, popt, rep); err != nil {
+			var in *cliutil.Interrupted
+			if errors.As(err, &in) {
+				// Pretraining has no --resume of its own: the main
+				// run's state file does not exist yet.
+				return nil, &cliutil.Interrupted{Signal: in.Signal,
+					Done: "while pretraining the encoder, which is not resumed: run again without --resume"}
+			}
 			return nil, fmt.Errorf("pretraining the encoder: %w", err)
 		}
 	}

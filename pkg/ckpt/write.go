@@ -6,9 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/tensor"
 )
 
@@ -21,52 +20,19 @@ func Write(path string, tensors map[string]*tensor.Tensor, meta map[string]strin
 	return WriteFile(path, f)
 }
 
-// WriteFile saves f to path atomically: it writes a temporary file in the
-// same directory, syncs it and renames it over path, so a crash leaves
-// either the old file or the complete new one, never a partial file.
-func WriteFile(path string, f *File) (err error) {
+// WriteFile saves f to path atomically (atomicfile.Write): a crash
+// leaves either the old file or the complete new one, never a partial
+// file.
+func WriteFile(path string, f *File) error {
 	// Encode first so an invalid entry fails before touching the disk.
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	// CreateTemp makes the file 0600; checkpoints are ordinary files.
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	// Sync the directory so the rename itself survives a crash; not every
-	// platform allows it, so failure here is not an error.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 }
 
 // WriteTo encodes f in the safetensors format. The output is

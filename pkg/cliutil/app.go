@@ -1,6 +1,7 @@
 package cliutil
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -124,15 +125,25 @@ complete -o filenames -F _%s_complete %s
 
 // Main runs app with os.Args and exits with the toolkit's exit code,
 // printing a failure as one line on stderr (per-input failures were
-// printed already).
+// printed already). It watches SIGINT and SIGTERM: a command that called
+// Interruptible stops at its next step, any other exits at once, as every
+// command does at a second signal; either way the process's temporary
+// files are removed and the exit code is 128 + the signal's number.
 func Main(app *cli.App) {
-	os.Exit(Run(app, os.Args, os.Stderr))
+	ctx, stop := watchSignals(app.Name, os.Stderr)
+	code := run(ctx, app, os.Args, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // Run runs app on args and returns the exit code; errors go to stderr.
 // A command's flags may come before or after its positional arguments.
 func Run(app *cli.App, args []string, stderr io.Writer) int {
-	err := app.Run(interspersed(app, args))
+	return run(context.Background(), app, args, stderr)
+}
+
+func run(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int {
+	err := app.RunContext(ctx, interspersed(app, args))
 	code := ExitCode(err)
 	var p *PartialError
 	if err != nil && !errors.As(err, &p) {

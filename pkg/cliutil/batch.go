@@ -1,6 +1,7 @@
 package cliutil
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +15,16 @@ import (
 // on stderr, "tool: path: reason", and the others still run; the bar
 // advances once per input. It returns a PartialError when any failed. A
 // panic inside fn is recovered and reported as that input's failure, so
-// one bad file never takes the batch down.
-func ForEach(inputs []string, stderr io.Writer, tool string, bar *Progress, fn func(path string) error) error {
+// one bad file never takes the batch down. Once ctx is done (a signal,
+// see Interruptible) it starts no further input and returns an
+// *Interrupted saying how many were done: fn is to write each input's
+// files as one atomicfile.Set, so an input has all its files or none.
+func ForEach(ctx context.Context, inputs []string, stderr io.Writer, tool string, bar *Progress, fn func(path string) error) error {
 	failed := 0
-	for _, in := range inputs {
+	for i, in := range inputs {
+		if err := Stopped(ctx, "%d of %d inputs done%s", i, len(inputs), failedNote(failed)); err != nil {
+			return err
+		}
 		if err := safeCall(in, fn); err != nil {
 			failed++
 			fmt.Fprintln(stderr, FailureLine(tool, in, err))
@@ -30,6 +37,13 @@ func ForEach(inputs []string, stderr io.Writer, tool string, bar *Progress, fn f
 		return &PartialError{Failed: failed, Total: len(inputs)}
 	}
 	return nil
+}
+
+func failedNote(failed int) string {
+	if failed == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d failed)", failed)
 }
 
 // FailureLine formats the one stderr line for a failed input. The path is

@@ -2,11 +2,13 @@ package cliutil
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -99,7 +101,7 @@ func zero() float32 { return 0 }
 func TestForEach(t *testing.T) {
 	var errb bytes.Buffer
 	var done []string
-	err := ForEach([]string{"a", "b", "c", "d"}, &errb, "tool", nil, func(p string) error {
+	err := ForEach(context.Background(), []string{"a", "b", "c", "d"}, &errb, "tool", nil, func(p string) error {
 		switch p {
 		case "b":
 			return errors.New("b: truncated PNG")
@@ -121,12 +123,38 @@ func TestForEach(t *testing.T) {
 	}
 }
 
+// A signal during an input lets it finish; ForEach then starts no other
+// and says how many were done, with the signal's exit code.
+func TestForEachInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var errb bytes.Buffer
+	var done []string
+	err := ForEach(ctx, []string{"a", "b", "c", "d"}, &errb, "tool", nil, func(p string) error {
+		done = append(done, p)
+		switch p {
+		case "a":
+			return errors.New("bad")
+		case "b":
+			cancel(&Interrupted{Signal: syscall.SIGTERM})
+		}
+		return nil
+	})
+	var in *Interrupted
+	if !errors.As(err, &in) || in.Done != "2 of 4 inputs done (1 failed)" || ExitCode(err) != 143 {
+		t.Fatalf("got %v (exit %d)", err, ExitCode(err))
+	}
+	if strings.Join(done, "") != "ab" || err.Error() != "interrupted: 2 of 4 inputs done (1 failed)" {
+		t.Fatalf("processed %v, error %q", done, err)
+	}
+}
+
 func TestExitCode(t *testing.T) {
 	for _, c := range []struct {
 		err  error
 		want int
 	}{{nil, 0}, {Usagef("x"), 2}, {ModelErr(errors.New("m")), 3}, {fmt.Errorf("wrap: %w", ModelErr(errors.New("m"))), 3},
-		{&PartialError{1, 2}, 1}, {errors.New("other"), 1}} {
+		{&PartialError{1, 2}, 1}, {errors.New("other"), 1},
+		{&Interrupted{Signal: syscall.SIGINT}, 130}, {fmt.Errorf("wrap: %w", &Interrupted{Signal: syscall.SIGTERM}), 143}} {
 		if got := ExitCode(c.err); got != c.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", c.err, got, c.want)
 		}

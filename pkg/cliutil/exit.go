@@ -15,6 +15,7 @@ const (
 	ExitPartial  = 1 // some inputs failed; the others were processed
 	ExitUsage    = 2 // bad flags or arguments
 	ExitBadModel = 3 // a model or data file is invalid or missing
+	// 130 and 143: stopped by SIGINT or SIGTERM (see Interrupted)
 )
 
 // UsageError marks a bad flag or argument (exit 2).
@@ -62,9 +63,12 @@ func ExitCode(err error) int {
 	var u *UsageError
 	var m *ModelError
 	var p *PartialError
+	var in *Interrupted
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &in):
+		return in.Code()
 	case errors.As(err, &u):
 		return ExitUsage
 	case errors.As(err, &m):

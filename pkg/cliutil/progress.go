@@ -18,6 +18,7 @@ type Progress struct {
 	w     io.Writer
 	start time.Time
 	total int
+	done  int
 	desc  string
 }
 
@@ -47,6 +48,7 @@ func NewProgress(w io.Writer, visible bool, total int, desc string) *Progress {
 
 // Add advances the bar by n steps.
 func (p *Progress) Add(n int) {
+	p.done += n
 	if p.bar != nil {
 		p.bar.Add(n)
 	}
@@ -60,13 +62,21 @@ func (p *Progress) Describe(s string) {
 }
 
 // Finish clears the bar and, when visible, prints a one-line summary with
-// the count, the elapsed time and the rate.
+// the count of steps done (all of them, unless a signal stopped the
+// loop), the elapsed time and the rate.
 func (p *Progress) Finish(summary string) {
 	if p.bar == nil {
 		return
 	}
 	p.bar.Finish()
 	el := time.Since(p.start)
-	rate := float64(p.total) / el.Seconds()
-	fmt.Fprintf(p.w, "%s: %d in %s (%.1f/s)%s\n", p.desc, p.total, el.Round(time.Millisecond), rate, summary)
+	rate := float64(p.done) / el.Seconds()
+	fmt.Fprintf(p.w, "%s: %d in %s (%.1f/s)%s\n", p.desc, p.done, el.Round(time.Millisecond), rate, summary)
+}
+
+// Clear removes the bar without a summary, for a loop abandoned halfway.
+func (p *Progress) Clear() {
+	if p.bar != nil {
+		p.bar.Clear()
+	}
 }

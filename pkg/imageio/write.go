@@ -1,88 +1,49 @@
 package imageio
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/attnkit/attn/pkg/atomicfile"
 )
 
-// WriteFileAtomic writes path through write so that path either keeps its
-// old content or holds the complete new content, never a partial file.
-//
-// write receives a buffered writer on a temporary file created in the same
-// directory (so the final rename cannot cross file systems); the data is
-// flushed, fsynced, given mode 0644 and renamed over path, and the
-// directory is synced on a best-effort basis. On any error, or a panic in
-// write, the temporary file is removed.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+// PNG returns a writer of img as a PNG file, for atomicfile.Set.Write.
+func PNG(img image.Image) func(io.Writer) error {
+	return func(w io.Writer) error { return png.Encode(w, img) }
+}
+
+// JPEG returns a writer of img as a JPEG file at the given quality
+// (1..100; 0 means 90).
+func JPEG(img image.Image, quality int) func(io.Writer) error {
+	if quality == 0 {
+		quality = 90
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	done := false
-	defer func() {
-		if !done {
-			f.Close()
-			os.Remove(tmp)
+	return func(w io.Writer) error { return jpeg.Encode(w, img, &jpeg.Options{Quality: quality}) }
+}
+
+// GIF returns a writer of an animated (or single-frame) GIF.
+func GIF(g *gif.GIF) func(io.Writer) error {
+	return func(w io.Writer) error {
+		if g == nil || len(g.Image) == 0 {
+			return fmt.Errorf("GIF has no frames")
 		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return gif.EncodeAll(w, g)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: sync: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		done = true
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	done = true
-	// Make the rename itself durable; some systems cannot sync a
-	// directory, and the data is already safe, so errors are ignored.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }
 
 // SavePNG atomically writes img as a PNG file.
-func SavePNG(path string, img image.Image) error {
-	return WriteFileAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
-}
+func SavePNG(path string, img image.Image) error { return atomicfile.Write(path, PNG(img)) }
 
 // SaveJPEG atomically writes img as a JPEG file at the given quality
 // (1..100; 0 means 90).
 func SaveJPEG(path string, img image.Image, quality int) error {
-	if quality == 0 {
-		quality = 90
-	}
-	return WriteFileAtomic(path, func(w io.Writer) error {
-		return jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
-	})
+	return atomicfile.Write(path, JPEG(img, quality))
 }
 
 // SaveGIF atomically writes an animated (or single-frame) GIF.
@@ -90,7 +51,7 @@ func SaveGIF(path string, g *gif.GIF) error {
 	if g == nil || len(g.Image) == 0 {
 		return fmt.Errorf("write %s: GIF has no frames", path)
 	}
-	return WriteFileAtomic(path, func(w io.Writer) error { return gif.EncodeAll(w, g) })
+	return atomicfile.Write(path, GIF(g))
 }
 
 // Save atomically writes img in the format its extension names: .png,
@@ -103,7 +64,7 @@ func Save(path string, img image.Image) error {
 	case ".jpg", ".jpeg":
 		return SaveJPEG(path, img, 90)
 	case ".gif":
-		return WriteFileAtomic(path, func(w io.Writer) error { return gif.Encode(w, img, nil) })
+		return atomicfile.Write(path, func(w io.Writer) error { return gif.Encode(w, img, nil) })
 	}
 	return fmt.Errorf("write %s: unknown output extension (want .png, .jpg or .gif)", path)
 }

@@ -1,50 +1,13 @@
 package imageio
 
 import (
-	"errors"
 	"image"
 	"image/color"
 	"image/gif"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-func TestWriteFileAtomic(t *testing.T) {
-	d := t.TempDir()
-	p := filepath.Join(d, "out.txt")
-	if err := WriteFileAtomic(p, func(w io.Writer) error { _, err := io.WriteString(w, "first"); return err }); err != nil {
-		t.Fatal(err)
-	}
-	// A failing writer leaves the old content and no temporary file.
-	boom := errors.New("boom")
-	err := WriteFileAtomic(p, func(w io.Writer) error {
-		io.WriteString(w, "partial")
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Errorf("got %v, want boom", err)
-	}
-	// So does a panicking one.
-	func() {
-		defer func() { recover() }()
-		WriteFileAtomic(p, func(w io.Writer) error { panic("writer bug") })
-	}()
-	if b, _ := os.ReadFile(p); string(b) != "first" {
-		t.Errorf("content %q, want the old content", b)
-	}
-	entries, _ := os.ReadDir(d)
-	if len(entries) != 1 {
-		t.Errorf("folder holds %d entries, want only out.txt", len(entries))
-	}
-	if st, _ := os.Stat(p); st.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", st.Mode().Perm())
-	}
-	if err := WriteFileAtomic(filepath.Join(d, "missing", "x"), func(io.Writer) error { return nil }); err == nil {
-		t.Error("a missing folder must be an error")
-	}
-}
 
 func TestSave(t *testing.T) {
 	d := t.TempDir()

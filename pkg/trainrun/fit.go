@@ -64,7 +64,9 @@ type StateKeeper interface {
 // the optimizer's Step. After every epoch it validates, writes the model
 // to opts.Out when the metric improves on the best so far, steps the
 // schedules, writes the state file StatePath(opts.Out) and reports the
-// epoch through rep.
+// epoch through rep. When opts.Context ends before a batch, Fit stops
+// there and returns a *cliutil.Interrupted; the state file keeps the last
+// finished epoch (see Options.Context).
 func Fit(t Trainer, opts Options, rep Report) (State, error) {
 	if err := opts.Validate(); err != nil {
 		return State{}, err
@@ -98,6 +100,9 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 	tm, hasTrainMetric := t.(TrainMetric)
 	tp := autograd.NewTape()
 	for epoch := r.state.Epoch + 1; epoch <= opts.Epochs; epoch++ {
+		if err := r.stopped(); err != nil {
+			return r.state, err
+		}
 		start := time.Now()
 		nb, err := t.BeginEpoch(epoch)
 		if err != nil {
@@ -107,6 +112,10 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 		var sum float64
 		n := 0
 		for bi := 0; bi < nb; bi++ {
+			if err := r.stopped(); err != nil {
+				bar.Clear()
+				return r.state, err
+			}
 			o.ZeroGrad()
 			loss, k, err := t.Step(tp, epoch, bi)
 			if err != nil {
@@ -168,6 +177,20 @@ type run struct {
 	sched   optim.Scheduler          // stepped once per epoch; nil for none and plateau
 	plateau *optim.ReduceLROnPlateau // stepped on the validation metric; made at the first epoch's end
 	state   State
+}
+
+// stopped returns nil until opts.Context is done, then the error that
+// ends the run, saying how far the state file goes.
+func (r *run) stopped() error {
+	ctx := r.opts.Context
+	if ctx == nil {
+		return nil
+	}
+	done := r.state.Epoch
+	if done == 0 {
+		return cliutil.Stopped(ctx, "0 of %d epochs done", r.opts.Epochs)
+	}
+	return cliutil.Stopped(ctx, "%d of %d epochs done; --resume continues with epoch %d", done, r.opts.Epochs, done+1)
 }
 
 // endEpoch closes an epoch whose report has everything but the best

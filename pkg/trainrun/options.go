@@ -1,6 +1,7 @@
 package trainrun
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -27,6 +28,17 @@ type Options struct {
 	Threads     int     // goroutines the model may use for validation
 	Out         string  // best model path; the per-epoch state goes to StatePath(Out)
 	Resume      bool    // continue from the state file beside Out
+	// Context, when not nil, can stop the run early: once it is done,
+	// Fit finishes the batch in hand, drops the rest of that epoch and
+	// returns what cliutil.Stopped makes. The state file then holds the
+	// last finished epoch (it is written at every epoch's end), and that
+	// is the point a resumed run continues from exactly: it repeats the
+	// dropped epoch from its start, with the data order and the random
+	// draws the epoch's number and the seed give, so an interrupted and
+	// resumed run ends with the same bits as an uninterrupted one. (A
+	// state saved in mid-epoch would need every trainer's random state
+	// and running figures too, for at most one epoch of work.)
+	Context context.Context `json:"-"`
 	// Record is stored in the state file as the record of how the run was
 	// started (the model's whole options); Options itself when nil.
 	Record any `json:"-"`

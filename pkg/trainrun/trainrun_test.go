@@ -1,6 +1,7 @@
 package trainrun
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -9,10 +10,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
+	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/tensor"
 )
 
@@ -20,13 +23,15 @@ import (
 // two batches of four. Its validation metric is the scripted vals when
 // set, else the mean squared error on the samples.
 type toy struct {
-	w      *autograd.Var
-	x, y   []float32
-	vals   []float64
-	name   string
-	higher bool
-	stopAt int         // BeginEpoch fails at this epoch (an interrupted run)
-	snaps  [][]float32 // the weights after every validated epoch
+	w        *autograd.Var
+	x, y     []float32
+	vals     []float64
+	name     string
+	higher   bool
+	stopAt   int    // BeginEpoch fails at this epoch (an interrupted run)
+	cancel   func() // called during batch cancelAt[1] of epoch cancelAt[0] (a signal)
+	cancelAt [2]int
+	snaps    [][]float32 // the weights after every validated epoch
 }
 
 func newToy(vals []float64, name string, higher bool) *toy {
@@ -49,6 +54,9 @@ func (t *toy) BeginEpoch(epoch int) (int, error) {
 }
 
 func (t *toy) Step(tp *autograd.Tape, epoch, b int) (*autograd.Var, int, error) {
+	if t.cancel != nil && t.cancelAt == [2]int{epoch, b} {
+		t.cancel()
+	}
 	x := tp.Const(tp.View(t.x[8*b:8*b+8], 4, 2))
 	y := tp.Const(tp.View(t.y[4*b:4*b+4], 4, 1))
 	return tp.MSE(tp.Linear(x, t.w, nil), y), 4, nil
@@ -201,6 +209,50 @@ func TestResumeSameBits(t *testing.T) {
 			}
 			if len(reps) != 2 || reps[0].Epoch != 3 || len(st.History) != 4 {
 				t.Fatalf("resumed reports %+v, history %d", reps, len(st.History))
+			}
+			sameFiles(t, whole.Out, cut.Out)
+			sameFiles(t, StatePath(whole.Out), StatePath(cut.Out))
+		})
+	}
+}
+
+// TestStopSameBits stops runs through Options.Context in mid-epoch and
+// after an epoch's last batch: Fit returns a *cliutil.Interrupted, the
+// state file holds the last finished epoch, and resuming ends with the
+// bits of an uninterrupted run.
+func TestStopSameBits(t *testing.T) {
+	dir := t.TempDir()
+	whole := baseOptions(filepath.Join(dir, "whole.safetensors"))
+	if _, err := Fit(newToy(nil, "error_pct", false), whole, Report{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at    [2]int
+		saved int
+		done  string
+	}{
+		{[2]int{3, 0}, 2, "2 of 4 epochs done; --resume continues with epoch 3"},
+		{[2]int{2, 1}, 2, "2 of 4 epochs done; --resume continues with epoch 3"},
+		{[2]int{1, 0}, 0, "0 of 4 epochs done"},
+	} {
+		t.Run(fmt.Sprintf("epoch%d-batch%d", tc.at[0], tc.at[1]), func(t *testing.T) {
+			cut := whole
+			cut.Out = filepath.Join(t.TempDir(), "cut.safetensors")
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cut.Context = ctx
+			m := newToy(nil, "error_pct", false)
+			m.cancel, m.cancelAt = func() { cancel(&cliutil.Interrupted{Signal: syscall.SIGINT}) }, tc.at
+			st, err := Fit(m, cut, Report{})
+			var in *cliutil.Interrupted
+			if !errors.As(err, &in) || in.Done != tc.done || in.Code() != 130 || st.Epoch != tc.saved {
+				t.Fatalf("stopped with %v (state epoch %d)", err, st.Epoch)
+			}
+			if tc.saved == 0 {
+				return // nothing to resume: a new run starts over
+			}
+			cut.Context, cut.Resume = context.Background(), true
+			if _, err := Fit(newToy(nil, "error_pct", false), cut, Report{}); err != nil {
+				t.Fatal(err)
 			}
 			sameFiles(t, whole.Out, cut.Out)
 			sameFiles(t, StatePath(whole.Out), StatePath(cut.Out))
