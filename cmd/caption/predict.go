@@ -19,7 +19,7 @@ import (
 func predictCommand() *cli.Command {
 	flags := []cli.Flag{modelFlag()}
 	flags = append(flags, decodeFlags()...)
-	flags = append(flags, cliutil.InputFlags()[:3]...) // --recursive, --shard, --max-pixels
+	flags = append(flags, cliutil.InputFlags()[:4]...) // --recursive, --shard, --max-pixels, --max-memory
 	flags = append(flags, cliutil.OutputFlags()...)
 	return &cli.Command{
 		Name:      "predict",
@@ -92,11 +92,12 @@ func newPredictor(c *cli.Context) (*predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	mp := c.Int(cliutil.FlagMaxPixels)
-	if mp < 1 {
-		return nil, cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
+	// caption.Input shrinks the image as it reads it: nothing full-size.
+	decode, err := cliutil.DecodeOptions(c, 0)
+	if err != nil {
+		return nil, err
 	}
-	return &predictor{dec: dec, decode: imageio.Options{MaxPixels: int64(mp)}, tape: autograd.NewInference()}, nil
+	return &predictor{dec: dec, decode: decode, tape: autograd.NewInference()}, nil
 }
 
 // run reads and captions one image; it returns the encoder input too.

@@ -75,9 +75,10 @@ func runPredict(c *cli.Context) error {
 	if c.Int("mc") < 0 || c.Int("mc") > 1000 {
 		return cliutil.Usagef("--mc %d: want 0..1000", c.Int("mc"))
 	}
-	mp := c.Int(cliutil.FlagMaxPixels)
-	if mp < 1 {
-		return cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
+	// The image is shrunk to the canvas as it is read: nothing full-size.
+	decode, err := cliutil.DecodeOptions(c, 0)
+	if err != nil {
+		return err
 	}
 	suffix := c.String("suffix")
 	if strings.ContainsAny(suffix, `/\`) {
@@ -101,7 +102,7 @@ func runPredict(c *cli.Context) error {
 	}
 	job := &predictJob{
 		m: m, mc: c.Int("mc"), invert: inv, zoom: max(1, d/m.Cfg.Canvas), seed: c.Uint64("seed"),
-		decode: imageio.Options{MaxPixels: int64(mp)}, tape: autograd.NewInference(), outDir: outDir,
+		decode: decode, tape: autograd.NewInference(), outDir: outDir,
 		classes: m.Cfg.Classes,
 	}
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
@@ -160,7 +161,7 @@ func (j *predictJob) run(out *atomicfile.Set, in, pngPath, gifPath string) (pred
 	if err != nil {
 		return prediction{}, err
 	}
-	canvas := ram.ToCanvas(imageio.ToTensor(img, true), j.m.Cfg.Canvas, j.invert)
+	canvas := ram.ImageCanvas(img, j.m.Cfg.Canvas, j.invert)
 	// The path drawn is that of the first (or only) episode.
 	rng := rand.New(rand.NewPCG(j.seed, 0))
 	policy := ram.Greedy

@@ -174,9 +174,15 @@ func parseSensorFlags(c *cli.Context) (*sensorJob, error) {
 	if s.Scales*max(d, s.Patch) > 16384 {
 		return nil, cliutil.Usagef("--display %d with %d scales makes a retina image too wide; lower --display", d, s.Scales)
 	}
-	mp := c.Int(cliutil.FlagMaxPixels)
-	if mp < 1 {
-		return nil, cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
+	// The sensor reads the image at full resolution: a float copy of it,
+	// and the overlay drawn at its size.
+	work := int64(imageio.FloatRGBBytes)
+	if c.Bool("overlay") {
+		work += imageio.RGBABytes
+	}
+	decode, err := cliutil.DecodeOptions(c, work)
+	if err != nil {
+		return nil, err
 	}
 	return &sensorJob{
 		at:      at,
@@ -184,7 +190,7 @@ func parseSensorFlags(c *cli.Context) (*sensorJob, error) {
 		zoom:    max(1, d/s.Patch),
 		gray:    c.Bool("gray"),
 		overlay: c.Bool("overlay"),
-		decode:  imageio.Options{MaxPixels: int64(mp)},
+		decode:  decode,
 	}, nil
 }
 

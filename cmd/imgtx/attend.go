@@ -74,6 +74,12 @@ func runAttend(c *cli.Context) error {
 	if zoom < 1 || zoom > 64 {
 		return cliutil.Usagef("--zoom %d: want 1..64", zoom)
 	}
+	// imgtx.ImagePixels shrinks the image as it reads it: nothing
+	// full-size.
+	decode, err := cliutil.DecodeOptions(c, 0)
+	if err != nil {
+		return err
+	}
 	inputs, err := cliutil.Inputs(c)
 	if err != nil {
 		return err
@@ -107,7 +113,6 @@ func runAttend(c *cli.Context) error {
 	plan := cliutil.PlanOutputs(outDir, inputs, outs...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
-	decode := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
 	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
 		if err != nil {

@@ -86,9 +86,11 @@ func runPerImage(c *cli.Context, upscale bool) error {
 	if err != nil {
 		return err
 	}
-	mp := c.Int(cliutil.FlagMaxPixels)
-	if mp < 1 {
-		return cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
+	// imgtx.ImagePixels shrinks the image as it reads it: nothing
+	// full-size.
+	decode, err := cliutil.DecodeOptions(c, 0)
+	if err != nil {
+		return err
 	}
 	inputs, err := cliutil.Inputs(c)
 	if err != nil {
@@ -126,7 +128,6 @@ func runPerImage(c *cli.Context, upscale bool) error {
 	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"})
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), c.Command.Name)
-	decode := imageio.Options{MaxPixels: int64(mp)}
 	seed := c.Uint64(cliutil.FlagSeed)
 	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)

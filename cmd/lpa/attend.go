@@ -140,11 +140,11 @@ func runMaps(c *cli.Context, segment bool) error {
 	if strings.ContainsAny(suffix, `/\`) {
 		return cliutil.Usagef("--suffix %q: must not contain a path separator", suffix)
 	}
-	mp := c.Int(cliutil.FlagMaxPixels)
-	if mp < 1 {
-		return cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
+	decode, err := cliutil.DecodeOptions(c, 0)
+	if err != nil {
+		return err
 	}
-	job := &mapJob{segment: segment, display: c.Int("display"), decode: imageio.Options{MaxPixels: int64(mp)}, tape: autograd.NewInference()}
+	job := &mapJob{segment: segment, display: c.Int("display"), decode: decode, tape: autograd.NewInference()}
 	if job.display < 0 || job.display > maxDisplay {
 		return cliutil.Usagef("--display %d: want 0..%d pixels", job.display, maxDisplay)
 	}
@@ -188,6 +188,7 @@ func runMaps(c *cli.Context, segment bool) error {
 		}
 		job.cam = cam
 	}
+	job.decode.WorkBytesPerPixel = lpa.WorkBytesPerPixel(len(m.MapNames()), segment, job.panel, job.cam != nil)
 	if len(inputs) == 0 {
 		return nil // an empty folder or shard: nothing to do
 	}
@@ -284,8 +285,9 @@ func (j *mapJob) run(out *atomicfile.Set, in string, paths []string) (e *lpa.Exp
 		return e, save(paths[0], p)
 	}
 	big := viz.Enlarge(img, zoom)
+	var heat *image.RGBA // one picture of the image's size, reused per map
 	for k, a := range e.Maps {
-		heat, err := viz.Heatmap(big, a, j.cmap, j.alpha)
+		heat, err = viz.HeatmapInto(heat, big, a, j.cmap, j.alpha)
 		if err != nil {
 			return nil, err
 		}

@@ -7,13 +7,14 @@ package main
 import (
 	"encoding/json"
 	"image"
-	_ "image/jpeg"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attnkit/attn/internal/clitest"
 	"github.com/attnkit/attn/pkg/data"
@@ -452,5 +453,77 @@ func TestEvalTaskVersion(t *testing.T) {
 	r := clitest.Run(t, bin, "eval", "--model", old, "--data", "builtin:nope")
 	if r.Code == 0 || !strings.Contains(r.Stderr, "nope") {
 		t.Errorf("unknown task version: %s", r)
+	}
+}
+
+// TestMemoryLimit: a 100000x100000 PNG header (a tiny file) let past a
+// raised --max-pixels is refused by --max-memory with the needs-about
+// line, no crash and no output file, and the other inputs still run.
+// attend needs 9 bytes a pixel (the decoded RGBA, the mask, one heatmap:
+// 83.8 GiB), segment 6 (55.9 GiB).
+func TestMemoryLimit(t *testing.T) {
+	huge := filepath.Join(images, "huge-header.png")
+	model := tinyModel(t, true)
+	for _, c := range []struct {
+		limit, want string
+	}{
+		{"1GiB", "needs about 83.8 GiB, limit 1.0 GiB (--max-memory)"},
+		{"4096MiB", "needs about 83.8 GiB, limit 4.0 GiB (--max-memory)"},
+	} {
+		out := t.TempDir()
+		r := clitest.Run(t, bin, "attend", "--model", model, "--max-pixels", "20000000000", "--max-memory", c.limit,
+			"-o", out, huge, filepath.Join(images, "rgb.png")).Want(t, 1)
+		if got := clitest.Lines(r.Stderr); len(got) != 1 || got[0] != "lpa: "+huge+": "+c.want {
+			t.Errorf("--max-memory %s: stderr %q, want one line ending %q", c.limit, r.Stderr, c.want)
+		}
+		if len(clitest.Lines(r.Stdout)) != 1 || !strings.HasPrefix(r.Stdout, filepath.Join(images, "rgb.png")) {
+			t.Errorf("--max-memory %s: the good input did not run: %s", c.limit, r)
+		}
+		entries, _ := os.ReadDir(out)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), "huge-header") {
+				t.Errorf("the refused input left %s", e.Name())
+			}
+		}
+	}
+	// The default budget (a share of this machine's memory) refuses it too.
+	r := clitest.Run(t, bin, "segment", "--model", model, "--max-pixels", "20000000000", "-o", t.TempDir(), huge).Want(t, 1)
+	if !strings.Contains(r.Stderr, "needs about 55.9 GiB, limit ") || strings.Contains(r.Stderr, "goroutine") {
+		t.Errorf("default budget: %s", r)
+	}
+	clitest.Run(t, bin, "attend", "--model", model, "--max-memory", "lots", "-o", t.TempDir(), huge).Want(t, 2)
+}
+
+// TestBigPhoto: a 4000x4000 (16 MP) JPEG is shrunk to the model's input
+// as it is read, so attend takes seconds, not the tens it took with a
+// full-size float copy; the heatmaps still have the photo's size. The
+// bound is a generous sanity check for a loaded machine; the figures are
+// bench/bigphoto.sh's and BenchmarkLoadResize16MP's.
+func TestBigPhoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and reads 16 MP pictures")
+	}
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "photo.jpg")
+	img := image.NewRGBA(image.Rect(0, 0, 4000, 4000))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i*7 + i/16000)
+	}
+	f, err := os.Create(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	start := time.Now()
+	r := clitest.Run(t, bin, "attend", "--model", tinyModel(t, true), "-o", filepath.Join(dir, "out"), photo).Want(t, 0)
+	if d := time.Since(start); d > 2*time.Minute {
+		t.Errorf("attend on a 16 MP photo took %v", d)
+	}
+	heat := strings.Split(strings.Split(strings.TrimSpace(r.Stdout), "\t")[4], ",")
+	if w, h := size(t, heat[0]); w != 4000 || h != 4000 {
+		t.Errorf("%s is %dx%d, want the photo's 4000x4000", heat[0], w, h)
 	}
 }

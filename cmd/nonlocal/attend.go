@@ -25,6 +25,7 @@ func attendCommand() *cli.Command {
 		&cli.IntFlag{Name: "block", Value: 0, Usage: "which non-local block, 1 = the first (0: the last)"},
 		&cli.IntFlag{Name: "zoom", Value: 8, Usage: "enlarge the model-resolution pictures this many times"},
 		&cli.IntFlag{Name: cliutil.FlagMaxPixels, Value: 64_000_000, Usage: "refuse pictures with more pixels than this"},
+		cliutil.MaxMemoryFlag(),
 		&cli.StringFlag{Name: cliutil.FlagOut, Aliases: []string{"o"}, Usage: "write the pictures under `DIR`"},
 	}
 	flags = append(flags, cliutil.OutputFlags()...)
@@ -99,6 +100,12 @@ func runAttend(c *cli.Context) error {
 	if c.Int("queries") < 1 || c.Int("top") < 1 || c.Int("zoom") < 1 || c.Int("zoom") > 64 || c.Int("block") < 0 {
 		return cliutil.Usagef("--queries and --top must be at least 1, --zoom 1..64, --block not negative")
 	}
+	// Pictures are shrunk to the model's side as they are read
+	// (Model.Input): nothing full-size beyond the decoded frames.
+	opt, err := cliutil.DecodeOptions(c, 0)
+	if err != nil {
+		return err
+	}
 	m, mname, err := loadModel(c)
 	if err != nil {
 		return err
@@ -126,7 +133,6 @@ func runAttend(c *cli.Context) error {
 	}
 	plan := cliutil.PlanOutputs(dir, inputs, outs...)
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
-	opt := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
 	zoom := c.Int("zoom")
 	return cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, name, nil, func(path string) error {
 		paths, err := plan.For(path)

@@ -85,9 +85,11 @@ func runDenoise(c *cli.Context) error {
 	if threads < 1 {
 		return cliutil.Usagef("--threads %d: want at least 1", threads)
 	}
-	mp := c.Int(cliutil.FlagMaxPixels)
-	if mp < 1 {
-		return cliutil.Usagef("--max-pixels %d: want a positive pixel count", mp)
+	// The filter works at full resolution: its planes, and the RGBA
+	// picture of the result.
+	decode, err := cliutil.DecodeOptions(c, nlmeans.WorkBytesPerPixel(3)+imageio.RGBABytes)
+	if err != nil {
+		return err
 	}
 	k := c.Int("frames")
 	if k < 1 {
@@ -104,7 +106,7 @@ func runDenoise(c *cli.Context) error {
 		return fmt.Errorf("create output folder: %w", err)
 	}
 	if k > 1 {
-		return runDenoiseFrames(c, inputs, p, k, threads, mp)
+		return runDenoiseFrames(c, inputs, p, k, threads, decode)
 	}
 	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"})
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
@@ -114,7 +116,7 @@ func runDenoise(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		img, err := imageio.Open(in, imageio.Options{MaxPixels: int64(mp)})
+		img, err := imageio.Open(in, decode)
 		if err != nil {
 			return err
 		}
@@ -146,7 +148,7 @@ func paramFlagError(err error) error {
 }
 
 // runDenoiseFrames is denoise --frames K: the inputs are one sequence.
-func runDenoiseFrames(c *cli.Context, inputs []string, p nlmeans.Params, k, threads, maxPixels int) error {
+func runDenoiseFrames(c *cli.Context, inputs []string, p nlmeans.Params, k, threads int, opt imageio.Options) error {
 	suffix, outDir := c.String("suffix"), c.String(cliutil.FlagOut)
 	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"})
 	var (
@@ -155,7 +157,6 @@ func runDenoiseFrames(c *cli.Context, inputs []string, p nlmeans.Params, k, thre
 		from  []string // input of every frame
 		gray  = true
 	)
-	opt := imageio.Options{MaxPixels: int64(maxPixels)}
 	for _, in := range inputs {
 		outs, err := plan.For(in)
 		if err != nil {

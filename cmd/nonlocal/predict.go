@@ -4,12 +4,12 @@ import (
 	"fmt"
 
 	"github.com/attnkit/attn/pkg/cliutil"
-	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/urfave/cli/v2"
 )
 
 func predictCommand() *cli.Command {
-	flags := []cli.Flag{modelFlag(), &cli.IntFlag{Name: cliutil.FlagMaxPixels, Value: 64_000_000, Usage: "refuse pictures with more pixels than this"}}
+	flags := []cli.Flag{modelFlag(), &cli.IntFlag{Name: cliutil.FlagMaxPixels, Value: 64_000_000, Usage: "refuse pictures with more pixels than this"},
+		cliutil.MaxMemoryFlag()}
 	flags = append(flags, cliutil.OutputFlags()...)
 	return &cli.Command{
 		Name:      "predict",
@@ -33,6 +33,12 @@ Examples:
 }
 
 func runPredict(c *cli.Context) error {
+	// Pictures are shrunk to the model's side as they are read
+	// (Model.Input): nothing full-size beyond the decoded frames.
+	opt, err := cliutil.DecodeOptions(c, 0)
+	if err != nil {
+		return err
+	}
 	m, _, err := loadModel(c)
 	if err != nil {
 		return err
@@ -42,7 +48,6 @@ func runPredict(c *cli.Context) error {
 		return err
 	}
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
-	opt := imageio.Options{MaxPixels: int64(c.Int(cliutil.FlagMaxPixels))}
 	return cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, name, nil, func(path string) error {
 		x, err := readInput(m, path, opt)
 		if err != nil {

@@ -206,21 +206,20 @@ func (l limited) Len() int { return l.n }
 // the aspect ratio kept, and centred on a black side×side square, the
 // colour of the built-in scenes' background. It returns [3, side, side].
 func Input(img image.Image, side int) *tensor.Tensor {
-	t := imageio.ToTensor(img, false)
-	h, w := t.Shape[1], t.Shape[2]
+	b := img.Bounds()
+	h, w := b.Dy(), b.Dx()
 	nh, nw := side, side
 	if w > h {
 		nh = max(1, (h*side+w/2)/w)
 	} else if h > w {
 		nw = max(1, (w*side+h/2)/h)
 	}
-	if nh != h || nw != w {
-		m := imageio.Bilinear
-		if h > nh || w > nw {
-			m = imageio.Area // shrinking: average, do not alias
-		}
-		t = imageio.ResizeTensor(t, nh, nw, m)
+	m := imageio.Bilinear
+	if h > nh || w > nw {
+		m = imageio.Area // shrinking: average, do not alias
 	}
+	// Resized while read: a photo never becomes a full-size float copy.
+	t := imageio.ToTensorResized(img, false, nh, nw, m)
 	if nh == side && nw == side {
 		return t
 	}

@@ -48,11 +48,14 @@ func failedNote(failed int) string {
 
 // FailureLine formats the one stderr line for a failed input. The path is
 // not repeated when the error already starts with it. An image over the
-// pixel budget gets the name of the flag that raises it.
+// pixel or memory budget gets the name of the flag that raises it.
 func FailureLine(tool, path string, err error) string {
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	if errors.Is(err, imageio.ErrTooManyPixels) {
 		msg += " (see --" + FlagMaxPixels + ")"
+	}
+	if errors.Is(err, imageio.ErrTooMuchMemory) {
+		msg += " (--" + FlagMaxMemory + ")"
 	}
 	if strings.HasPrefix(msg, path) || strings.Contains(msg, path+":") {
 		return fmt.Sprintf("%s: %s", tool, msg)

@@ -34,12 +34,14 @@ func ComputeFlags(defaultSeed uint64) []cli.Flag {
 	}
 }
 
-// InputFlags are --recursive, --shard, --max-pixels and -o DIR.
+// InputFlags are --recursive, --shard, --max-pixels, --max-memory and -o
+// DIR.
 func InputFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: FlagRecursive, Aliases: []string{"r"}, Usage: "descend into subfolders of folder arguments"},
 		&cli.StringFlag{Name: FlagShard, Usage: "process only shard `K/N` (0-based) of the inputs, for running N processes", Value: ""},
 		&cli.IntFlag{Name: FlagMaxPixels, Value: 64_000_000, Usage: "refuse images with more pixels than this"},
+		MaxMemoryFlag(),
 		&cli.StringFlag{Name: FlagOut, Aliases: []string{"o"}, Usage: "write artifacts under `DIR` (created if missing)"},
 	}
 }

@@ -34,6 +34,10 @@ const (
 // color.Color.RGBA already returns, so a fully transparent pixel is 0.
 // 8-bit sources map v to v/255 and 16-bit ones v to v/65535, so
 // FromTensor(ToTensor(img)) returns an 8-bit opaque image unchanged.
+//
+// A model that takes a small input should call ToTensorResized instead:
+// it gives the same values without the full-size copy (12 bytes per
+// pixel for RGB).
 func ToTensor(img image.Image, gray bool) *tensor.Tensor {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -42,79 +46,115 @@ func ToTensor(img image.Image, gray bool) *tensor.Tensor {
 		c = 1
 	}
 	t := tensor.New(c, h, w)
-	plane := w * h
-	set := func(i int, r, g, bl float32) {
+	rows := newRowReader(img, gray)
+	for y := 0; y < h; y++ {
+		rows.read(y, t.Data[y*w:], w*h)
+	}
+	return t
+}
+
+// unit8 holds float32(v)/255 for every 8-bit v: the same bits as the
+// division, without a division per sample.
+var unit8 = func() (t [256]float32) {
+	for v := range t {
+		t[v] = float32(v) / 255
+	}
+	return t
+}()
+
+// rowReader converts an image one row at a time to the float32 values
+// ToTensor documents, so a caller can stream a big image through a
+// resize without holding its full-size float copy.
+type rowReader struct {
+	img  image.Image
+	b    image.Rectangle
+	gray bool
+	// rgba is a one-row scratch for the types image/draw converts fast
+	// (YCbCr, CMYK, Paletted); drawing row by row gives the same values as
+	// drawing the whole image, since draw converts each pixel alone.
+	rgba *image.RGBA
+}
+
+func newRowReader(img image.Image, gray bool) *rowReader {
+	r := &rowReader{img: img, b: img.Bounds(), gray: gray}
+	switch img.(type) {
+	case *image.YCbCr, *image.CMYK, *image.Paletted:
+		r.rgba = image.NewRGBA(image.Rect(0, 0, r.b.Dx(), 1))
+	}
+	return r
+}
+
+// read converts row y (counted from the top of the bounds) into dst: the
+// value of channel ch at column x goes to dst[ch*stride+x].
+func (r *rowReader) read(y int, dst []float32, stride int) {
+	b, w, gray := r.b, r.b.Dx(), r.gray
+	set := func(x int, red, g, bl float32) {
 		if gray {
-			t.Data[i] = lumaR*r + lumaG*g + lumaB*bl
+			dst[x] = lumaR*red + lumaG*g + lumaB*bl
 			return
 		}
-		t.Data[i] = r
-		t.Data[plane+i] = g
-		t.Data[2*plane+i] = bl
+		dst[x] = red
+		dst[stride+x] = g
+		dst[2*stride+x] = bl
+	}
+	img := r.img
+	if r.rgba != nil {
+		draw.Draw(r.rgba, r.rgba.Rect, img, image.Pt(b.Min.X, b.Min.Y+y), draw.Src)
+		img, b, y = r.rgba, r.rgba.Rect, 0
 	}
 	switch s := img.(type) {
 	case *image.Gray:
-		for y := 0; y < h; y++ {
-			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
-			for x := 0; x < w; x++ {
-				v := float32(row[x]) / 255
-				if gray {
-					t.Data[y*w+x] = v
-				} else {
-					set(y*w+x, v, v, v)
-				}
-			}
-		}
-		return t
-	case *image.Gray16:
-		for y := 0; y < h; y++ {
-			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
-			for x := 0; x < w; x++ {
-				v := float32(uint16(row[2*x])<<8|uint16(row[2*x+1])) / 65535
-				if gray {
-					t.Data[y*w+x] = v
-				} else {
-					set(y*w+x, v, v, v)
-				}
-			}
-		}
-		return t
-	case *image.NRGBA:
-		for y := 0; y < h; y++ {
-			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
-			for x := 0; x < w; x++ {
-				p := row[4*x : 4*x+4]
-				// Integer products are exact, so one rounding per value and
-				// an opaque pixel gives exactly v/255.
-				a := int(p[3])
-				set(y*w+x, float32(int(p[0])*a)/65025, float32(int(p[1])*a)/65025, float32(int(p[2])*a)/65025)
-			}
-		}
-		return t
-	case *image.YCbCr, *image.CMYK, *image.Paletted:
-		// Convert once with draw's fast paths, then take the RGBA path.
-		rgba := image.NewRGBA(image.Rect(0, 0, w, h))
-		draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
-		img, b = rgba, rgba.Rect
-	}
-	if s, ok := img.(*image.RGBA); ok {
-		for y := 0; y < h; y++ {
-			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
-			for x := 0; x < w; x++ {
-				p := row[4*x : 4*x+4]
-				set(y*w+x, float32(p[0])/255, float32(p[1])/255, float32(p[2])/255)
-			}
-		}
-		return t
-	}
-	// Any other image type: the 16-bit premultiplied values from At.
-	for y := 0; y < h; y++ {
+		row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
 		for x := 0; x < w; x++ {
-			r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
-			set(y*w+x, float32(r)/65535, float32(g)/65535, float32(bl)/65535)
+			v := unit8[row[x]]
+			if gray {
+				dst[x] = v
+			} else {
+				set(x, v, v, v)
+			}
+		}
+	case *image.Gray16:
+		row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+		for x := 0; x < w; x++ {
+			v := float32(uint16(row[2*x])<<8|uint16(row[2*x+1])) / 65535
+			if gray {
+				dst[x] = v
+			} else {
+				set(x, v, v, v)
+			}
+		}
+	case *image.NRGBA:
+		row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+		for x := 0; x < w; x++ {
+			p := row[4*x : 4*x+4]
+			// Integer products are exact, so one rounding per value and
+			// an opaque pixel gives exactly v/255.
+			a := int(p[3])
+			set(x, float32(int(p[0])*a)/65025, float32(int(p[1])*a)/65025, float32(int(p[2])*a)/65025)
+		}
+	case *image.RGBA:
+		// The hot path (every JPEG comes here): no call per pixel.
+		row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
+		if gray {
+			d := dst[:w]
+			for x := range d {
+				p := row[4*x : 4*x+4 : 4*x+4]
+				d[x] = lumaR*unit8[p[0]] + lumaG*unit8[p[1]] + lumaB*unit8[p[2]]
+			}
+			break
+		}
+		dr, dg, db := dst[:w], dst[stride:stride+w], dst[2*stride:2*stride+w]
+		for x := range dr {
+			p := row[4*x : 4*x+4 : 4*x+4]
+			dr[x], dg[x], db[x] = unit8[p[0]], unit8[p[1]], unit8[p[2]]
+		}
+	default:
+		// Any other image type: the 16-bit premultiplied values from At.
+		for x := 0; x < w; x++ {
+			red, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			set(x, float32(red)/65535, float32(g)/65535, float32(bl)/65535)
 		}
 	}
-	return t
 }
 
 // FromTensor converts a [1,H,W] (or [H,W]) tensor to an *image.Gray and a

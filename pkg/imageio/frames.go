@@ -21,7 +21,10 @@ const MaxFrames = 10000
 // order, not descending into subfolders), an animated GIF (every frame,
 // composited as a viewer shows it, honouring each frame's disposal), or
 // any other image as a clip of one frame. The pixel budget of opt applies
-// to each frame, and to the whole clip as MaxFrames times it.
+// to each frame, and to the whole clip as MaxFrames times it. The memory
+// budget applies to the whole clip, since every frame is kept: a folder's
+// headers are all read and summed before any frame is decoded, a GIF's
+// frames are counted before their full-size copies are made.
 func ReadFrames(path string, opt Options) ([]image.Image, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -70,6 +73,18 @@ func readFrameFolder(dir string, opt Options) ([]image.Image, error) {
 	case len(names) > MaxFrames:
 		return nil, fmt.Errorf("%s: %d frames exceeds the limit of %d", dir, len(names), MaxFrames)
 	}
+	if opt.MaxMemory > 0 {
+		var need int64
+		for _, n := range names {
+			// A frame whose header cannot be read counts nothing here;
+			// Open reports it below.
+			e, _ := headerEstimate(filepath.Join(dir, n), opt)
+			need = min(need+e, 1<<62)
+		}
+		if err := memoryError(fmt.Sprintf("%s (%d frames)", dir, len(names)), need, opt.MaxMemory); err != nil {
+			return nil, err
+		}
+	}
 	var frames []image.Image
 	for _, n := range names {
 		img, err := Open(filepath.Join(dir, n), opt)
@@ -95,12 +110,24 @@ func decodeGIFFrames(data []byte, name string, opt Options) (frames []image.Imag
 	if err := checkSize(name, cfg.Width, cfg.Height, opt.maxPixels()); err != nil {
 		return nil, err
 	}
+	if err := checkMemory(name, data, cfg, "gif", opt); err != nil {
+		return nil, err
+	}
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
 		return nil, describe(name, "gif", err)
 	}
 	if len(g.Image) > MaxFrames {
 		return nil, fmt.Errorf("%s: %d frames exceeds the limit of %d", name, len(g.Image), MaxFrames)
+	}
+	// Each frame becomes a full RGBA copy of the screen, and the caller's
+	// work applies to each.
+	if opt.MaxMemory > 0 {
+		px := int64(cfg.Width) * int64(cfg.Height) // at most 65535², a GIF's limit
+		need := int64(len(data)) + int64(len(g.Image))*px*(1+RGBABytes+max(opt.WorkBytesPerPixel, 0))
+		if err := memoryError(fmt.Sprintf("%s (%d frames)", name, len(g.Image)), need, opt.MaxMemory); err != nil {
+			return nil, err
+		}
 	}
 	screen := image.Rect(0, 0, cfg.Width, cfg.Height)
 	canvas := image.NewRGBA(screen)
@@ -126,4 +153,35 @@ func decodeGIFFrames(data []byte, name string, opt Options) (frames []image.Imag
 		}
 	}
 	return frames, nil
+}
+
+// headerEstimate is EstimateMemory for the image file at path from its
+// header alone, without decoding it.
+func headerEstimate(path string, opt Options) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	// The metadata EXIF orientation and the JPEG frame type are read
+	// from sits before the first scan, within the first segments.
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	cfg, format, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), f))
+	if err != nil {
+		return 0, err
+	}
+	orient, progressive := 1, false
+	if format == "jpeg" {
+		if !opt.IgnoreOrientation {
+			orient = ExifOrientation(head)
+		}
+		progressive = progressiveJPEG(head)
+	}
+	return EstimateMemory(cfg, format, int(st.Size()), orient, progressive, opt.WorkBytesPerPixel), nil
 }

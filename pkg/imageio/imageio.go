@@ -4,8 +4,8 @@
 //
 // Reading is defensive because every CLI feeds it files a user points at:
 // the encoded size is capped before anything is buffered, the header is
-// checked with image.DecodeConfig against a pixel budget before a single
-// pixel buffer is allocated, and a decoder panic becomes an error. Every
+// checked with image.DecodeConfig against a pixel budget and a memory
+// budget (EstimateMemory) before a single pixel buffer is allocated, and a decoder panic becomes an error. Every
 // error is one line naming the file and the problem.
 //
 // Supported formats: PNG, JPEG, GIF (first frame), BMP, TIFF and WebP,
@@ -67,6 +67,15 @@ type Options struct {
 	// IgnoreOrientation keeps JPEG pixels as stored instead of applying
 	// the EXIF orientation tag.
 	IgnoreOrientation bool
+	// MaxMemory refuses, before decoding, an image whose EstimateMemory
+	// (with WorkBytesPerPixel) exceeds it, with ErrTooMuchMemory. 0
+	// means no memory check; the pixel budget still applies. The
+	// commands set it from --max-memory.
+	MaxMemory int64
+	// WorkBytesPerPixel is what the caller allocates per input pixel
+	// after decoding (FloatRGBBytes for a full-size ToTensor, RGBABytes
+	// per picture drawn at the input's size), counted against MaxMemory.
+	WorkBytesPerPixel int64
 }
 
 func (o Options) maxPixels() int64 {
@@ -101,8 +110,9 @@ func Open(path string, opt Options) (image.Image, error) {
 // Decode reads at most opt.MaxBytes from r and decodes it. name is used in
 // error messages only ("-" or "" for stdin reads as "<stdin>").
 //
-// The header is checked first: a width or height <= 0, or width*height
-// above opt.MaxPixels, is refused before any pixel memory is allocated.
+// The header is checked first: a width or height <= 0, width*height
+// above opt.MaxPixels, or an EstimateMemory above opt.MaxMemory is refused
+// before any pixel memory is allocated.
 // JPEG images are turned upright according to their EXIF orientation
 // unless opt.IgnoreOrientation is set. GIF yields its first frame.
 // Decode never panics; a panicking decoder is reported as an error.
@@ -136,6 +146,9 @@ func decodeBytes(data []byte, name string, opt Options) (img image.Image, err er
 		return nil, describe(name, format, err)
 	}
 	if err := checkSize(name, cfg.Width, cfg.Height, opt.maxPixels()); err != nil {
+		return nil, err
+	}
+	if err := checkMemory(name, data, cfg, format, opt); err != nil {
 		return nil, err
 	}
 	img, _, err = image.Decode(bytes.NewReader(data))

@@ -39,22 +39,90 @@ func (m ResizeMethod) String() string {
 // ResizeTensor resamples a [H,W] or [C,H,W] tensor to h×w per channel and
 // returns a new tensor of the same rank. h and w must be positive.
 func ResizeTensor(t *tensor.Tensor, h, w int, m ResizeMethod) *tensor.Tensor {
-	if h <= 0 || w <= 0 {
-		panic(fmt.Sprintf("imageio: ResizeTensor to %dx%d", w, h))
-	}
-	var c, ih, iw int
-	switch t.Dims() {
-	case 2:
-		c, ih, iw = 1, t.Shape[0], t.Shape[1]
-	case 3:
-		c, ih, iw = t.Shape[0], t.Shape[1], t.Shape[2]
-	default:
-		panic(fmt.Sprintf("imageio: ResizeTensor wants [H,W] or [C,H,W], got %v", t.Shape))
-	}
+	c, _, _ := resizeShape(t, h, w)
 	out := tensor.New(c, h, w)
 	if t.Dims() == 2 {
 		out = tensor.New(h, w)
 	}
+	ResizeTensorRows(t, h, w, m, func(y int, row []float32) {
+		for ch := 0; ch < c; ch++ {
+			copy(out.Data[(ch*h+y)*w:(ch*h+y+1)*w], row[ch*w:(ch+1)*w])
+		}
+	})
+	return out
+}
+
+// ResizeTensorRows computes what ResizeTensor(t, h, w, m) returns, bit for
+// bit, but hands it to fn one output row at a time, top to bottom, instead
+// of allocating it: row holds the C channels of row y one after the other
+// (channel ch at row[ch*w:(ch+1)*w]) and is reused after fn returns. A
+// caller that consumes rows, such as a heatmap blended over a photo or a
+// mask, then never holds a full-size float copy.
+func ResizeTensorRows(t *tensor.Tensor, h, w int, m ResizeMethod, fn func(y int, row []float32)) {
+	c, ih, iw := resizeShape(t, h, w)
+	plane := ih * iw
+	src := func(y int) ([]float32, int) { return t.Data[y*iw:], plane }
+	resample(c, ih, iw, h, w, m, src, fn)
+}
+
+// ToTensorResized returns ResizeTensor(ToTensor(img, gray), h, w, m), bit
+// for bit, without the full-size float copy in between: rows are
+// converted and resampled as they are read, so a 16-megapixel photo
+// shrunk to a model's input costs one pass over its pixels and a few
+// rows of floats instead of 192 MB. When img is already h×w it is
+// ToTensor(img, gray).
+func ToTensorResized(img image.Image, gray bool, h, w int, m ResizeMethod) *tensor.Tensor {
+	b := img.Bounds()
+	if b.Dx() == w && b.Dy() == h {
+		return ToTensor(img, gray)
+	}
+	if h <= 0 || w <= 0 {
+		panic(fmt.Sprintf("imageio: ToTensorResized to %dx%d", w, h))
+	}
+	c := 3
+	if gray {
+		c = 1
+	}
+	iw := b.Dx()
+	rows := newRowReader(img, gray)
+	buf := make([]float32, c*iw)
+	src := func(y int) ([]float32, int) {
+		rows.read(y, buf, iw)
+		return buf, iw
+	}
+	out := tensor.New(c, h, w)
+	resample(c, b.Dy(), iw, h, w, m, src, func(y int, row []float32) {
+		for ch := 0; ch < c; ch++ {
+			copy(out.Data[(ch*h+y)*w:(ch*h+y+1)*w], row[ch*w:(ch+1)*w])
+		}
+	})
+	return out
+}
+
+// resizeShape checks a ResizeTensor call and returns the input's channels
+// and size.
+func resizeShape(t *tensor.Tensor, h, w int) (c, ih, iw int) {
+	if h <= 0 || w <= 0 {
+		panic(fmt.Sprintf("imageio: ResizeTensor to %dx%d", w, h))
+	}
+	switch t.Dims() {
+	case 2:
+		return 1, t.Shape[0], t.Shape[1]
+	case 3:
+		return t.Shape[0], t.Shape[1], t.Shape[2]
+	}
+	panic(fmt.Sprintf("imageio: ResizeTensor wants [H,W] or [C,H,W], got %v", t.Shape))
+}
+
+// resample is the separable resize behind ResizeTensor and
+// ToTensorResized. Each output value is Σ_y wy·(Σ_x wx·src[y][x]) over
+// the taps of its row and column. The inner sums depend only on the source
+// row, so each source row is read once (src(y) returns it, channel ch at
+// row[ch*stride:]), resampled horizontally, and kept only while output
+// rows still need it: taps move down monotonically, so the cache holds
+// one output row's taps at most. The sums are formed in the same order as
+// a direct double loop would, so the result does not depend on this.
+func resample(c, ih, iw, h, w int, m ResizeMethod, src func(y int) ([]float32, int), fn func(y int, row []float32)) {
 	var ys, xs []tap
 	switch m {
 	case Bilinear:
@@ -64,29 +132,63 @@ func ResizeTensor(t *tensor.Tensor, h, w int, m ResizeMethod) *tensor.Tensor {
 	default:
 		panic(fmt.Sprintf("imageio: unknown %v", m))
 	}
-	// Separable: each output pixel is Σ_y Σ_x wy·wx·src[y][x] over the
-	// taps of its row and column.
-	for ch := 0; ch < c; ch++ {
-		src := t.Data[ch*ih*iw : (ch+1)*ih*iw]
-		dst := out.Data[ch*h*w : (ch+1)*h*w]
-		for oy := 0; oy < h; oy++ {
-			ty := ys[oy]
-			for ox := 0; ox < w; ox++ {
-				tx := xs[ox]
-				var s float32
-				for j, yy := range ty.idx {
-					row := src[yy*iw:]
-					var r float32
-					for i, xx := range tx.idx {
-						r += tx.wt[i] * row[xx]
-					}
-					s += ty.wt[j] * r
-				}
-				dst[oy*w+ox] = s
+	type rowSums struct {
+		y int
+		v []float32 // c*w horizontal sums
+	}
+	var cache []rowSums
+	var spare [][]float32
+	sums := func(y int) []float32 {
+		for _, r := range cache {
+			if r.y == y {
+				return r.v
 			}
 		}
+		var v []float32
+		if n := len(spare); n > 0 {
+			v, spare = spare[n-1], spare[:n-1]
+		} else {
+			v = make([]float32, c*w)
+		}
+		in, stride := src(y)
+		for ch := 0; ch < c; ch++ {
+			row := in[ch*stride : ch*stride+iw]
+			out := v[ch*w : (ch+1)*w]
+			for ox := range out {
+				idx := xs[ox].idx
+				wt := xs[ox].wt[:len(idx)]
+				var r float32
+				for i, xx := range idx {
+					r += wt[i] * row[xx]
+				}
+				out[ox] = r
+			}
+		}
+		cache = append(cache, rowSums{y, v})
+		return v
 	}
-	return out
+	out := make([]float32, c*w)
+	for oy := 0; oy < h; oy++ {
+		ty := ys[oy]
+		// Rows above this output row's first tap are never needed again.
+		keep := cache[:0]
+		for _, r := range cache {
+			if len(ty.idx) > 0 && r.y < ty.idx[0] {
+				spare = append(spare, r.v)
+			} else {
+				keep = append(keep, r)
+			}
+		}
+		cache = keep
+		clear(out)
+		for j, yy := range ty.idx {
+			wt, v := ty.wt[j], sums(yy)
+			for k, r := range v {
+				out[k] += wt * r
+			}
+		}
+		fn(oy, out)
+	}
 }
 
 // tap lists the source indices one output index reads and their weights.

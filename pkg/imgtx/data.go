@@ -136,15 +136,13 @@ func openFolder(dir, split string, h, w, c int) (*Dataset, error) {
 // resized to h × w (area averaging when shrinking, bilinear otherwise)
 // and quantised to 8 bits, interleaved.
 func ImagePixels(img image.Image, h, w, c int) []uint8 {
-	t := imageio.ToTensor(img, c == 1)
 	b := img.Bounds()
-	if b.Dx() != w || b.Dy() != h {
-		m := imageio.Bilinear
-		if b.Dx() > w || b.Dy() > h {
-			m = imageio.Area
-		}
-		t = imageio.ResizeTensor(t, h, w, m)
+	m := imageio.Bilinear
+	if b.Dx() > w || b.Dy() > h {
+		m = imageio.Area
 	}
+	// Resized while read: a photo never becomes a full-size float copy.
+	t := imageio.ToTensorResized(img, c == 1, h, w, m)
 	out := make([]uint8, h*w*c)
 	plane := h * w
 	for ch := 0; ch < c; ch++ {

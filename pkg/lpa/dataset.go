@@ -2,6 +2,7 @@ package lpa
 
 import (
 	"fmt"
+	"image"
 	"math/rand/v2"
 	"strings"
 
@@ -374,7 +375,15 @@ func LoadImage(path string, side int, opt imageio.Options) (*tensor.Tensor, erro
 	if err != nil {
 		return nil, err
 	}
-	return Resize(imageio.ToTensor(img, false), side), nil
+	return InputTensor(img, side), nil
+}
+
+// InputTensor is Resize(imageio.ToTensor(img, false), side), computed
+// while the image is read (imageio.ToTensorResized), so a photo costs one
+// pass over its pixels, not a full-size float copy.
+func InputTensor(img image.Image, side int) *tensor.Tensor {
+	b := img.Bounds()
+	return imageio.ToTensorResized(img, false, side, side, resizeMethod(b.Dy(), b.Dx(), side))
 }
 
 // Resize squeezes a [3, H, W] image to [3, side, side].
@@ -383,11 +392,16 @@ func Resize(t *tensor.Tensor, side int) *tensor.Tensor {
 	if h == side && w == side {
 		return t
 	}
-	m := imageio.Bilinear
+	return imageio.ResizeTensor(t, side, side, resizeMethod(h, w, side))
+}
+
+// resizeMethod averages when an axis shrinks (bilinear would alias) and
+// interpolates otherwise.
+func resizeMethod(h, w, side int) imageio.ResizeMethod {
 	if h > side || w > side {
-		m = imageio.Area
+		return imageio.Area
 	}
-	return imageio.ResizeTensor(t, side, side, m)
+	return imageio.Bilinear
 }
 
 // Describe returns the input side, the number of classes and (when known)

@@ -5,7 +5,6 @@ import (
 	"image"
 
 	"github.com/attnkit/attn/pkg/autograd"
-	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/tensor"
 	"github.com/attnkit/attn/pkg/vec"
 )
@@ -33,7 +32,7 @@ type Explanation struct {
 func (m *Model) Explain(tp *autograd.Tape, img image.Image, sm SegMap) (*Explanation, error) {
 	defer tp.Reset()
 	S := m.Cfg.Side
-	x := Resize(imageio.ToTensor(img, false), S)
+	x := InputTensor(img, S)
 	out := m.Forward(tp, tp.Const(x.Reshape(1, 3, S, S)))
 	e := &Explanation{Probs: Softmax(out.Logits.Value.Data), Names: m.MapNames()}
 	e.Class = vec.Argmax(e.Probs)

@@ -35,23 +35,29 @@ const (
 //
 // A constant map gives an empty mask: it points nowhere.
 func Binarise(m *tensor.Tensor, H, W int, threshold float32) ([]bool, error) {
-	up, err := viz.Upsample(m, H, W)
-	if err != nil {
-		return nil, err
-	}
+	// Two passes over the upsampled rows (the range, then the cut) instead
+	// of one over a stored copy: at a photo's size the copy would be 4
+	// bytes a pixel beside the 1-byte mask.
 	lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
-	for _, v := range up.Data {
-		if v == v {
-			lo, hi = min(lo, v), max(hi, v)
+	if err := viz.UpsampleRows(m, H, W, func(_ int, row []float32) {
+		for _, v := range row {
+			if v == v {
+				lo, hi = min(lo, v), max(hi, v)
+			}
 		}
+	}); err != nil {
+		return nil, err
 	}
 	out := make([]bool, H*W)
 	if !(hi > lo) {
 		return out, nil
 	}
-	for i, v := range up.Data {
-		out[i] = (v-lo)/(hi-lo) >= threshold
-	}
+	viz.UpsampleRows(m, H, W, func(y int, row []float32) {
+		mask := out[y*W : (y+1)*W]
+		for x, v := range row {
+			mask[x] = (v-lo)/(hi-lo) >= threshold
+		}
+	})
 	return out, nil
 }
 

@@ -93,6 +93,16 @@ func (p Params) Resolve(img []float32, c, h, w int) Params {
 	return p
 }
 
+// WorkBytesPerPixel is about what denoising a c-channel image takes per
+// pixel from imageio.ToTensor to the result tensor: the input tensor, its
+// 0..255 copy, the mirrored patch and value planes, the filtered planes
+// and the result, six float32 values a channel, plus the float64 noise
+// estimate's coefficients (one per 2×2 block and channel). For
+// imageio.Options.WorkBytesPerPixel.
+func WorkBytesPerPixel(c int) int64 {
+	return int64(c) * (6*4 + 2)
+}
+
 // DenoiseTensor denoises a [C,H,W] image with values in 0..1 (as
 // imageio.ToTensor gives it). Sigma and H of p are in 8-bit levels; zero
 // ones are resolved per image (see Resolve) and the parameters used are

@@ -35,7 +35,7 @@ func (m *Model) Input(frames []image.Image) ([]float32, error) {
 		// With fewer pictures than frames, consecutive frames repeat one
 		// picture: it is resized once.
 		if src := f * len(frames) / t; src != last {
-			img = imageio.ResizeTensor(imageio.ToTensor(frames[src], c.Channels == 1), c.Side, c.Side, imageio.Area)
+			img = imageio.ToTensorResized(frames[src], c.Channels == 1, c.Side, c.Side, imageio.Area)
 			last = src
 		}
 		// Clips are [C, T, H, W]: channel ch of frame f is at (ch·T + f)·plane.

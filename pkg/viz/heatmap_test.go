@@ -111,3 +111,49 @@ func TestGridTensor(t *testing.T) {
 		t.Error("empty grid must be an error")
 	}
 }
+
+// HeatmapInto draws what Heatmap draws, into the picture it is given when
+// that has the right size; UpsampleRows hands out Upsample's rows.
+func TestHeatmapIntoAndRows(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 40, 25))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 13)
+	}
+	a := tensor.FromData([]float32{0.3, 0.1, 0.9, 0.4, 0.2, 0.6}, 2, 3)
+	b := tensor.FromData([]float32{1, 2, 3, 4}, 1, 1, 2, 2)
+	var buf *image.RGBA
+	for _, attn := range []*tensor.Tensor{a, b} {
+		want, err := Heatmap(img, attn, Jet(), 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev := buf
+		if buf, err = HeatmapInto(buf, img, attn, Jet(), 0.5); err != nil {
+			t.Fatal(err)
+		}
+		if prev != nil && buf != prev {
+			t.Error("a picture of the right size was not reused")
+		}
+		if string(buf.Pix) != string(want.Pix) {
+			t.Error("HeatmapInto differs from Heatmap")
+		}
+	}
+	if got, _ := HeatmapInto(image.NewRGBA(image.Rect(0, 0, 3, 3)), img, a, nil, 0.5); got.Rect != image.Rect(0, 0, 40, 25) {
+		t.Errorf("a wrong-sized picture gave bounds %v", got.Rect)
+	}
+	up, _ := Upsample(a, 25, 40)
+	rows := 0
+	if err := UpsampleRows(a, 25, 40, func(y int, row []float32) {
+		rows++
+		for x, v := range row {
+			if v != up.Data[y*40+x] {
+				t.Fatalf("row %d col %d: %g, want %g", y, x, v, up.Data[y*40+x])
+			}
+		}
+	}); err != nil || rows != 25 {
+		t.Errorf("UpsampleRows: %d rows, %v", rows, err)
+	}
+	if err := UpsampleRows(tensor.New(2, 2, 2), 4, 4, func(int, []float32) {}); err == nil {
+		t.Error("UpsampleRows took a [2,2,2] grid")
+	}
+}
