@@ -32,17 +32,17 @@ func ForEach(inputs []string, stderr io.Writer, tool string, bar *Progress, fn f
 	return nil
 }
 
-// FailureLine formats the one stderr line for a failed input. The path is
-// not repeated when the error already starts with it. An image over the
-// pixel budget gets the name of the flag that raises it.
+// FailureLine formats the one stderr line for a failed input, always
+// "tool: path: reason". The library's errors about a file start with its
+// name ("a.png: truncated PNG data"); that prefix is dropped so the path
+// appears once. An image over the pixel budget gets the name of the flag
+// that raises it.
 func FailureLine(tool, path string, err error) string {
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	if errors.Is(err, imageio.ErrTooManyPixels) {
 		msg += " (see --" + FlagMaxPixels + ")"
 	}
-	if strings.HasPrefix(msg, path) || strings.Contains(msg, path+":") {
-		return fmt.Sprintf("%s: %s", tool, msg)
-	}
+	msg = strings.TrimPrefix(msg, path+": ")
 	return fmt.Sprintf("%s: %s: %s", tool, path, msg)
 }
 
