@@ -124,6 +124,7 @@ func TestHelpSaysTrainingData(t *testing.T) {
 	help := clitest.Run(t, bin, "--help").Want(t, 0).Stdout
 	readme := clitest.ReadmeSection(t, "../..", name)
 	for _, doc := range []string{help, readme} {
+		doc = strings.Join(strings.Fields(doc), " ") // sentences wrap across lines
 		for _, w := range []string{"embedded models", "trained on", "55,000", "MNIST", "textured digits"} {
 			if !strings.Contains(strings.ToLower(doc), strings.ToLower(w)) {
 				t.Errorf("does not say %q:\n%s", w, doc)
