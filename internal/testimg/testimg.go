@@ -1,5 +1,6 @@
-// Package testimg draws the synthetic pictures that the denoising tests
-// of pkg/nlmeans and cmd/nonlocal share.
+// Package testimg draws the synthetic pictures that tests share: the
+// denoising tests of pkg/nlmeans and cmd/nonlocal (Synthetic, Noisy) and
+// the in-domain checks of pkg/domain and the tools (Photo).
 package testimg
 
 import (
