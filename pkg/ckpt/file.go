@@ -247,7 +247,11 @@ func capList(problems []string) []string {
 	if len(problems) <= maxListed {
 		return problems
 	}
-	return append(problems[:maxListed:maxListed], fmt.Sprintf("%d more shape mismatches", len(problems)-maxListed))
+	more := "1 more shape mismatch"
+	if n := len(problems) - maxListed; n > 1 {
+		more = fmt.Sprintf("%d more shape mismatches", n)
+	}
+	return append(problems[:maxListed:maxListed], more)
 }
 
 // CopyTo copies the named tensor's values into dst, whose shape must match.

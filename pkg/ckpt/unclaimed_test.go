@@ -81,3 +81,24 @@ func TestReadMissingFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Shape mismatches past the first few are counted, not listed.
+func TestShapeList(t *testing.T) {
+	f := NewFile()
+	f.Name = "m.safetensors"
+	want := map[string][]int{}
+	for i := range 7 {
+		n := fmt.Sprintf("w%d", i)
+		f.Tensors[n] = FromInts([]int64{1}, 1)
+		want[n] = []int{2}
+	}
+	err := f.Expect(want)
+	if err == nil || !strings.HasSuffix(err.Error(), `tensor "w4": shape [1], model expects [2]; 2 more shape mismatches`) || strings.Contains(err.Error(), `"w5"`) {
+		t.Fatalf("got %v", err)
+	}
+	delete(want, "w6")
+	delete(f.Tensors, "w6")
+	if err := f.Expect(want); err == nil || !strings.HasSuffix(err.Error(), "; 1 more shape mismatch") {
+		t.Fatalf("got %v", err)
+	}
+}
