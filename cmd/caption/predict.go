@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"image"
-	"os"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/atomicfile"
@@ -21,6 +19,7 @@ func predictCommand() *cli.Command {
 	flags = append(flags, decodeFlags()...)
 	flags = append(flags, cliutil.InputFlags()[:4]...) // --recursive, --shard, --max-pixels, --max-memory
 	flags = append(flags, cliutil.OutputFlags()...)
+	flags = append(flags, cliutil.ThreadsFlag())
 	return &cli.Command{
 		Name:      "predict",
 		Usage:     "caption images, one line per image",
@@ -30,10 +29,12 @@ kept so the longer side fits, centred on black) and prints one line:
    path  caption  log_prob
 (TSV). With --json each line is an object that also holds the tokens, whether
 the caption ended by itself ("ended"; false when <end> was forced at the
-maximum length) and, per word, the attention map on the model's grid
-("attention": rows of the 8x8 grid, null for the baseline). An input that
-cannot be read gets one line on stderr and the others are still captioned
-(exit 1).
+maximum length), per word, the attention map on the model's grid
+("attention": rows of the 8x8 grid, null for the baseline) and
+"in_domain". An input that cannot be read gets one line on stderr and the
+others are still captioned (exit 1).
+
+` + inDomainHelp + `
 
 Examples:
    caption predict photo.jpg
@@ -54,6 +55,7 @@ func attendCommand() *cli.Command {
 	flags = append(flags, decodeFlags()...)
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
+	flags = append(flags, cliutil.ThreadsFlag())
 	return &cli.Command{
 		Name:      "attend",
 		Usage:     "caption images and draw where the model looked for every word",
@@ -67,7 +69,8 @@ func attendCommand() *cli.Command {
    DIR/<name>_attention.gif  the same tiles, word by word
 and prints one line per input:
    path  caption  log_prob  png  gif
-(--json for objects). The baseline (no attention) has no maps: use predict.
+(--json for objects, which also hold "in_domain" as predict's do). The
+baseline (no attention) has no maps: use predict.
 An input that cannot be read gets one line on stderr, no output file, and
 the others are still processed (exit 1).
 
@@ -95,6 +98,9 @@ func newPredictor(c *cli.Context) (*predictor, error) {
 	// caption.Input shrinks the image as it reads it: nothing full-size.
 	decode, err := cliutil.DecodeOptions(c, 0)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := cliutil.ApplyThreads(c); err != nil {
 		return nil, err
 	}
 	return &predictor{dec: dec, decode: decode, tape: autograd.NewInference()}, nil
@@ -138,23 +144,37 @@ func runPredict(c *cli.Context) error {
 	}
 	grid, _ := p.m.Cfg.Grid()
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	dom := cliutil.NewDomainCheck(p.m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
 	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
-		cp, _, _, err := p.run(in)
+		cp, x, _, err := p.run(in)
 		if err != nil {
 			return err
 		}
+		inDomain := dom.Field(x.Data)
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "caption", Value: strings.Join(cp.Tokens, " ")},
 			{Key: "log_prob", Value: cliutil.Round(cp.LogProb, 4)}}
 		if pr.JSON() {
 			fields = append(fields, cliutil.Field{Key: "tokens", Value: cp.Tokens}, cliutil.Field{Key: "ended", Value: cp.Ended},
-				cliutil.Field{Key: "attention", Value: attentionGrids(cp, grid)})
+				cliutil.Field{Key: "attention", Value: attentionGrids(cp, grid)}, inDomain)
 		}
 		return pr.Print(fields...)
 	})
 	bar.Finish("")
+	dom.Warn(c)
 	return err
 }
+
+// inDomainHelp explains "in_domain" in the help of predict and attend.
+const inDomainHelp = `"in_domain" (0..1) says how much the image, as the model sees it, looks
+like the model's training scenes by the statistics of its pixels (mean,
+spread, share of black, edges, coarse structure, colour): 1 when each
+lies within the range of the training scenes, falling as the most
+unusual one leaves it (0.14 two training standard deviations outside,
+0.011 three). Inputs below 0.01 get one warning line on stderr at the end
+(unless --quiet): a photograph gets a caption about digits all the same.
+A model trained on a Karpathy-split data set has no reference: in_domain
+is null.`
 
 func runAttend(c *cli.Context) error {
 	outDir := c.String(cliutil.FlagOut)
@@ -190,12 +210,13 @@ func runAttend(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return nil
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	if err := cliutil.PrepareOutDir(outDir); err != nil {
+		return err
 	}
 	plan := cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: "_attention", Ext: "png"}, cliutil.Output{Suffix: "_attention", Ext: "gif"})
 	grid, _ := p.m.Cfg.Grid()
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	dom := cliutil.NewDomainCheck(p.m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
 	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
@@ -207,6 +228,7 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
+		inDomain := dom.Field(x.Data)
 		tiles, err := caption.AttentionTiles(x, cp, grid, cmap, alpha)
 		if err != nil {
 			return err
@@ -226,10 +248,14 @@ func runAttend(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "caption", Value: strings.Join(cp.Tokens, " ")},
-			cliutil.Field{Key: "log_prob", Value: cliutil.Round(cp.LogProb, 4)}, cliutil.Field{Key: "png", Value: png},
-			cliutil.Field{Key: "gif", Value: gif})
+		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "caption", Value: strings.Join(cp.Tokens, " ")},
+			{Key: "log_prob", Value: cliutil.Round(cp.LogProb, 4)}}
+		if pr.JSON() {
+			fields = append(fields, inDomain)
+		}
+		return pr.Print(append(fields, cliutil.Field{Key: "png", Value: png}, cliutil.Field{Key: "gif", Value: gif})...)
 	})
 	bar.Finish("")
+	dom.Warn(c)
 	return err
 }

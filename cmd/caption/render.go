@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -65,8 +64,8 @@ func runRender(c *cli.Context) error {
 		return cliutil.ModelErr(err)
 	}
 	ds.SetEpoch(1)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	if err := cliutil.PrepareOutDir(dir); err != nil {
+		return err
 	}
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	var tsv strings.Builder

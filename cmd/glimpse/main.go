@@ -22,6 +22,11 @@ location, the first GxG pixels wide and each next one twice as wide, all
 reduced to GxG. A recurrent core decides where to look next and, after a
 few glimpses, which class the image shows. Everything runs on the CPU.
 
+The embedded models, one per --task, were trained on the first 55,000
+MNIST training digits, white on black: as they are, 28x28 (mnist), placed
+anywhere on a 60x60 canvas (translated), or among 4 or 8 fragments of
+other digits on a 60x60 or 100x100 canvas (cluttered60, cluttered100).
+
 Locations are normalised: (-1,-1) is the top-left corner of the image,
 (0,0) its centre and (1,1) its bottom-right corner.`
 

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/atomicfile"
@@ -25,14 +23,16 @@ func predictCommand() *cli.Command {
 	)
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
+	flags = append(flags, cliutil.ThreadsFlag())
 	return &cli.Command{
 		Name:      "predict",
 		Usage:     "classify images and draw where the model looked",
 		ArgsUsage: "IMG|DIR|- ...",
 		Description: `Runs a glimpse model on each image and prints one line per input:
    path  class  confidence  png  gif
-(TSV; with --json an object that also holds the class probabilities and
-every glimpse's location, normalised and in canvas pixels).
+(TSV; with --json an object that also holds the class probabilities,
+every glimpse's location, normalised and in canvas pixels, and
+"in_domain").
 
 Each image is converted to gray (BT.601 luma), inverted when it looks like
 dark ink on light paper (--invert), scaled with its aspect ratio kept so its
@@ -41,6 +41,15 @@ canvas tasks) and centred on black: the model was trained on white digits on
 black. With -o DIR it writes DIR/<name><suffix>.png, the canvas with every
 glimpse's patches (one box per scale, numbered in order) and the path, and
 DIR/<name><suffix>.gif, one frame per glimpse.
+
+"in_domain" (0..1) says how much the canvas looks like the task's
+training canvases, by the statistics of its pixels (mean, spread, share
+of black, edges, coarse structure): 1 when each lies within the range of
+the training images, falling as the most unusual one leaves it (0.14 two
+training standard deviations outside, 0.011 three). Inputs below 0.01
+get one warning line on stderr at the end (unless --quiet): the model
+still names a digit, but for a photo that answer means nothing. A model
+trained at another canvas size has no reference: in_domain is null.
 
 Examples:
    glimpse predict digit.png
@@ -88,6 +97,9 @@ func runPredict(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, err := cliutil.ApplyThreads(c); err != nil {
+		return err
+	}
 	m, _, err := loadModel(c)
 	if err != nil {
 		return err
@@ -95,8 +107,8 @@ func runPredict(c *cli.Context) error {
 	outDir := c.String(cliutil.FlagOut)
 	var plan *cliutil.OutputPlan
 	if outDir != "" && len(inputs) > 0 {
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return fmt.Errorf("create output folder: %w", err)
+		if err := cliutil.PrepareOutDir(outDir); err != nil {
+			return err
 		}
 		plan = cliutil.PlanOutputs(outDir, inputs, cliutil.Output{Suffix: suffix, Ext: "png"}, cliutil.Output{Suffix: suffix, Ext: "gif"})
 	}
@@ -106,6 +118,7 @@ func runPredict(c *cli.Context) error {
 		classes: m.Cfg.Classes,
 	}
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	dom := cliutil.NewDomainCheck(m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
 	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		var png, gif string
@@ -125,6 +138,7 @@ func runPredict(c *cli.Context) error {
 		if err := out.Commit(); err != nil {
 			return err
 		}
+		inDomain := dom.Field(r.canvas)
 		if pr.JSON() {
 			locs := make([][2]float32, len(r.locs)/2)
 			px := make([][2]float32, len(r.locs)/2)
@@ -137,7 +151,7 @@ func runPredict(c *cli.Context) error {
 				cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "class", Value: r.class},
 				cliutil.Field{Key: "confidence", Value: r.probs[r.class]}, cliutil.Field{Key: "probs", Value: r.probs},
 				cliutil.Field{Key: "locations", Value: locs}, cliutil.Field{Key: "locations_px", Value: px},
-				cliutil.Field{Key: "png", Value: png}, cliutil.Field{Key: "gif", Value: gif},
+				inDomain, cliutil.Field{Key: "png", Value: png}, cliutil.Field{Key: "gif", Value: gif},
 			)
 		}
 		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "class", Value: r.class},
@@ -145,13 +159,15 @@ func runPredict(c *cli.Context) error {
 			cliutil.Field{Key: "gif", Value: gif})
 	})
 	bar.Finish("")
+	dom.Warn(c)
 	return err
 }
 
 type prediction struct {
-	class int
-	probs []float32
-	locs  []float32 // glimpse t at (locs[2t], locs[2t+1])
+	class  int
+	probs  []float32
+	locs   []float32 // glimpse t at (locs[2t], locs[2t+1])
+	canvas []float32 // the image as the model saw it
 }
 
 // run classifies one image and, when asked for pictures, stages them in
@@ -175,7 +191,7 @@ func (j *predictJob) run(out *atomicfile.Set, in, pngPath, gifPath string) (pred
 	}
 	j.tape.Reset()
 	probs := j.m.Predict(j.tape, canvas.Data, 1, 1, j.mc, rand.New(rand.NewPCG(j.seed, 0)))
-	r := prediction{probs: probs, locs: locs, class: vec.Argmax(probs)}
+	r := prediction{probs: probs, locs: locs, class: vec.Argmax(probs), canvas: canvas.Data}
 	if pngPath == "" {
 		return r, nil
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -53,8 +52,8 @@ func runRender(c *cli.Context) error {
 	if err != nil {
 		return cliutil.ModelErr(err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	if err := cliutil.PrepareOutDir(dir); err != nil {
+		return err
 	}
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	// A signal stops the loop between pictures, each of which is whole.

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -119,8 +118,8 @@ func runSensor(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return nil // an empty folder or an empty shard: nothing to do
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	if err := cliutil.PrepareOutDir(outDir); err != nil {
+		return err
 	}
 	kinds := []cliutil.Output{{Suffix: suffix, Ext: "png"}}
 	if job.overlay {

@@ -2,12 +2,10 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
-	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/imgtx"
 	"github.com/urfave/cli/v2"
@@ -22,6 +20,7 @@ func attendCommand() *cli.Command {
 	}
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
+	flags = append(flags, cliutil.ThreadsFlag())
 	return &cli.Command{
 		Name:      "attend",
 		Usage:     "draw the self-attention of chosen pixels over their memory, per layer and head",
@@ -74,6 +73,9 @@ func runAttend(c *cli.Context) error {
 	if zoom < 1 || zoom > 64 {
 		return cliutil.Usagef("--zoom %d: want 1..64", zoom)
 	}
+	if _, err := cliutil.ApplyThreads(c); err != nil {
+		return err
+	}
 	// imgtx.ImagePixels shrinks the image as it reads it: nothing
 	// full-size.
 	decode, err := cliutil.DecodeOptions(c, 0)
@@ -106,10 +108,9 @@ func runAttend(c *cli.Context) error {
 		outs = append(outs, cliutil.Output{Suffix: fmt.Sprintf("_attn_%d_%d", q[0], q[1]), Ext: "png"})
 		grid[i] = (q[0]*cfg.Width + q[1]) * cfg.Channels
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fmt.Errorf("create -o folder: %w", err)
+	if err := cliutil.PrepareOutDir(outDir); err != nil {
+		return err
 	}
-	gemm.SetThreads(1)
 	plan := cliutil.PlanOutputs(outDir, inputs, outs...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")

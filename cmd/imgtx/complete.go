@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/imageio"
 	"github.com/attnkit/attn/pkg/imgtx"
 	"github.com/urfave/cli/v2"
-	"os"
 )
 
 func completeCommand() *cli.Command {
@@ -117,8 +115,8 @@ func runPerImage(c *cli.Context, upscale bool) error {
 			return cliutil.Usagef("--rows %d: want 0..%d (the model's image height)", rows, cfg.Height)
 		}
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fmt.Errorf("create -o folder: %w", err)
+	if err := cliutil.PrepareOutDir(outDir); err != nil {
+		return err
 	}
 	gemm.SetThreads(1)
 	suffix := "_complete"

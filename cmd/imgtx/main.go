@@ -30,7 +30,9 @@ runs on the CPU.
 
 The built-in data is MNIST as 8-bit grey digits (55,000 training, 5,000
 validation and 10,000 test images); 'imgtx train' also reads image folders,
-converted to the model's size.`
+converted to the model's size. No model is embedded yet: the four planned
+ones (embedded:transformer, pixelcnn, class, upscale) are to be trained on
+those 55,000 MNIST digits as 28x28 8-bit grey images.`
 
 const examples = `   imgtx train --epochs 20 -o tx.safetensors
    imgtx train --arch pixelcnn --epochs 20 -o pcnn.safetensors

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/attnkit/attn/pkg/atomicfile"
@@ -70,8 +69,8 @@ func runSample(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create -o folder: %w", err)
+	if err := cliutil.PrepareOutDir(dir); err != nil {
+		return err
 	}
 	gemm.SetThreads(1)
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), count*m.Cfg.Len(), "sample")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"strings"
 
@@ -93,8 +92,8 @@ func runAblate(c *cli.Context) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create -o folder: %w", err)
+	} else if err := cliutil.PrepareOutDir(dir); err != nil {
+		return err
 	}
 	gemm.SetThreads(1)
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))

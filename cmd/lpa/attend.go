@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"image"
-	"os"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/atomicfile"
@@ -27,6 +26,7 @@ func attendCommand() *cli.Command {
 	}
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
+	flags = append(flags, cliutil.ThreadsFlag())
 	return &cli.Command{
 		Name:      "attend",
 		Usage:     "classify images and write each attention level's map over the image",
@@ -35,7 +35,8 @@ func attendCommand() *cli.Command {
 prints one line per input:
    path  class  name  confidence  heatmaps  raw
 (TSV, the file lists comma-separated; with --json an object that also
-holds the class probabilities). For every attention level L it writes
+holds the class probabilities and "in_domain", see below). For every
+attention level L it writes
    DIR/<name><suffix>_levelL.png      the map upsampled bilinearly to the
                                       picture's size, min-max normalised,
                                       coloured and blended over the image:
@@ -58,6 +59,8 @@ blended over the input (jet by default), the mask 'lpa segment' writes
 model, the mask of the baseline's CAM (--cam-model; the embedded baseline
 by default) at its own threshold, 0.85. The line's last field is then
 the panel's path.
+
+` + inDomainHelp + `
 
 An input that cannot be read gets one line on stderr, no output file, and
 the others are still processed (exit 1).
@@ -83,6 +86,7 @@ func segmentCommand() *cli.Command {
 	}
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
+	flags = append(flags, cliutil.ThreadsFlag())
 	return &cli.Command{
 		Name:      "segment",
 		Usage:     "write a binary mask of what the model attends to, one PNG per input",
@@ -98,7 +102,10 @@ DIR/<name><suffix>.png, white on black, one square per input pixel
 side; --display 0 for one pixel per input pixel), and prints one line per
 input:
    path  class  name  confidence  coverage  mask
-(coverage is the fraction of pixels in the mask; --json for objects).
+(coverage is the fraction of pixels in the mask; --json for objects,
+which also hold the threshold used and "in_domain").
+
+` + inDomainHelp + `
 
 Examples:
    lpa segment photo.jpg -o masks/
@@ -142,6 +149,9 @@ func runMaps(c *cli.Context, segment bool) error {
 	}
 	decode, err := cliutil.DecodeOptions(c, 0)
 	if err != nil {
+		return err
+	}
+	if _, err := cliutil.ApplyThreads(c); err != nil {
 		return err
 	}
 	job := &mapJob{segment: segment, display: c.Int("display"), decode: decode, tape: autograd.NewInference()}
@@ -192,8 +202,8 @@ func runMaps(c *cli.Context, segment bool) error {
 	if len(inputs) == 0 {
 		return nil // an empty folder or shard: nothing to do
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	if err := cliutil.PrepareOutDir(outDir); err != nil {
+		return err
 	}
 	var kinds []cliutil.Output // in the order run writes them
 	switch {
@@ -208,6 +218,7 @@ func runMaps(c *cli.Context, segment bool) error {
 	}
 	plan := cliutil.PlanOutputs(outDir, inputs, kinds...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
+	dom := cliutil.NewDomainCheck(m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), c.Command.Name)
 	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
 		paths, err := plan.For(in)
@@ -225,12 +236,18 @@ func runMaps(c *cli.Context, segment bool) error {
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "class", Value: e.Class},
 			{Key: "name", Value: m.Cfg.ClassName(e.Class)}, {Key: "confidence", Value: e.Probs[e.Class]}}
+		inDomain := dom.Field(e.Input.Data)
 		switch {
 		case segment:
-			fields = append(fields, cliutil.Field{Key: "coverage", Value: e.Coverage()}, cliutil.Field{Key: "mask", Value: paths[0]})
+			fields = append(fields, cliutil.Field{Key: "coverage", Value: e.Coverage()})
+			if pr.JSON() {
+				fields = append(fields, cliutil.Field{Key: "threshold", Value: cliutil.Round(float64(e.Threshold), 4)},
+					cliutil.Field{Key: "map", Value: e.MaskOf}, inDomain)
+			}
+			fields = append(fields, cliutil.Field{Key: "mask", Value: paths[0]})
 		case job.panel:
 			if pr.JSON() {
-				fields = append(fields, cliutil.Field{Key: "probs", Value: e.Probs})
+				fields = append(fields, cliutil.Field{Key: "probs", Value: e.Probs}, inDomain)
 			}
 			fields = append(fields, cliutil.Field{Key: "panel", Value: paths[0]})
 		default:
@@ -239,7 +256,7 @@ func runMaps(c *cli.Context, segment bool) error {
 				heat, raw = append(heat, paths[i]), append(raw, paths[i+1])
 			}
 			if pr.JSON() {
-				fields = append(fields, cliutil.Field{Key: "probs", Value: e.Probs},
+				fields = append(fields, cliutil.Field{Key: "probs", Value: e.Probs}, inDomain,
 					cliutil.Field{Key: "heatmaps", Value: heat}, cliutil.Field{Key: "raw", Value: raw})
 			} else {
 				fields = append(fields, cliutil.Field{Key: "heatmaps", Value: strings.Join(heat, ",")},
@@ -249,8 +266,20 @@ func runMaps(c *cli.Context, segment bool) error {
 		return pr.Print(fields...)
 	})
 	bar.Finish("")
+	dom.Warn(c)
 	return err
 }
+
+// inDomainHelp explains "in_domain" in the help of attend and segment.
+const inDomainHelp = `"in_domain" (0..1) says how much the image, as the model sees it, looks
+like the model's training images by the statistics of its pixels (mean,
+spread, share of black, edges, coarse structure, colour): 1 when each
+lies within the range of the training images, falling as the most
+unusual one leaves it (0.14 two training standard deviations outside,
+0.011 three). Inputs below 0.01 get one warning line on stderr at the end
+(unless --quiet). The check catches a white-on-black digit or a grey
+scan; a colourful photograph can pass it. A model trained on CIFAR or an
+image folder has no reference: in_domain is null.`
 
 // run explains one image and stages its pictures in out.
 func (j *mapJob) run(out *atomicfile.Set, in string, paths []string) (e *lpa.Explanation, err error) {

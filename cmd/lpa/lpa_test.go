@@ -172,8 +172,8 @@ func TestAttend(t *testing.T) {
 	}
 	r := clitest.Run(t, bin, args...).Want(t, 1)
 	lines := clitest.Lines(r.Stdout)
-	if len(lines) != len(good) || len(clitest.Lines(r.Stderr)) != len(bad) {
-		t.Fatalf("%d result lines, %d error lines: %s", len(lines), len(clitest.Lines(r.Stderr)), r)
+	if len(lines) != len(good) || len(clitest.Failures(r.Stderr, name)) != len(bad) {
+		t.Fatalf("%d result lines, %d error lines: %s", len(lines), len(clitest.Failures(r.Stderr, name)), r)
 	}
 	for _, l := range lines {
 		var rec struct {
@@ -234,7 +234,7 @@ func TestSegment(t *testing.T) {
 	r := clitest.Run(t, bin, "segment", "--model", tinyModel(t, true), "--level", "2", "-o", out,
 		filepath.Join(images, "rgb.jpg"), filepath.Join(images, "truncated.png")).Want(t, 1)
 	f := strings.Split(strings.TrimSpace(r.Stdout), "\t")
-	if len(f) != 6 || !strings.HasSuffix(f[5], "rgb_mask.png") || len(clitest.Lines(r.Stderr)) != 1 {
+	if len(f) != 6 || !strings.HasSuffix(f[5], "rgb_mask.png") || len(clitest.Failures(r.Stderr, name)) != 1 {
 		t.Fatalf("segment: %s", r)
 	}
 	img := decode(t, f[5])

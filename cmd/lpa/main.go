@@ -28,8 +28,10 @@ head) and its class activation maps (CAM). Everything runs on the CPU.
 
 The built-in task is textured digits: one whole MNIST digit on a 64x64
 procedural colour texture among 2-4 fragments of other digits, with the
-digit's mask as ground truth. 'lpa train' also reads CIFAR-10/100 binary
-files and image folders (one sub-folder per class).`
+digit's mask as ground truth. The embedded models (att and baseline) were
+trained on it, the first 55,000 MNIST training digits rendered anew on
+textures every epoch for 8 epochs. 'lpa train' also reads CIFAR-10/100
+binary files and image folders (one sub-folder per class).`
 
 const examples = `   lpa train --data builtin --epochs 30 --schedule cosine -o att.safetensors
    lpa eval --model att.safetensors --json

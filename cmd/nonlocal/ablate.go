@@ -95,8 +95,8 @@ func runAblate(c *cli.Context) error {
 		}
 		defer os.RemoveAll(dir)
 	} else {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("create -o folder: %w", err)
+		if err := cliutil.PrepareOutDir(dir); err != nil {
+			return err
 		}
 		if md == "" {
 			md = filepath.Join(dir, "ablation.md")

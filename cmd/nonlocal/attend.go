@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -29,6 +28,7 @@ func attendCommand() *cli.Command {
 		&cli.StringFlag{Name: cliutil.FlagOut, Aliases: []string{"o"}, Usage: "write the pictures under `DIR`"},
 	}
 	flags = append(flags, cliutil.OutputFlags()...)
+	flags = append(flags, cliutil.ThreadsFlag())
 	return &cli.Command{
 		Name:      "attend",
 		Usage:     "draw arrows from query points to the positions a non-local block weighs most",
@@ -100,6 +100,9 @@ func runAttend(c *cli.Context) error {
 	if c.Int("queries") < 1 || c.Int("top") < 1 || c.Int("zoom") < 1 || c.Int("zoom") > 64 || c.Int("block") < 0 {
 		return cliutil.Usagef("--queries and --top must be at least 1, --zoom 1..64, --block not negative")
 	}
+	if _, err := cliutil.ApplyThreads(c); err != nil {
+		return err
+	}
 	// Pictures are shrunk to the model's side as they are read
 	// (Model.Input): nothing full-size beyond the decoded frames.
 	opt, err := cliutil.DecodeOptions(c, 0)
@@ -128,8 +131,8 @@ func runAttend(c *cli.Context) error {
 	if m.Cfg.Clip() {
 		outs = append(outs, cliutil.Output{Suffix: "_arrows", Ext: "gif"})
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create -o folder: %w", err)
+	if err := cliutil.PrepareOutDir(dir); err != nil {
+		return err
 	}
 	plan := cliutil.PlanOutputs(dir, inputs, outs...)
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
 	"runtime"
 	"strings"
 
@@ -102,8 +101,8 @@ func runDenoise(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return nil
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	if err := cliutil.PrepareOutDir(outDir); err != nil {
+		return err
 	}
 	if k > 1 {
 		return runDenoiseFrames(c, inputs, p, k, threads, decode)

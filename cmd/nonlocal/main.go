@@ -24,7 +24,10 @@ look alike, wherever they are. Everything runs on the CPU.
 
 The built-in clip task shows two moving digits that are never on screen
 together and asks for their sum mod 10: per-frame convolutions averaged
-over time (the C2D baseline) cannot relate them, a spacetime block can.`
+over time (the C2D baseline) cannot relate them, a spacetime block can.
+The embedded models (c2d and nl) were trained on it, 8-frame 32x32 grey
+clips made from the first 55,000 MNIST training digits, for 4 epochs from
+a classifier of single frames.`
 
 const examples = `   nonlocal train --blocks 0 -o c2d.safetensors
    nonlocal train --blocks 1 -o nl.safetensors

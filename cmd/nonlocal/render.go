@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -59,8 +58,8 @@ func runRender(c *cli.Context) error {
 	if from+count > ds.Len() {
 		return cliutil.Usagef("--from %d --count %d: the test set has samples 0..%d", from, count, ds.Len()-1)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
+	if err := cliutil.PrepareOutDir(dir); err != nil {
+		return err
 	}
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	x := make([]float32, spec.SampleSize())

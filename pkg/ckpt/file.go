@@ -43,7 +43,17 @@ type File struct {
 	Name     string
 	Tensors  map[string]*Entry
 	Metadata map[string]string
+
+	// unclaimed are the byte ranges [begin, end) of the data section
+	// read from disk that no tensor claims (see ReadFrom).
+	unclaimed [][2]int64
 }
+
+// Unclaimed returns the byte ranges [begin, end) of the data section, as
+// read, that no tensor of the header claims: a hole left by a tensor
+// whose entry was removed from the header, or bytes after the last
+// tensor. A file that was written by WriteFile has none.
+func (f *File) Unclaimed() [][2]int64 { return slices.Clone(f.unclaimed) }
 
 // NewFile returns an empty file ready to be filled and written.
 func NewFile() *File {
@@ -118,7 +128,7 @@ func (f *File) Names() []string {
 func (f *File) Tensor(name string) (*tensor.Tensor, error) {
 	e, ok := f.Tensors[name]
 	if !ok {
-		return nil, fmt.Errorf("load %s: tensor %q: missing", f.Name, name)
+		return nil, f.Report([]string{missing(name)})
 	}
 	return e.Tensor(), nil
 }
@@ -127,20 +137,30 @@ func (f *File) Tensor(name string) (*tensor.Tensor, error) {
 func (f *File) Ints(name string) ([]int64, error) {
 	e, ok := f.Tensors[name]
 	if !ok {
-		return nil, fmt.Errorf("load %s: tensor %q: missing", f.Name, name)
+		return nil, f.Report([]string{missing(name)})
 	}
 	if e.DType.IsFloat() {
-		return nil, fmt.Errorf("load %s: tensor %q: dtype %s, want an integer dtype", f.Name, name, e.DType)
+		return nil, f.Report([]string{fmt.Sprintf("tensor %q: dtype %s, want an integer dtype", name, e.DType)})
 	}
 	return e.Int, nil
 }
 
 // Expect checks that the file holds exactly the tensors in want with the
 // given shapes. Names starting with one of ignorePrefixes (say "optim.")
-// are not reported as unexpected. All problems are reported together:
-// missing tensors, unexpected tensors and shape mismatches.
+// are not reported as unexpected. All problems are reported together, in
+// one line that names the file once (see Mismatch and Report).
 func (f *File) Expect(want map[string][]int, ignorePrefixes ...string) error {
-	var errs []error
+	return f.Report(f.Mismatch(want, ignorePrefixes...))
+}
+
+// Mismatch lists what keeps the file from holding exactly the tensors in
+// want with the given shapes, as phrases without the file's name: the
+// missing tensors by name, the shape mismatches, the unexpected tensors
+// (not counting names that start with one of ignorePrefixes) and, when no
+// tensor is missing, the data bytes no tensor claims (see Unclaimed). A
+// missing tensor explains such bytes, so they are not reported twice.
+func (f *File) Mismatch(want map[string][]int, ignorePrefixes ...string) []string {
+	var absent, shapes, extra []string
 	names := make([]string, 0, len(want))
 	for n := range want {
 		names = append(names, n)
@@ -149,11 +169,11 @@ func (f *File) Expect(want map[string][]int, ignorePrefixes ...string) error {
 	for _, n := range names {
 		e, ok := f.Tensors[n]
 		if !ok {
-			errs = append(errs, fmt.Errorf("load %s: tensor %q: missing", f.Name, n))
+			absent = append(absent, n)
 			continue
 		}
 		if !tensor.SameShape(e.Shape, want[n]) {
-			errs = append(errs, fmt.Errorf("load %s: tensor %q: shape %v, model expects %v", f.Name, n, e.Shape, want[n]))
+			shapes = append(shapes, fmt.Sprintf("tensor %q: shape %v, model expects %v", n, e.Shape, want[n]))
 		}
 	}
 	for _, n := range f.Names() {
@@ -168,20 +188,80 @@ func (f *File) Expect(want map[string][]int, ignorePrefixes ...string) error {
 			}
 		}
 		if !ignored {
-			errs = append(errs, fmt.Errorf("load %s: tensor %q: unexpected (not in the model)", f.Name, n))
+			extra = append(extra, n)
 		}
 	}
-	return errors.Join(errs...)
+	var problems []string
+	if len(absent) > 0 {
+		problems = append(problems, listNames("missing tensor", absent, ""))
+	}
+	problems = append(problems, capList(shapes)...)
+	if len(extra) > 0 {
+		problems = append(problems, listNames("unexpected tensor", extra, " (not in the model)"))
+	}
+	if len(absent) == 0 {
+		for _, u := range f.unclaimed {
+			problems = append(problems, fmt.Sprintf("bytes [%d,%d) of the data belong to no tensor (an entry was removed from the header, or data was appended)", u[0], u[1]))
+		}
+	}
+	return problems
+}
+
+// Report joins problems (phrases such as Mismatch returns) into one error
+// that names the file once, "name: problem; problem", or returns nil when
+// there are none.
+func (f *File) Report(problems []string) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return errors.New(f.Name + ": " + strings.Join(problems, "; "))
+}
+
+// missing is the phrase for one absent tensor.
+func missing(name string) string { return fmt.Sprintf("missing tensor %q", name) }
+
+// maxListed caps how many names or problems of one kind a message
+// spells out: a file of another model can lack every tensor, and one
+// line should still be readable.
+const maxListed = 5
+
+// listNames says what kind names are, for example `missing tensors "a",
+// "b"`, spelling out at most maxListed of them.
+func listNames(kind string, names []string, note string) string {
+	q := make([]string, 0, min(len(names), maxListed))
+	for _, n := range names[:min(len(names), maxListed)] {
+		q = append(q, fmt.Sprintf("%q", n))
+	}
+	list := strings.Join(q, ", ")
+	switch {
+	case len(names) == 1:
+		return kind + " " + list + note
+	case len(names) > maxListed:
+		return fmt.Sprintf("%d %ss%s: %s and %d more", len(names), kind, note, list, len(names)-maxListed)
+	}
+	return kind + "s " + list + note
+}
+
+// capList keeps the first maxListed problems and says how many more.
+func capList(problems []string) []string {
+	if len(problems) <= maxListed {
+		return problems
+	}
+	more := "1 more shape mismatch"
+	if n := len(problems) - maxListed; n > 1 {
+		more = fmt.Sprintf("%d more shape mismatches", n)
+	}
+	return append(problems[:maxListed:maxListed], more)
 }
 
 // CopyTo copies the named tensor's values into dst, whose shape must match.
 func (f *File) CopyTo(name string, dst *tensor.Tensor) error {
 	e, ok := f.Tensors[name]
 	if !ok {
-		return fmt.Errorf("load %s: tensor %q: missing", f.Name, name)
+		return f.Report([]string{missing(name)})
 	}
 	if !tensor.SameShape(e.Shape, dst.Shape) {
-		return fmt.Errorf("load %s: tensor %q: shape %v, model expects %v", f.Name, name, e.Shape, dst.Shape)
+		return f.Report([]string{fmt.Sprintf("tensor %q: shape %v, model expects %v", name, e.Shape, dst.Shape)})
 	}
 	if e.DType.IsFloat() {
 		copy(dst.Data, e.Float)
@@ -198,19 +278,22 @@ func (f *File) CopyTo(name string, dst *tensor.Tensor) error {
 // modified unless all are. Tensors of the file that no variable names are
 // ignored (use Expect to reject them).
 func (f *File) LoadVars(vars []*autograd.Var) error {
-	var errs []error
+	var problems, absent []string
 	for _, v := range vars {
 		e, ok := f.Tensors[v.Name]
 		switch {
 		case v.Name == "":
-			errs = append(errs, fmt.Errorf("load %s: a variable of shape %v has no name", f.Name, v.Value.Shape))
+			problems = append(problems, fmt.Sprintf("a variable of shape %v has no name", v.Value.Shape))
 		case !ok:
-			errs = append(errs, fmt.Errorf("load %s: tensor %q: missing", f.Name, v.Name))
+			absent = append(absent, v.Name)
 		case !tensor.SameShape(e.Shape, v.Value.Shape):
-			errs = append(errs, fmt.Errorf("load %s: tensor %q: shape %v, model expects %v", f.Name, v.Name, e.Shape, v.Value.Shape))
+			problems = append(problems, fmt.Sprintf("tensor %q: shape %v, model expects %v", v.Name, e.Shape, v.Value.Shape))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	if len(absent) > 0 {
+		problems = append([]string{listNames("missing tensor", absent, "")}, problems...)
+	}
+	if err := f.Report(problems); err != nil {
 		return err
 	}
 	for _, v := range vars {

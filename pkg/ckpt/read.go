@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/bits"
 	"os"
 	"slices"
@@ -25,12 +26,12 @@ const metadataKey = "__metadata__"
 func Read(path string) (*File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, pathError(path, err)
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+		return nil, pathError(path, err)
 	}
 	return ReadFrom(fh, st.Size(), path)
 }
@@ -42,11 +43,17 @@ func ReadBytes(b []byte, name string) (*File, error) {
 }
 
 // ReadFrom decodes a checkpoint of size bytes from r; name is used in
-// errors. The header is validated completely before any tensor is
-// allocated.
+// errors, which all start with "name: ". The header is validated
+// completely before any tensor is allocated.
+//
+// Bytes of the data section that no tensor claims do not stop it: that
+// is what a file looks like after a tensor's entry was taken out of its
+// header, and the useful report then is which tensor is missing, which
+// only the model knows. Expect names the missing tensors, or the
+// unclaimed bytes when nothing is missing (see Unclaimed).
 func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("load %s: "+format, append([]any{name}, args...)...)
+		return fmt.Errorf("%s: "+format, append([]any{name}, args...)...)
 	}
 	if size < 8 {
 		return nil, fail("file is %d bytes, shorter than the 8-byte header length", size)
@@ -98,9 +105,10 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 		return nil, fail("%w", err)
 	}
 
-	// The data section must be tiled exactly: sorted by start, each tensor
-	// begins where the previous one ended, and the last ends at the file's
-	// end. This rejects overlaps, holes and trailing garbage alike.
+	// Sorted by start, no tensor may begin before the previous one ended:
+	// overlapping tensors would alias each other's bytes. A gap (a hole
+	// between tensors, or bytes after the last) is recorded instead, for
+	// Expect to report.
 	slices.SortFunc(spans, func(a, b span) int {
 		return cmp.Or(cmp.Compare(a.begin, b.begin), cmp.Compare(a.end, b.end), cmp.Compare(a.name, b.name))
 	})
@@ -110,12 +118,12 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 		case s.begin < pos:
 			return nil, fail("tensor %q: bytes [%d,%d) overlap the previous tensor ending at %d", s.name, s.begin, s.end, pos)
 		case s.begin > pos:
-			return nil, fail("tensor %q: bytes [%d,%d) leave a hole after offset %d", s.name, s.begin, s.end, pos)
+			f.unclaimed = append(f.unclaimed, [2]int64{pos, s.begin})
 		}
 		pos = s.end
 	}
-	if pos != dataLen {
-		return nil, fail("tensors end at data offset %d but the data section is %d bytes (file size %d != 8+%d+%d)", pos, dataLen, size, n, pos)
+	if pos < dataLen {
+		f.unclaimed = append(f.unclaimed, [2]int64{pos, dataLen})
 	}
 
 	// Only now, with every size proven to fit the file, read the data.
@@ -140,6 +148,17 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+// pathError reports a failed file operation as "path: reason": an
+// *fs.PathError's own text ("open path: reason") would name the file a
+// second time after the caller's prefix. errors.Is still sees the cause.
+func pathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", path, pe.Err)
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // headerEntry is one tensor's description in the JSON header.

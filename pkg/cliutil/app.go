@@ -146,10 +146,11 @@ func run(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int
 	err := app.RunContext(ctx, interspersed(app, args))
 	code := ExitCode(err)
 	var p *PartialError
+	var od *OutDirError
 	if err != nil && !errors.As(err, &p) {
 		msg := strings.ReplaceAll(err.Error(), "\n", " ")
 		fmt.Fprintf(stderr, "%s: %s\n", app.Name, msg)
-		if code == ExitUsage {
+		if code == ExitUsage && !errors.As(err, &od) {
 			fmt.Fprintf(stderr, "%s: see '%s --help'\n", app.Name, app.Name)
 		}
 	}

@@ -46,9 +46,11 @@ func failedNote(failed int) string {
 	return fmt.Sprintf(" (%d failed)", failed)
 }
 
-// FailureLine formats the one stderr line for a failed input. The path is
-// not repeated when the error already starts with it. An image over the
-// pixel or memory budget gets the name of the flag that raises it.
+// FailureLine formats the one stderr line for a failed input, always
+// "tool: path: reason". The library's errors about a file start with its
+// name ("a.png: truncated PNG data"); that prefix is dropped so the path
+// appears once. An image over the pixel or memory budget gets the name of
+// the flag that raises it.
 func FailureLine(tool, path string, err error) string {
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	if errors.Is(err, imageio.ErrTooManyPixels) {
@@ -57,9 +59,7 @@ func FailureLine(tool, path string, err error) string {
 	if errors.Is(err, imageio.ErrTooMuchMemory) {
 		msg += " (--" + FlagMaxMemory + ")"
 	}
-	if strings.HasPrefix(msg, path) || strings.Contains(msg, path+":") {
-		return fmt.Sprintf("%s: %s", tool, msg)
-	}
+	msg = strings.TrimPrefix(msg, path+": ")
 	return fmt.Sprintf("%s: %s: %s", tool, path, msg)
 }
 

@@ -67,7 +67,11 @@ func PlanOutputs(outDir string, inputs []string, outputs ...Output) *OutputPlan 
 		for _, o := range outputs {
 			path, err := name(outDir, in, o.Suffix, o.Ext)
 			if err == nil {
-				if victim := guard.hits(path); victim != "" {
+				switch victim := guard.hits(path); {
+				case victim == in:
+					// The failure line names the input already.
+					err = fmt.Errorf("output %s would overwrite the input itself (choose another output folder or suffix)", path)
+				case victim != "":
 					err = fmt.Errorf("output %s would overwrite the input %s (choose another output folder or suffix)", path, victim)
 				}
 			}

@@ -93,11 +93,13 @@ func TestFailureLine(t *testing.T) {
 		err  error
 		want string
 	}{
-		{fmt.Errorf("decode a.png: bad"), "t: decode a.png: bad"},
+		{fmt.Errorf("a.png: truncated PNG data"), "t: a.png: truncated PNG data"},
+		{fmt.Errorf("a.png.tmp: bad"), "t: a.png: a.png.tmp: bad"},
 		{fmt.Errorf("bad"), "t: a.png: bad"},
 		{fmt.Errorf("a.png: empty"), "t: a.png: empty"},
 		{fmt.Errorf("two\nlines"), "t: a.png: two lines"},
 		{tooBig, "t: a.png: " + tooBig.Error() + " (see --max-pixels)"},
+		{fmt.Errorf("a.png: 9x9 pixels: %w", imageio.ErrTooManyPixels), "t: a.png: 9x9 pixels: too many pixels (see --max-pixels)"},
 	} {
 		if got := FailureLine("t", "a.png", c.err); got != c.want {
 			t.Errorf("FailureLine(%v) = %q, want %q", c.err, got, c.want)

@@ -112,7 +112,11 @@ func LoadImageItem[T any](f *ImageFolder, i int, decode func(path string) (T, er
 	}
 	img, err := decode(f.Paths[i])
 	if err != nil {
-		return zero, 0, fmt.Errorf("image folder: decode %s: %w", f.Paths[i], err)
+		// pkg/imageio's errors start with the file's name already.
+		if strings.HasPrefix(err.Error(), f.Paths[i]+": ") {
+			return zero, 0, fmt.Errorf("image folder: %w", err)
+		}
+		return zero, 0, fmt.Errorf("image folder: %s: %w", f.Paths[i], err)
 	}
 	return img, f.Labels[i], nil
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	_ "image/gif"
 	_ "image/jpeg"
@@ -48,6 +49,12 @@ func TestScanImageFolder(t *testing.T) {
 	}
 	boom := errors.New("boom")
 	if _, _, err := LoadImageItem(f, 3, func(string) (int, error) { return 0, boom }); !errors.Is(err, boom) || !strings.Contains(err.Error(), "x.gif") {
+		t.Fatalf("decode error %v", err)
+	}
+	// An error that names the file already (as pkg/imageio's do) is not
+	// given the name a second time.
+	named := func(p string) (int, error) { return 0, fmt.Errorf("%s: %w", p, boom) }
+	if _, _, err := LoadImageItem(f, 3, named); !errors.Is(err, boom) || strings.Count(err.Error(), "x.gif") != 1 {
 		t.Fatalf("decode error %v", err)
 	}
 	if _, _, err := LoadImageItem(f, 4, decode); err == nil {

@@ -28,7 +28,7 @@ const MaxFrames = 10000
 func ReadFrames(path string, opt Options) ([]image.Image, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, pathError(path, err)
 	}
 	if st.IsDir() {
 		return readFrameFolder(path, opt)
@@ -42,12 +42,12 @@ func ReadFrames(path string, opt Options) ([]image.Image, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, pathError(path, err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, opt.maxBytes()+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, pathError(path, err)
 	}
 	if int64(len(data)) > opt.maxBytes() {
 		return nil, &limitError{fmt.Sprintf("%s: larger than the limit of %d bytes", path, opt.maxBytes()), ErrTooManyBytes}
@@ -58,7 +58,7 @@ func ReadFrames(path string, opt Options) ([]image.Image, error) {
 func readFrameFolder(dir string, opt Options) ([]image.Image, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, pathError(dir, err)
 	}
 	var names []string
 	for _, e := range entries {
@@ -100,7 +100,7 @@ func readFrameFolder(dir string, opt Options) ([]image.Image, error) {
 func decodeGIFFrames(data []byte, name string, opt Options) (frames []image.Image, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			frames, err = nil, fmt.Errorf("decode %s: decoder panic: %v", name, p)
+			frames, err = nil, fmt.Errorf("%s: decoder panic: %v", name, p)
 		}
 	}()
 	cfg, err := gif.DecodeConfig(bytes.NewReader(data))

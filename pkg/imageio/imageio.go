@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -96,8 +97,7 @@ func (o Options) maxBytes() int64 {
 func Open(path string, opt Options) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		// os errors already name the path ("open a.png: no such file").
-		return nil, err
+		return nil, pathError(path, err)
 	}
 	defer f.Close()
 	// Refuse an oversized regular file before reading any of it.
@@ -123,7 +123,7 @@ func Decode(r io.Reader, name string, opt Options) (image.Image, error) {
 	max := opt.maxBytes()
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, pathError(name, err)
 	}
 	if int64(len(data)) > max {
 		return nil, &limitError{fmt.Sprintf("%s: larger than the limit of %d bytes", name, max), ErrTooManyBytes}
@@ -135,7 +135,7 @@ func Decode(r io.Reader, name string, opt Options) (image.Image, error) {
 func decodeBytes(data []byte, name string, opt Options) (img image.Image, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			img, err = nil, fmt.Errorf("decode %s: decoder panic: %v", name, p)
+			img, err = nil, fmt.Errorf("%s: decoder panic: %v", name, p)
 		}
 	}()
 	if len(data) == 0 {
@@ -184,10 +184,22 @@ func describe(name, format string, err error) error {
 		return fmt.Errorf("%s: %w", name, ErrUnsupported)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
 		strings.Contains(err.Error(), "not enough pixel data"): // image/png's word for a short IDAT
-		return &limitError{fmt.Sprintf("decode %s: truncated %s data (%v)", name, strings.ToUpper(format), err), err}
+		return &limitError{fmt.Sprintf("%s: truncated %s data (%v)", name, strings.ToUpper(format), err), err}
 	default:
-		return fmt.Errorf("decode %s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
+}
+
+// pathError reports a failed file operation as "path: reason". An
+// *fs.PathError says "open path: reason"; the caller's line then starts
+// with the path as every other message here does, and names it once.
+// errors.Is still finds the cause (fs.ErrNotExist, ...).
+func pathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &limitError{path + ": " + pe.Err.Error(), err}
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // limitError carries a complete one-line message and the sentinel or

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -52,13 +53,13 @@ var badSamples = []struct {
 	is   error
 	msg  string
 }{
-	{"truncated.png", nil, "decode " + sample("truncated.png") + ": truncated PNG data"},
+	{"truncated.png", nil, sample("truncated.png") + ": truncated PNG data"},
 	{"not-an-image.png", ErrUnsupported, sample("not-an-image.png") + ": not a supported image (png, jpeg, gif, bmp, tiff, webp)"},
 	{"empty.png", ErrUnsupported, sample("empty.png") + ": empty file"},
 	{"huge-header.png", ErrTooManyPixels, sample("huge-header.png") + ": 100000x100000 pixels exceeds the limit of 64000000 pixels"},
-	{"zero-size.png", nil, "decode " + sample("zero-size.png") + ": png: invalid format: non-positive dimension"},
+	{"zero-size.png", nil, sample("zero-size.png") + ": png: invalid format: non-positive dimension"},
 	{"zero-size.gif", ErrEmptyImage, sample("zero-size.gif") + ": 0x0 pixels: width and height must be positive"},
-	{"garbage.jpg", nil, "decode " + sample("garbage.jpg") + ": "},
+	{"garbage.jpg", nil, sample("garbage.jpg") + ": "},
 }
 
 // TestEverySampleCovered keeps the tables in step with the folder.
@@ -127,13 +128,29 @@ func TestDecodeBad(t *testing.T) {
 			if !strings.Contains(msg, s.msg) {
 				t.Errorf("error %q does not contain %q", msg, s.msg)
 			}
-			if !strings.Contains(msg, sample(s.file)) || strings.Contains(msg, "\n") {
-				t.Errorf("error %q must be one line naming the file", msg)
+			if !strings.HasPrefix(msg, sample(s.file)+": ") || strings.Count(msg, sample(s.file)) != 1 || strings.Contains(msg, "\n") {
+				t.Errorf("error %q must be one line that starts with the file's name and names it once", msg)
 			}
 			if s.is != nil && !errors.Is(err, s.is) {
 				t.Errorf("error %q is not %v", msg, s.is)
 			}
 		})
+	}
+}
+
+// A file that cannot be opened or read is named once, at the start, as
+// every decoding error names it; errors.Is still sees why.
+func TestOpenErrorsNameThePathOnce(t *testing.T) {
+	dir := t.TempDir()
+	missing := dir + "/none.png"
+	if _, err := Open(missing, Options{}); err == nil || err.Error() != missing+": no such file or directory" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := Open(dir, Options{}); err == nil || !strings.HasPrefix(err.Error(), dir+": ") || strings.Count(err.Error(), dir) != 1 {
+		t.Errorf("a folder: %v", err)
+	}
+	if _, err := ReadFrames(missing, Options{}); err == nil || err.Error() != missing+": no such file or directory" {
+		t.Errorf("missing clip: %v", err)
 	}
 }
 
@@ -192,7 +209,7 @@ func TestDecoderPanicRecovered(t *testing.T) {
 		panic("boom")
 	})
 	_, err := Decode(strings.NewReader("PANIC!xyz"), "p.bin", Options{})
-	if err == nil || err.Error() != "decode p.bin: decoder panic: boom" {
+	if err == nil || err.Error() != "p.bin: decoder panic: boom" {
 		t.Errorf("got %v", err)
 	}
 }

@@ -63,7 +63,8 @@ func outputPath(outDir, inputPath, suffix, ext string, hashed bool) (string, err
 	}
 	out := filepath.Join(dir, stem+suffix+ext)
 	if !stdin && sameFile(out, inputPath) {
-		return "", fmt.Errorf("output %s would overwrite its input %s (choose another suffix, extension or output folder)", out, inputPath)
+		// The caller's failure line names the input already.
+		return "", fmt.Errorf("output %s would overwrite the input itself (choose another suffix, extension or output folder)", out)
 	}
 	return out, nil
 }

@@ -24,6 +24,9 @@ type Explanation struct {
 	Mask      []bool
 	Threshold float32
 	MaskOf    string
+	// Input is the image as the model saw it: [3, Side, Side], RGB in
+	// [0, 1] (what Config.Domain scores).
+	Input *tensor.Tensor
 }
 
 // Explain runs the model on one image, squeezed to the model's input
@@ -34,7 +37,7 @@ func (m *Model) Explain(tp *autograd.Tape, img image.Image, sm SegMap) (*Explana
 	S := m.Cfg.Side
 	x := InputTensor(img, S)
 	out := m.Forward(tp, tp.Const(x.Reshape(1, 3, S, S)))
-	e := &Explanation{Probs: Softmax(out.Logits.Value.Data), Names: m.MapNames()}
+	e := &Explanation{Probs: Softmax(out.Logits.Value.Data), Names: m.MapNames(), Input: x}
 	e.Class = vec.Argmax(e.Probs)
 	var err error
 	if e.Maps, err = m.Maps(out, 0, e.Class); err != nil {

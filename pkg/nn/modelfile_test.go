@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -92,5 +94,65 @@ func TestLoadModel(t *testing.T) {
 	}
 	if _, err := LoadModelBytes(raw[:10], "cut", fromFile); err == nil {
 		t.Fatal("cut bytes: no error")
+	}
+}
+
+// dropTensor rewrites a safetensors file without the header entry of one
+// tensor, leaving its bytes where they were: a file edited by hand, or
+// written by a tool that lost a tensor.
+func dropTensor(t *testing.T, path, name string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := binary.LittleEndian.Uint64(raw[:8])
+	var hdr map[string]json.RawMessage
+	if err := json.Unmarshal(raw[8:8+n], &hdr); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := hdr[name]; !ok {
+		t.Fatalf("%s has no tensor %q", path, name)
+	}
+	delete(hdr, name)
+	b, err := json.Marshal(hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := append(binary.LittleEndian.AppendUint64(nil, uint64(len(b))), b...)
+	if err := os.WriteFile(path, append(out, raw[8+n:]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoadModelMissingTensor: a model file that lacks a tensor the model
+// needs says which, by name, on one line naming the file once, whether
+// the tensor's bytes went with it or were left behind in the data.
+func TestLoadModelMissingTensor(t *testing.T) {
+	mf := ModelFormat{Name: "test.lin/1", Kind: "a test model"}
+	fromFile := func(f *ckpt.File) (*Linear, error) {
+		return ReadModel(f, mf, func(c fileCfg) (*Linear, error) {
+			return NewLinear(rand.New(rand.NewPCG(0, 0)), "fc", c.In, 2, true), nil
+		})
+	}
+	for _, name := range []string{"fc.weight", "fc.bias"} {
+		path := filepath.Join(t.TempDir(), "model.safetensors")
+		if err := mf.Save(path, NewLinear(rand.New(rand.NewPCG(5, 5)), "fc", 3, 2, true), fileCfg{In: 3}); err != nil {
+			t.Fatal(err)
+		}
+		dropTensor(t, path, name)
+		_, err := LoadModel(path, fromFile)
+		if want := path + `: missing tensor "` + name + `"`; err == nil || err.Error() != want {
+			t.Errorf("without %s: got %v, want %q", name, err, want)
+		}
+	}
+	// A module saved without a tensor (another configuration) is reported
+	// the same way.
+	path := filepath.Join(t.TempDir(), "model.safetensors")
+	if err := mf.Save(path, NewLinear(rand.New(rand.NewPCG(5, 5)), "fc", 3, 2, false), fileCfg{In: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadModel(path, fromFile); err == nil || err.Error() != path+`: missing tensor "fc.bias"` {
+		t.Errorf("saved without a bias: %v", err)
 	}
 }

@@ -332,7 +332,7 @@ func TestLoadStateErrors(t *testing.T) {
 	}{
 		{"shape", List{NewLinear(newRNG(1), "fc", 4, 2, true), NewBatchNorm1d("bn", 2)}, []string{`tensor "fc.weight": shape [2 3], model expects [2 4]`}},
 		{"missing and unexpected", List{NewLinear(newRNG(1), "fc", 3, 2, true), NewLinear(newRNG(1), "head", 2, 2, false)},
-			[]string{`tensor "head.weight": missing`, `tensor "bn.running_mean": unexpected`}},
+			[]string{`m.safetensors: missing tensor "head.weight"`, `unexpected tensors "bn.bias", "bn.num_batches_tracked", "bn.running_mean"`}},
 		{"duplicate", List{NewLinear(newRNG(1), "fc", 3, 2, true), NewLinear(newRNG(1), "fc", 3, 2, true)}, []string{`"fc.weight" appears twice`}},
 	}
 	for _, c := range cases {

@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/attnkit/attn/pkg/ckpt"
@@ -94,30 +93,29 @@ func LoadState(f *ckpt.File, m Module, ignorePrefixes ...string) error {
 	if _, err := StateDict(m); err != nil { // catches unnamed or duplicate tensors
 		return err
 	}
+	// Every problem goes into one line that names the file once.
 	if err := f.Expect(Shapes(m), ignorePrefixes...); err != nil {
 		return err
 	}
-	var errs []error
+	var problems []string
 	for _, b := range m.Buffers() {
-		if b.Count != nil {
-			if _, err := f.Ints(b.Name); err != nil {
-				errs = append(errs, err)
-			}
+		if e := f.Tensors[b.Name]; b.Count != nil && e.DType.IsFloat() {
+			problems = append(problems, fmt.Sprintf("tensor %q: dtype %s, want an integer dtype", b.Name, e.DType))
 		}
 	}
 	// A NaN or Inf weight would only show up later as NaN predictions:
 	// refuse it here, before anything is modified.
 	for _, p := range m.Params() {
 		if !finite(f.Tensors[p.Name].Float) {
-			errs = append(errs, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, p.Name))
+			problems = append(problems, fmt.Sprintf("tensor %q: holds NaN or Inf", p.Name))
 		}
 	}
 	for _, b := range m.Buffers() {
 		if b.Value != nil && !finite(f.Tensors[b.Name].Float) {
-			errs = append(errs, fmt.Errorf("load %s: tensor %q: holds NaN or Inf", f.Name, b.Name))
+			problems = append(problems, fmt.Sprintf("tensor %q: holds NaN or Inf", b.Name))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := f.Report(problems); err != nil {
 		return err
 	}
 	for _, p := range m.Params() {
