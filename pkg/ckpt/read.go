@@ -11,6 +11,7 @@ import (
 	"math/bits"
 	"os"
 	"slices"
+	"unicode/utf8"
 )
 
 // MaxHeaderSize caps the JSON header a reader accepts (the reference
@@ -65,6 +66,11 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 	hdr := make([]byte, n)
 	if _, err := r.ReadAt(hdr, 8); err != nil {
 		return nil, fail("reading header: %w", err)
+	}
+	// encoding/json would read invalid UTF-8 as U+FFFD, changing names
+	// and metadata silently; the format's JSON must be valid UTF-8.
+	if !utf8.Valid(hdr) {
+		return nil, fail("header is not valid UTF-8")
 	}
 	dataStart := 8 + int64(n)
 	dataLen := size - dataStart
@@ -137,6 +143,13 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 		} else {
 			e.Int = make([]int64, count)
 			decodeInts(e.DType, e.Int, raw)
+		}
+		// A boolean is one byte holding 0 or 1; anything else is a file
+		// this package could not write back, so it is refused here.
+		if e.DType == Bool {
+			if i := slices.IndexFunc(e.Int, func(v int64) bool { return v > 1 }); i >= 0 {
+				return nil, fail("tensor %q: BOOL element %d is %d, want 0 or 1", s.name, i, e.Int[i])
+			}
 		}
 	}
 	return f, nil

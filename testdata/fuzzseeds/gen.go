@@ -379,6 +379,8 @@ func ckptSeeds() {
 	seed("ckpt", "FuzzReadBytes", "json-after-object", raw(`{}{}`, nil))
 	seed("ckpt", "FuzzReadBytes", "f16-nan-payload", raw(`{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`, []byte{0x01, 0x7c, 0xff, 0xff}))
 	seed("ckpt", "FuzzReadBytes", "u8-scalar", raw(`{"s":{"dtype":"U8","shape":[],"data_offsets":[0,1]}}`, []byte{200}))
+	seed("ckpt", "FuzzReadBytes", "bool-byte-2", raw(`{"b":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}}`, []byte{1, 2}))
+	seed("ckpt", "FuzzReadBytes", "header-invalid-utf8", raw("{\"\xff\":"+`{"dtype":"U8","shape":[0],"data_offsets":[0,0]},`+"\"\xfe\":"+`{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}`, nil))
 
 	seed("ckpt", "FuzzWriteRead", "f32-and-i64", "w", "step", uint8(1), uint8(4), []byte{2, 3}, []byte{}, []byte("0123456789abcdef"), "config", `{"a":1}`)
 	seed("ckpt", "FuzzWriteRead", "f16-bf16", "half", "brain", uint8(2), uint8(3), []byte{4}, []byte{1, 2}, []byte{0x00, 0x00, 0xc0, 0x7f, 0x01, 0x00, 0x80, 0x00}, "", "")
