@@ -133,8 +133,12 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 			raw = make([]byte, nb)
 		}
 		raw = raw[:nb]
-		if _, err := r.ReadAt(raw, dataStart+s.begin); err != nil {
-			return nil, fail("tensor %q: reading data: %w", s.name, err)
+		// An empty tensor reads nothing: at the end of the data, a
+		// zero-length ReadAt (bytes.Reader's) would report io.EOF.
+		if nb > 0 {
+			if _, err := r.ReadAt(raw, dataStart+s.begin); err != nil {
+				return nil, fail("tensor %q: reading data: %w", s.name, err)
+			}
 		}
 		count := e.Numel()
 		if e.DType.IsFloat() {

@@ -355,6 +355,8 @@ func ckptSeeds() {
 	meta := ckpt.NewFile()
 	meta.Metadata["format"] = "pt"
 	seed("ckpt", "FuzzReadBytes", "metadata-only", encode(meta))
+	one.Tensors["z"] = &ckpt.Entry{DType: ckpt.F32, Shape: []int{0}, Float: []float32{}}
+	seed("ckpt", "FuzzReadBytes", "empty-tensor-last", encode(one))
 	seed("ckpt", "FuzzReadBytes", "empty-header", raw(`{}`, nil))
 	seed("ckpt", "FuzzReadBytes", "short-file", []byte{8, 0, 0})
 	seed("ckpt", "FuzzReadBytes", "truncated-data", small[:len(small)-1])
