@@ -53,11 +53,12 @@ type karpathyFile struct {
 //
 // Image paths are imageDir joined with filepath (when present) and
 // filename; every image file must exist, so a wrong imageDir is caught
-// here rather than during training. Images are not decoded. The tokens are
-// used as they are (the published files are already lower-cased and
-// tokenized); a sentence without tokens, an image without sentences, an
-// unknown split or a missing image is an error naming the file and the
-// entry. "restval" images join Train (see KarpathyData).
+// here rather than during training, and a path that leaves imageDir
+// (through ".." or by being absolute) is refused. Images are not decoded.
+// The tokens are used as they are (the published files are already
+// lower-cased and tokenized); a sentence without tokens, an image without
+// sentences, an unknown split or a missing image is an error naming the
+// file and the entry. "restval" images join Train (see KarpathyData).
 func ReadKarpathy(path, imageDir string) (*KarpathyData, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -77,7 +78,14 @@ func ReadKarpathy(path, imageDir string) (*KarpathyData, error) {
 		if im.Filename == "" {
 			return nil, fmt.Errorf("%s: no filename", where())
 		}
-		item := KarpathyItem{Image: filepath.Join(imageDir, im.Filepath, im.Filename), Split: im.Split}
+		// A dataset file names images inside the image folder; one that
+		// climbs out of it (or names an absolute path) would make training
+		// read whatever file it points at.
+		rel := filepath.Join(im.Filepath, im.Filename)
+		if !filepath.IsLocal(rel) {
+			return nil, fmt.Errorf("%s: image path %q leaves the image folder", where(), rel)
+		}
+		item := KarpathyItem{Image: filepath.Join(imageDir, rel), Split: im.Split}
 		if len(im.Sentences) == 0 {
 			return nil, fmt.Errorf("%s: no sentences", where())
 		}

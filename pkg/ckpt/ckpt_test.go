@@ -324,38 +324,6 @@ func TestReadBytes(t *testing.T) {
 	}
 }
 
-// FuzzRead checks that no input makes the reader panic, and that whatever
-// it accepts re-encodes and reads back to the same tensors.
-func FuzzRead(f *testing.F) {
-	var b bytes.Buffer
-	if _, err := sampleFile().WriteTo(&b); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b.Bytes())
-	f.Add(rawFile(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`, make([]byte, 4)))
-	f.Add(rawFile(`{}`, nil))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := ReadBytes(data, "fuzz")
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz: ") {
-				t.Fatalf("error does not name the file: %v", err)
-			}
-			return
-		}
-		var out bytes.Buffer
-		if _, err := file.WriteTo(&out); err != nil {
-			t.Fatalf("accepted file does not re-encode: %v", err)
-		}
-		again, err := ReadBytes(out.Bytes(), "again")
-		if err != nil {
-			t.Fatalf("re-encoded file does not read: %v", err)
-		}
-		if len(again.Tensors) != len(file.Tensors) {
-			t.Fatal("tensor count changed")
-		}
-	})
-}
-
 func TestWriteReplacesExisting(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.safetensors")
 	for i, v := range []float32{1, 2} {

@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"os"
 	"slices"
+	"unicode/utf8"
 )
 
 // MaxHeaderSize caps the JSON header a reader accepts (the reference
@@ -72,6 +73,11 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 	hdr := make([]byte, n)
 	if _, err := r.ReadAt(hdr, 8); err != nil {
 		return nil, fail("reading header: %w", err)
+	}
+	// encoding/json would read invalid UTF-8 as U+FFFD, changing names
+	// and metadata silently; the format's JSON must be valid UTF-8.
+	if !utf8.Valid(hdr) {
+		return nil, fail("header is not valid UTF-8")
 	}
 	dataStart := 8 + int64(n)
 	dataLen := size - dataStart
@@ -135,8 +141,12 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 			raw = make([]byte, nb)
 		}
 		raw = raw[:nb]
-		if _, err := r.ReadAt(raw, dataStart+s.begin); err != nil {
-			return nil, fail("tensor %q: reading data: %w", s.name, err)
+		// An empty tensor reads nothing: at the end of the data, a
+		// zero-length ReadAt (bytes.Reader's) would report io.EOF.
+		if nb > 0 {
+			if _, err := r.ReadAt(raw, dataStart+s.begin); err != nil {
+				return nil, fail("tensor %q: reading data: %w", s.name, err)
+			}
 		}
 		count := e.Numel()
 		if e.DType.IsFloat() {
@@ -145,6 +155,13 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 		} else {
 			e.Int = make([]int64, count)
 			decodeInts(e.DType, e.Int, raw)
+		}
+		// A boolean is one byte holding 0 or 1; anything else is a file
+		// this package could not write back, so it is refused here.
+		if e.DType == Bool {
+			if i := slices.IndexFunc(e.Int, func(v int64) bool { return v > 1 }); i >= 0 {
+				return nil, fail("tensor %q: BOOL element %d is %d, want 0 or 1", s.name, i, e.Int[i])
+			}
 		}
 	}
 	return f, nil

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"unicode/utf8"
 
 	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/tensor"
@@ -49,6 +52,9 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 		if n == "" || n == metadataKey {
 			return 0, fmt.Errorf("tensor %q: reserved or empty name", n)
 		}
+		if !utf8.ValidString(n) {
+			return 0, fmt.Errorf("tensor %q: name is not valid UTF-8", n)
+		}
 		if e == nil {
 			return 0, fmt.Errorf("tensor %q: nil entry", n)
 		}
@@ -67,6 +73,14 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 		sb, _ := json.Marshal(shape)
 		fmt.Fprintf(&hdr, `:{"dtype":"%s","shape":%s,"data_offsets":[%d,%d]}`, e.DType, sb, offset, offset+size)
 		offset += size
+	}
+	// JSON text is UTF-8: json.Marshal would quietly turn invalid bytes
+	// into U+FFFD, so the file would not say what was written, and two
+	// names could become one.
+	for _, k := range slices.Sorted(maps.Keys(f.Metadata)) {
+		if !utf8.ValidString(k) || !utf8.ValidString(f.Metadata[k]) {
+			return 0, fmt.Errorf("metadata %q: not valid UTF-8", k)
+		}
 	}
 	if len(f.Metadata) > 0 {
 		if len(names) > 0 {

@@ -20,11 +20,16 @@ import (
 // clear decode error rather than silence); a folder contributes its image
 // files (imageio.Extensions), sorted, descending into subfolders only when recursive; "-" reads
 // one path per line from stdin (blank lines and lines starting with # are
-// skipped). A missing path is a usage error: nothing has been processed yet.
+// skipped; a second "-" adds nothing). A missing path is a usage error:
+// nothing has been processed yet.
 func ExpandInputs(args []string, recursive bool, stdin io.Reader) ([]string, error) {
 	var out []string
+	stdinRead := false
 	for _, a := range args {
 		if a == "-" {
+			if stdinRead {
+				continue // stdin is spent: a second '-' adds nothing
+			}
 			if stdin == nil {
 				return nil, Usagef("'-' given but no standard input")
 			}
@@ -40,7 +45,7 @@ func ExpandInputs(args []string, recursive bool, stdin io.Reader) ([]string, err
 			if err := sc.Err(); err != nil {
 				return nil, Usagef("reading paths from stdin: %v", err)
 			}
-			stdin = nil // a second '-' would read nothing
+			stdinRead = true
 			continue
 		}
 		st, err := os.Stat(a)

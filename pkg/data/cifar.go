@@ -73,6 +73,13 @@ func readCIFARFile(path string, f cifarFormat, c *CIFAR) (*CIFAR, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.name, err)
 	}
+	return decodeCIFAR(b, path, f, c)
+}
+
+// decodeCIFAR appends the records held in b to c; path is used in errors.
+// Kept apart from the file reading so the record parser can be fuzzed on
+// bytes alone.
+func decodeCIFAR(b []byte, path string, f cifarFormat, c *CIFAR) (*CIFAR, error) {
 	rec := f.labelBytes + CIFARImageBytes
 	if len(b) == 0 || len(b)%rec != 0 {
 		return nil, fmt.Errorf("%s %s: %d bytes is not a whole number of %d-byte records (truncated or not %s binary)",

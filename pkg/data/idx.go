@@ -19,8 +19,8 @@ const (
 )
 
 // maxIDXBytes bounds the payload an IDX header may announce, so a corrupt
-// header cannot make the reader allocate gigabytes. MNIST's largest file
-// holds 47 MB.
+// header or a gzip bomb cannot make the reader hold more than 1 GiB. MNIST's
+// largest file holds 47 MB.
 const maxIDXBytes = 1 << 30
 
 // IDX is one decoded IDX array of unsigned bytes.
@@ -61,10 +61,17 @@ func DecodeIDX(r io.Reader, name string, wantMagic uint32) (*IDX, error) {
 		dims[i] = int(d)
 		size *= int(d)
 	}
-	buf := make([]byte, size)
-	if n, err := io.ReadFull(r, buf); err != nil {
+	// The buffer grows as the payload arrives instead of being sized from
+	// the header, so a few bytes announcing a gigabyte cost a few bytes.
+	var payload bytes.Buffer
+	payload.Grow(min(size, 1<<20))
+	if n, err := io.CopyN(&payload, r, int64(size)); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
 		return nil, fmt.Errorf("idx %s: dimensions %v need %d payload bytes, got %d: %w: %w", name, dims, size, n, ErrIDXFormat, err)
 	}
+	buf := payload.Bytes()
 	// Reading past the payload both catches trailing bytes and makes a
 	// gzip reader verify its checksum, which it only does at end of stream.
 	var extra [1]byte

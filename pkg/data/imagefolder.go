@@ -16,9 +16,11 @@ import (
 // Classes are the sub-folders of root sorted by name (so class i is the i-th
 // name in byte order, matching torchvision's indices); each class's images
 // are found recursively, directory by directory in sorted path order and
-// sorted by name within a directory. Files at the top level and files
-// without an image extension are ignored. Decoding is left to the caller
-// (see LoadImageItem), so this type only lists and indexes.
+// sorted by name within a directory. A class folder may be a symbolic
+// link; links below it are listed like files, never entered. Files at the
+// top level and files without an image extension are ignored. Decoding is
+// left to the caller (see LoadImageItem), so this type only lists and
+// indexes.
 type ImageFolder struct {
 	Root    string
 	Classes []string // class names; the index is the label
@@ -68,12 +70,16 @@ func ScanImageFolder(root string) (*ImageFolder, error) {
 func listImages(dir string) ([]string, error) {
 	byDir := map[string][]string{}
 	var dirs []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	// The trailing separator makes WalkDir enter a class folder that is a
+	// symbolic link, which ScanImageFolder accepts as a class; links
+	// further down are listed like files, never entered, so a link loop
+	// cannot make the walk endless.
+	err := filepath.WalkDir(dir+string(filepath.Separator), func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			dirs = append(dirs, path)
+			dirs = append(dirs, filepath.Clean(path))
 			return nil
 		}
 		if imageio.IsImageFile(d.Name()) {

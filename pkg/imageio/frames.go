@@ -21,10 +21,14 @@ const MaxFrames = 10000
 // order, not descending into subfolders), an animated GIF (every frame,
 // composited as a viewer shows it, honouring each frame's disposal), or
 // any other image as a clip of one frame. The pixel budget of opt applies
-// to each frame, and to the whole clip as MaxFrames times it. The memory
-// budget applies to the whole clip, since every frame is kept: a folder's
-// headers are all read and summed before any frame is decoded, a GIF's
-// frames are counted before their full-size copies are made.
+// to each frame, and to the whole clip as MaxFrames times it; a GIF is
+// also held to it as a whole, its frame count times its screen size,
+// before any frame is decoded (every frame is composited onto the full
+// screen, so a small file of many tiny frames would otherwise stand for
+// gigabytes of pixels). The memory budget applies to the whole clip,
+// since every frame is kept: a folder's headers are all read and summed
+// before any frame is decoded, a GIF's frames are counted before their
+// full-size copies are made.
 func ReadFrames(path string, opt Options) ([]image.Image, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -110,6 +114,9 @@ func decodeGIFFrames(data []byte, name string, opt Options) (frames []image.Imag
 	if err := checkSize(name, cfg.Width, cfg.Height, opt.maxPixels()); err != nil {
 		return nil, err
 	}
+	if err := checkClip(name, gifFrameCount(data), cfg.Width, cfg.Height, opt.maxPixels()); err != nil {
+		return nil, err
+	}
 	if err := checkMemory(name, data, cfg, "gif", opt); err != nil {
 		return nil, err
 	}
@@ -117,8 +124,10 @@ func decodeGIFFrames(data []byte, name string, opt Options) (frames []image.Imag
 	if err != nil {
 		return nil, describe(name, "gif", err)
 	}
-	if len(g.Image) > MaxFrames {
-		return nil, fmt.Errorf("%s: %d frames exceeds the limit of %d", name, len(g.Image), MaxFrames)
+	// The count above is a scan of the block structure; check what the
+	// decoder actually found too, before compositing a single frame.
+	if err := checkClip(name, len(g.Image), cfg.Width, cfg.Height, opt.maxPixels()); err != nil {
+		return nil, err
 	}
 	// Each frame becomes a full RGBA copy of the screen, and the caller's
 	// work applies to each.
@@ -184,4 +193,70 @@ func headerEstimate(path string, opt Options) (int64, error) {
 		progressive = progressiveJPEG(head)
 	}
 	return EstimateMemory(cfg, format, int(st.Size()), orient, progressive, opt.WorkBytesPerPixel), nil
+}
+
+// checkClip enforces MaxFrames and the pixel budget on a clip of n
+// frames of w×h pixels.
+func checkClip(name string, n, w, h int, max int64) error {
+	if n > MaxFrames {
+		return fmt.Errorf("%s: %d frames exceeds the limit of %d", name, n, MaxFrames)
+	}
+	if total := int64(n) * int64(w) * int64(h); total > max {
+		return &limitError{fmt.Sprintf("%s: %d frames of %dx%d pixels (%d in all) exceed the limit of %d pixels", name, n, w, h, total, max), ErrTooManyPixels}
+	}
+	return nil
+}
+
+// gifFrameCount counts the image descriptors of a GIF by walking its
+// block structure (GIF89a specification, sections 17 to 27) without
+// decoding anything. It stops at the trailer, at an unknown block or
+// where the data ends, returning the images seen so far.
+func gifFrameCount(data []byte) int {
+	const header = 6 + 7 // signature and version, logical screen descriptor
+	if len(data) < header {
+		return 0
+	}
+	i := header
+	if flags := data[10]; flags&0x80 != 0 {
+		i += 3 << (flags&7 + 1) // global colour table
+	}
+	// skipSubBlocks steps over a chain of length-prefixed sub-blocks
+	// ending with an empty one.
+	skipSubBlocks := func() bool {
+		for i < len(data) {
+			n := int(data[i])
+			i += 1 + n
+			if n == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	n := 0
+	for i < len(data) {
+		switch data[i] {
+		case 0x21: // extension: label, then sub-blocks
+			i += 2
+			if !skipSubBlocks() {
+				return n
+			}
+		case 0x2C: // image descriptor: position, size, flags
+			if i+10 > len(data) {
+				return n
+			}
+			n++
+			flags := data[i+9]
+			i += 10
+			if flags&0x80 != 0 {
+				i += 3 << (flags&7 + 1) // local colour table
+			}
+			i++ // LZW minimum code size
+			if !skipSubBlocks() {
+				return n
+			}
+		default: // the trailer (0x3B) or something the decoder will refuse
+			return n
+		}
+	}
+	return n
 }
