@@ -90,3 +90,34 @@ func BenchmarkPack(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSgemmSmall measures the small-product path (small.go): m in
+// {1, 2, 4, 8, 16} rows against n, k in {256, 1024}, with op(B) = B (the
+// axpy and rows forms) and op(B) = Bᵀ (the dot form, as in a dense layer's
+// x·Wᵀ), reporting GFLOP/s. Run with -cpu 1,2 to vary the thread count.
+func BenchmarkSgemmSmall(b *testing.B) {
+	for _, transB := range []bool{false, true} {
+		for _, m := range []int{1, 2, 4, 8, 16} {
+			for _, n := range []int{256, 1024} {
+				for _, k := range []int{256, 1024} {
+					name := fmt.Sprintf("NN/%dx%dx%d", m, n, k)
+					ldb := n
+					if transB {
+						name, ldb = fmt.Sprintf("NT/%dx%dx%d", m, n, k), k
+					}
+					b.Run(name, func(b *testing.B) {
+						SetThreads(0)
+						r := rand.New(rand.NewPCG(1, 1))
+						a, bb, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+						Sgemm(false, transB, m, n, k, 1, a, k, bb, ldb, 0, c, n)
+						b.ResetTimer()
+						for i := 0; i < b.N; i++ {
+							Sgemm(false, transB, m, n, k, 1, a, k, bb, ldb, 0, c, n)
+						}
+						b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					})
+				}
+			}
+		}
+	}
+}

@@ -35,6 +35,20 @@
 // A k longer than KC (or a block longer than MC/NC) is cut into nearly equal
 // blocks rather than full blocks plus a sliver.
 //
+// # Small products
+//
+// A product with m ≤ 16 rows, or with n = 1 (computed as its transpose, a
+// single row), skips the blocked algorithm: packing op(B) would cost about
+// as much as the m multiply-adds each of its elements takes part in.
+// small.go computes it from A and B where they lie, in one of three forms:
+// m ≤ 4 with op(B) = B streams rows of B into up to four rows of C (the
+// sgemv order, y += x[p]·B[p,:]); 5 ≤ m ≤ 16 with op(B) = B runs register
+// tiles over a copy of op(A) packed once (m·k floats) and B read in place;
+// op(B) = Bᵀ takes dot products of rows of A and rows of B. Each form has
+// AVX2 and AVX-512 kernels (small_amd64.s, from gen_small.go) and pure-Go
+// twins (kernel_small.go) that the "generic" kernel uses. Threads split
+// the columns of C; only batch-1 calls take this path.
+//
 // # Kernel dispatch
 //
 // At start the package picks the best kernel the CPU supports (via
@@ -54,7 +68,8 @@
 // grid (split along the longer of m and n), about two per thread, claimed
 // dynamically so a helper whose core is busy elsewhere does not hold the
 // call up; batches of small products are cut into runs of whole items.
-// Products with m·n·k below 96³ (about 1.8 MFLOP) run on the caller's
+// Products with m·n·k below 96³ (about 1.8 MFLOP; 2¹⁸ multiply-adds for
+// small products, which run at memory speed) run on the caller's
 // goroutine alone, with no synchronisation. The result does not depend on
 // the thread count, bit for bit. Packing buffers and job records are
 // reused, so calls allocate nothing once warm.

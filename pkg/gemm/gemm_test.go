@@ -326,6 +326,33 @@ func TestSgemmNoAllocs(t *testing.T) {
 				if got := testing.AllocsPerRun(20, g); got != 0 {
 					t.Errorf("%s threads=%d batched: %v allocations per call, want 0", kn.name, threads, got)
 				}
+				// The small-product forms: axpy, rows, dot (with A copied
+				// to rows) and n = 1 through a scratch row; large enough
+				// to be split over the threads.
+				for _, tc := range []gemmCase{
+					{false, false, 1, 160, 200, 1, 0, 0},
+					{false, false, 3, 160, 200, 1, 0, 0},
+					{true, false, 13, 160, 200, 1, 0, 0},
+					{true, true, 5, 160, 200, 1, 0, 0},
+					{true, false, 160, 1, 200, 1, 0, 0},
+				} {
+					lda, ldb := tc.k, tc.n
+					if tc.transA {
+						lda = tc.m
+					}
+					if tc.transB {
+						ldb = tc.k
+					}
+					ldc := tc.n
+					if tc.n == 1 {
+						ldc = 2
+					}
+					h := func() { Sgemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, 1, a, lda, b, ldb, 0, c, ldc) }
+					h()
+					if got := testing.AllocsPerRun(20, h); got != 0 {
+						t.Errorf("%s threads=%d %v: %v allocations per call, want 0", kn.name, threads, tc, got)
+					}
+				}
 			})
 		}
 	}

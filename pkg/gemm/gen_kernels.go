@@ -1,7 +1,8 @@
 //go:build ignore
 
 // gen_kernels writes kernels_amd64.s, the x86-64 micro-kernels of package
-// gemm. Run it with `go generate ./pkg/gemm` (see the go:generate line in
+// gemm, and with gen_small.go the small-product kernels (small_amd64.s).
+// Run it with `go generate ./pkg/gemm` (see the go:generate line in
 // kernel_amd64.go).
 //
 // One template emits every kernel, parameterised by vector width and
@@ -267,4 +268,5 @@ func main() {
 	if err := os.WriteFile("edge_amd64.go", g.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
+	writeSmall()
 }

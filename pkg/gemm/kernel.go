@@ -30,11 +30,13 @@ type kernel struct {
 	// half, when present, computes the left NR/2 columns of a full-height
 	// tile, for a last column panel of exactly that width.
 	half microKernel
+	// small computes products with few rows or one column (small.go).
+	small *smallKernels
 }
 
 // kernelGeneric is the pure-Go 4×4 micro-kernel: the only kernel off amd64
 // and under -tags purego/noasm, and always selectable for comparison.
-var kernelGeneric = &kernel{name: "generic", mr: 4, nr: 4, mc: 128, kc: 256, nc: 4096, fn: kernGeneric}
+var kernelGeneric = &kernel{name: "generic", mr: 4, nr: 4, mc: 128, kc: 256, nc: 4096, fn: kernGeneric, small: smallGeneric}
 
 // EnvKernel names the environment variable read once at package
 // initialisation to force a kernel, with the names SetKernel accepts.

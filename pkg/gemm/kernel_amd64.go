@@ -4,7 +4,7 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-//go:generate go run gen_kernels.go
+//go:generate go run gen_kernels.go gen_small.go
 
 // kernAVX2 is the 6×16 AVX2+FMA micro-kernel (kernels_amd64.s).
 //
@@ -27,8 +27,8 @@ func kernAVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 //	             48 KiB Zen 5 L1d); MC=168 → A block 126 KiB (1 MiB Zen 4 L2);
 //	             NC=3072 → B block 2.25 MiB of L3.
 var (
-	kernelAVX2   = &kernel{name: "avx2", mr: 6, nr: 16, mc: 144, kc: 256, nc: 4080, fn: kernAVX2, edge: edgeAVX2, half: halfAVX2}
-	kernelAVX512 = &kernel{name: "avx512", mr: 14, nr: 32, mc: 168, kc: 192, nc: 3072, fn: kernAVX512, edge: edgeAVX512, half: halfAVX512}
+	kernelAVX2   = &kernel{name: "avx2", mr: 6, nr: 16, mc: 144, kc: 256, nc: 4080, fn: kernAVX2, edge: edgeAVX2, half: halfAVX2, small: smallAVX2}
+	kernelAVX512 = &kernel{name: "avx512", mr: 14, nr: 32, mc: 168, kc: 192, nc: 3072, fn: kernAVX512, edge: edgeAVX512, half: halfAVX512, small: smallAVX512}
 )
 
 // archKernels lists the assembly kernels this CPU can run, best first.

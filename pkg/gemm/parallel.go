@@ -84,9 +84,15 @@ type job struct {
 	packNext atomic.Int64
 	packLeft atomic.Int64
 	packDone sync.WaitGroup
-	refs     atomic.Int32   // goroutines still holding the job
-	left     atomic.Int64   // parts not finished (spun on by the caller)
-	done     sync.WaitGroup // parts not finished (slept on after spinning)
+	// Small-product mode (small.go): parts are ranges of whole units of
+	// smallUnit columns of sp.
+	small     bool
+	sp        smallProblem
+	smallUnit int
+
+	refs atomic.Int32   // goroutines still holding the job
+	left atomic.Int64   // parts not finished (spun on by the caller)
+	done sync.WaitGroup // parts not finished (slept on after spinning)
 }
 
 // spinWait is how long a worker polls for its next part, and the caller for
@@ -219,7 +225,7 @@ func (j *job) drain(bufs *packBufs) {
 // release drops one reference; the last one recycles the job.
 func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
-		j.p = problem{} // drop references to the caller's slices
+		j.p, j.sp = problem{}, smallProblem{} // drop references to the caller's slices
 		jobPool.put(j)
 	}
 }
@@ -236,6 +242,10 @@ func run(p *problem) {
 		return
 	}
 	kn := active.Load()
+	if sp, ok := smallOf(p); ok {
+		runSmall(kn, &sp)
+		return
+	}
 	work := p.m * p.n * p.k
 	t := min(Threads(), work*p.batch/minPartWork)
 	var j *job
@@ -260,6 +270,13 @@ func run(p *problem) {
 		j.packLeft.Store(int64(j.pieces))
 		j.packDone.Add(j.pieces)
 	}
+	j.runParts(helpers)
+}
+
+// runParts computes the parts of a planned job with the caller's goroutine
+// and helpers from the pool, returns once every part is done, and drops the
+// caller's reference to the job.
+func (j *job) runParts(helpers int) {
 	j.next.Store(0)
 	j.refs.Store(int32(helpers + 1))
 	j.left.Store(int64(j.parts))
@@ -300,6 +317,7 @@ type floatBuf struct{ f []float32 }
 // as threads when every part keeps at least 4·minPartWork of work.
 func (j *job) plan(t int) {
 	p := &j.p
+	j.small = false
 	// Many small products: runs of whole items, no duplicated packing.
 	if p.batch >= 2*t || (p.batch >= t && p.batch%t == 0) {
 		j.splitBatch, j.tn = true, 1
@@ -362,6 +380,10 @@ func (j *job) packPiece(i int) {
 
 // runPart computes part i of the job.
 func (j *job) runPart(i int, bufs *packBufs) {
+	if j.small {
+		j.smallPart(i, bufs)
+		return
+	}
 	p := &j.p
 	if j.splitBatch {
 		lo, hi := i*p.batch/j.parts, (i+1)*p.batch/j.parts
