@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/color/palette"
-	"image/draw"
 	"image/gif"
 )
 
@@ -48,13 +47,10 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 	if pal == nil {
 		pal = palette.Plan9
 	}
-	if len(pal) > 256 {
-		return nil, fmt.Errorf("GIF palette has %d colours, at most 256 fit", len(pal))
+	if len(pal) == 0 || len(pal) > 256 {
+		return nil, fmt.Errorf("GIF palette has %d colours, want 1 to 256", len(pal))
 	}
-	var drawer draw.Drawer = draw.FloydSteinberg
-	if opt.NoDither {
-		drawer = draw.Src
-	}
+	q := newQuantizer(pal) // the pixels draw.FloydSteinberg (draw.Src) would write, faster
 	if frames[0] == nil {
 		return nil, fmt.Errorf("GIF frame 0 is nil")
 	}
@@ -79,7 +75,7 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 			return nil, fmt.Errorf("GIF frame %d has negative delay %d", i, d)
 		}
 		pm := image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal)
-		drawer.Draw(pm, pm.Rect, f, b.Min)
+		q.draw(pm, f, b.Min, !opt.NoDither)
 		g.Image = append(g.Image, pm)
 		g.Delay = append(g.Delay, d)
 		g.Disposal = append(g.Disposal, gif.DisposalNone)
