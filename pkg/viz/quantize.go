@@ -134,6 +134,10 @@ func (q *quantizer) draw(dst *image.Paletted, src image.Image, sp image.Point, d
 	errCur := make([][4]int32, w+2)
 	errNext := make([][4]int32, w+2)
 	rgba, _ := src.(*image.RGBA)
+	// The colour looked up last and its index: runs of one colour (a
+	// background, or a palette colour, which leaves no error to diffuse)
+	// skip the search.
+	last, lastIndex := [4]int32{-1}, 0
 	for y := range h {
 		row := dst.Pix[dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y+y):]
 		for x := range w {
@@ -149,19 +153,21 @@ func (q *quantizer) draw(dst *image.Paletted, src image.Image, sp image.Point, d
 				e := &errCur[x+1]
 				er, eg, eb, ea = clamp16(er+e[0]/16), clamp16(eg+e[1]/16), clamp16(eb+e[2]/16), clamp16(ea+e[3]/16)
 			}
-			i := q.index(er, eg, eb, ea)
+			if c := [4]int32{er, eg, eb, ea}; c != last {
+				last, lastIndex = c, q.index(er, eg, eb, ea)
+			}
+			i := lastIndex
 			row[x] = uint8(i)
 			if !dither {
 				continue
 			}
 			p := &q.pal[i]
-			d := [4]int32{er - p[0], eg - p[1], eb - p[2], ea - p[3]}
-			for c := range 4 {
-				errNext[x][c] += d[c] * 3
-				errNext[x+1][c] += d[c] * 5
-				errNext[x+2][c] += d[c]
-				errCur[x+2][c] += d[c] * 7
-			}
+			dr, dg, db, da := er-p[0], eg-p[1], eb-p[2], ea-p[3]
+			n0, n1, n2, c2 := &errNext[x], &errNext[x+1], &errNext[x+2], &errCur[x+2]
+			n0[0], n0[1], n0[2], n0[3] = n0[0]+3*dr, n0[1]+3*dg, n0[2]+3*db, n0[3]+3*da
+			n1[0], n1[1], n1[2], n1[3] = n1[0]+5*dr, n1[1]+5*dg, n1[2]+5*db, n1[3]+5*da
+			n2[0], n2[1], n2[2], n2[3] = n2[0]+dr, n2[1]+dg, n2[2]+db, n2[3]+da
+			c2[0], c2[1], c2[2], c2[3] = c2[0]+7*dr, c2[1]+7*dg, c2[2]+7*db, c2[3]+7*da
 		}
 		errCur, errNext = errNext, errCur
 		clear(errNext)

@@ -95,3 +95,31 @@ func TestQuantizerMatchesDraw(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBuildGIF quantises eight 364×364 frames like those of a
+// glimpse path: a black canvas, a blurred gray blob, coloured boxes and
+// arrows.
+func BenchmarkBuildGIF(b *testing.B) {
+	var frames []image.Image
+	for i := range 8 {
+		m := canvas(364, 364)
+		for y := range 364 {
+			for x := range 364 {
+				dx, dy := float64(x-180), float64(y-170)
+				v := uint8(max(0, 255-(dx*dx+dy*dy)/40))
+				m.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			}
+		}
+		for k := range i {
+			Rect(m, image.Rect(20+30*k, 40+20*k, 120+30*k, 140+20*k), color.RGBA{255, uint8(60 * k), 0, 255}, 2)
+			Arrow(m, float64(30*k), 40, float64(30*k+60), 100, 1.5, color.RGBA{255, 255, 255, 200})
+		}
+		frames = append(frames, m)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := BuildGIF(frames, GIFOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
