@@ -47,8 +47,16 @@ func Line(dst draw.Image, x0, y0, x1, y1, width float64, c color.Color) {
 		width = 1
 	}
 	half := width / 2
+	// Most of the box around a slanted line lies far from it: a squared
+	// distance beyond (half+1.5)² leaves such a pixel uncovered without
+	// the slower math.Hypot, whose distance would be over half+0.5 too.
+	far := (half + 1.5) * (half + 1.5)
 	fill(dst, x0, y0, x1, y1, half+1, c, func(px, py float64) float64 {
-		return half + 0.5 - segDist(px, py, x0, y0, x1, y1)
+		ex, ey := segOffset(px, py, x0, y0, x1, y1)
+		if ex*ex+ey*ey > far {
+			return -1
+		}
+		return half + 0.5 - math.Hypot(ex, ey)
 	})
 }
 
@@ -86,12 +94,17 @@ func Triangle(dst draw.Image, p [3][2]float64, c color.Color) {
 	maxX := math.Max(p[0][0], math.Max(p[1][0], p[2][0]))
 	minY := math.Min(p[0][1], math.Min(p[1][1], p[2][1]))
 	maxY := math.Max(p[0][1], math.Max(p[1][1], p[2][1]))
+	var length [3]float64 // of each edge, once rather than per pixel
+	for i := range 3 {
+		a, b := p[i], p[(i+1)%3]
+		length[i] = math.Hypot(b[0]-a[0], b[1]-a[1])
+	}
 	fillBox(dst, minX-1, minY-1, maxX+1, maxY+1, c, func(px, py float64) float64 {
 		out := math.Inf(-1) // signed distance outside the nearest edge
 		for i := 0; i < 3; i++ {
 			a, b := p[i], p[(i+1)%3]
 			ex, ey := b[0]-a[0], b[1]-a[1]
-			l := math.Hypot(ex, ey)
+			l := length[i]
 			if l < 1e-12 {
 				continue
 			}
@@ -186,15 +199,16 @@ func contrast(c color.Color) color.Color {
 	return color.White
 }
 
-// segDist is the distance from (px,py) to the segment (x0,y0)-(x1,y1).
-func segDist(px, py, x0, y0, x1, y1 float64) float64 {
+// segOffset is the vector to (px,py) from its nearest point on the
+// segment (x0,y0)-(x1,y1); its length is the distance to the segment.
+func segOffset(px, py, x0, y0, x1, y1 float64) (ex, ey float64) {
 	dx, dy := x1-x0, y1-y0
 	l2 := dx*dx + dy*dy
 	t := 0.0
 	if l2 > 0 {
 		t = math.Max(0, math.Min(1, ((px-x0)*dx+(py-y0)*dy)/l2))
 	}
-	return math.Hypot(px-(x0+t*dx), py-(y0+t*dy))
+	return px - (x0 + t*dx), py - (y0 + t*dy)
 }
 
 // fill applies coverage over the box around a segment grown by margin.

@@ -1,8 +1,11 @@
 package viz
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -146,5 +149,26 @@ func TestLabelAndMarker(t *testing.T) {
 	}
 	if ink < 5 {
 		t.Errorf("marker number has %d white pixels", ink)
+	}
+}
+
+// TestLineSkipsOnlyUncovered checks that Line's shortcut for pixels far
+// from the segment changes no pixel: it draws what the plain distance
+// rule, math.Hypot at every pixel of the box, draws.
+func TestLineSkipsOnlyUncovered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 200 {
+		x0, y0, x1, y1 := rng.Float64()*60-5, rng.Float64()*60-5, rng.Float64()*60-5, rng.Float64()*60-5
+		width := 0.25 + rng.Float64()*6
+		c := color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), 90, uint8(128 + rng.IntN(128))}
+		got, want := canvas(50, 50), canvas(50, 50)
+		Line(got, x0, y0, x1, y1, width, c)
+		half := width / 2
+		fill(want, x0, y0, x1, y1, half+1, c, func(px, py float64) float64 {
+			return half + 0.5 - math.Hypot(segOffset(px, py, x0, y0, x1, y1))
+		})
+		if !bytes.Equal(got.Pix, want.Pix) {
+			t.Fatalf("line %d (%g,%g)-(%g,%g) width %g: pixels differ from the distance rule", i, x0, y0, x1, y1, width)
+		}
 	}
 }
