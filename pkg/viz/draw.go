@@ -47,17 +47,36 @@ func Line(dst draw.Image, x0, y0, x1, y1, width float64, c color.Color) {
 		width = 1
 	}
 	half := width / 2
-	// Most of the box around a slanted line lies far from it: a squared
-	// distance beyond (half+1.5)² leaves such a pixel uncovered without
-	// the slower math.Hypot, whose distance would be over half+0.5 too.
+	// A pixel is covered when its distance to the segment is under
+	// half+0.5. Most of the box around a slanted line lies far from it, so
+	// two shortcuts leave such pixels alone, each with a margin of a pixel
+	// or more over any rounding: a squared distance beyond (half+1.5)²
+	// skips math.Hypot, and each row visits only the pixels within
+	// half+2.5 of the line through the segment.
 	far := (half + 1.5) * (half + 1.5)
-	fill(dst, x0, y0, x1, y1, half+1, c, func(px, py float64) float64 {
+	coverage := func(px, py float64) float64 {
 		ex, ey := segOffset(px, py, x0, y0, x1, y1)
 		if ex*ex+ey*ey > far {
 			return -1
 		}
 		return half + 0.5 - math.Hypot(ex, ey)
-	})
+	}
+	margin := half + 1
+	minX, maxX := math.Min(x0, x1)-margin, math.Max(x0, x1)+margin
+	minY, maxY := math.Min(y0, y1)-margin, math.Max(y0, y1)+margin
+	dx, dy := x1-x0, y1-y0
+	if !(math.Abs(dy) >= 1) { // a flat line's box is thin already
+		fillBox(dst, minX, minY, maxX, maxY, c, coverage)
+		return
+	}
+	// In row y the line passes x = xc; a pixel d away from the line lies
+	// d·L/|dy| away from xc along the row.
+	reach := (half + 2.5) * math.Hypot(dx, dy) / math.Abs(dy)
+	b := dst.Bounds()
+	for y := max(math.Floor(minY), float64(b.Min.Y)); y <= min(math.Ceil(maxY), float64(b.Max.Y-1)); y++ {
+		xc := x0 + (y-y0)*dx/dy
+		fillBox(dst, math.Max(minX, xc-reach), y, math.Min(maxX, xc+reach), y, c, coverage)
+	}
 }
 
 // Arrow draws a line from (x0,y0) to (x1,y1) with a filled triangular
