@@ -243,22 +243,43 @@ func fillBox(dst draw.Image, minX, minY, maxX, maxY float64, c color.Color, cove
 	x1 := min(b.Max.X-1, int(math.Ceil(maxX)))
 	y1 := min(b.Max.Y-1, int(math.Ceil(maxY)))
 	sr, sg, sb, sa := c.RGBA()
+	// An *image.RGBA is read and written in place: the bytes At and Set
+	// would give (8-bit v read as v*0x101, 16-bit v stored as v>>8)
+	// without their allocation of a color.Color per pixel.
+	rgba, _ := dst.(*image.RGBA)
 	for y := y0; y <= y1; y++ {
 		for x := x0; x <= x1; x++ {
 			cov := coverage(float64(x), float64(y))
 			if cov <= 0 {
 				continue
 			}
+			var px []uint8
+			if rgba != nil {
+				px = rgba.Pix[rgba.PixOffset(x, y):][:4]
+			}
 			if cov >= 1 && sa == 0xFFFF {
-				dst.Set(x, y, color.RGBA64{uint16(sr), uint16(sg), uint16(sb), 0xFFFF})
+				if px != nil {
+					px[0], px[1], px[2], px[3] = uint8(sr>>8), uint8(sg>>8), uint8(sb>>8), 0xFF
+				} else {
+					dst.Set(x, y, color.RGBA64{uint16(sr), uint16(sg), uint16(sb), 0xFFFF})
+				}
 				continue
 			}
 			cov = math.Min(cov, 1)
 			// Porter-Duff "over" with the source scaled by its coverage.
-			dr, dg, db, da := dst.At(x, y).RGBA()
+			var dr, dg, db, da uint32
+			if px != nil {
+				dr, dg, db, da = uint32(px[0])*0x101, uint32(px[1])*0x101, uint32(px[2])*0x101, uint32(px[3])*0x101
+			} else {
+				dr, dg, db, da = dst.At(x, y).RGBA()
+			}
 			k := 1 - cov*float64(sa)/0xFFFF
 			mix := func(s, d uint32) uint16 { return uint16(cov*float64(s) + k*float64(d) + 0.5) }
-			dst.Set(x, y, color.RGBA64{mix(sr, dr), mix(sg, dg), mix(sb, db), mix(sa, da)})
+			if px != nil {
+				px[0], px[1], px[2], px[3] = uint8(mix(sr, dr)>>8), uint8(mix(sg, dg)>>8), uint8(mix(sb, db)>>8), uint8(mix(sa, da)>>8)
+			} else {
+				dst.Set(x, y, color.RGBA64{mix(sr, dr), mix(sg, dg), mix(sb, db), mix(sa, da)})
+			}
 		}
 	}
 }

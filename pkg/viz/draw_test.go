@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -169,6 +170,37 @@ func TestLineSkipsOnlyUncovered(t *testing.T) {
 		})
 		if !bytes.Equal(got.Pix, want.Pix) {
 			t.Fatalf("line %d (%g,%g)-(%g,%g) width %g: pixels differ from the distance rule", i, x0, y0, x1, y1, width)
+		}
+	}
+}
+
+// hiddenRGBA is an *image.RGBA that fillBox cannot see as one, so it goes
+// through At and Set.
+type hiddenRGBA struct{ *image.RGBA }
+
+// TestFillBoxInPlaceMatchesSet checks that shapes drawn on an
+// *image.RGBA in place give the pixels At and Set give.
+func TestFillBoxInPlaceMatchesSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 100 {
+		fast := canvas(40, 40)
+		for j := range fast.Pix {
+			fast.Pix[j] = uint8(rng.IntN(256))
+		}
+		slow := hiddenRGBA{image.NewRGBA(fast.Rect)}
+		copy(slow.Pix, fast.Pix)
+		c := color.NRGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256))}
+		if i%3 == 0 {
+			c.A = 255
+		}
+		x0, y0, x1, y1 := rng.Float64()*40, rng.Float64()*40, rng.Float64()*40, rng.Float64()*40
+		width, r := 0.5+rng.Float64()*4, rng.Float64()*6
+		for _, dst := range []draw.Image{fast, slow} {
+			Arrow(dst, x0, y0, x1, y1, width, c)
+			Disc(dst, x1, y0, r, c)
+		}
+		if !bytes.Equal(fast.Pix, slow.Pix) {
+			t.Fatalf("case %d: in-place pixels differ from At/Set's", i)
 		}
 	}
 }
