@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"image/color/palette"
 	"image/gif"
+	"sync"
+	"sync/atomic"
 )
 
 // DefaultDelay is the frame delay, in hundredths of a second, used when
@@ -28,6 +30,9 @@ type GIFOptions struct {
 	// NoDither maps each pixel to its nearest palette colour instead of
 	// diffusing the error with Floyd-Steinberg; smaller files, banding.
 	NoDither bool
+	// Threads is how many frames are quantised at once; 0 means 1. Every
+	// count gives the same GIF: each frame is dithered on its own.
+	Threads int
 }
 
 // BuildGIF quantises frames into an animated GIF that loops forever.
@@ -74,11 +79,20 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 		if d < 0 {
 			return nil, fmt.Errorf("GIF frame %d has negative delay %d", i, d)
 		}
-		pm := image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal)
-		q.draw(pm, f, b.Min, !opt.NoDither)
-		g.Image = append(g.Image, pm)
+		g.Image = append(g.Image, image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal))
 		g.Delay = append(g.Delay, d)
 		g.Disposal = append(g.Disposal, gif.DisposalNone)
 	}
+	// Workers take frames in turn; the quantizer's cells are shared.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(max(opt.Threads, 1), len(frames)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(frames); i = int(next.Add(1) - 1) {
+				q.draw(g.Image[i], frames[i], frames[i].Bounds().Min, !opt.NoDither)
+			}
+		})
+	}
+	wg.Wait()
 	return g, nil
 }

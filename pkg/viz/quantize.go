@@ -3,6 +3,7 @@ package viz
 import (
 	"image"
 	"image/color"
+	"sync/atomic"
 )
 
 // quantizer maps colours to palette indices exactly as image/draw's
@@ -16,9 +17,9 @@ import (
 type quantizer struct {
 	pal [][4]int32 // the palette as draw sees it: 16-bit R, G, B, A
 	// cells holds each cell's candidates in palette order, built the first
-	// time a colour falls into the cell; built marks the cells done.
-	cells [gridCells * gridCells * gridCells][]uint8
-	built [gridCells * gridCells * gridCells]bool
+	// time a colour falls into the cell. Frames quantised at once share
+	// them; two that build one cell together build the same list.
+	cells [gridCells * gridCells * gridCells]atomic.Pointer[[]uint8]
 }
 
 // gridShift splits each 16-bit channel into gridCells cells of
@@ -71,11 +72,12 @@ func (q *quantizer) all(r, g, b, a int32) []uint8 {
 		return everyIndex[:len(q.pal)]
 	}
 	k := int(r>>gridShift)*gridCells*gridCells + int(g>>gridShift)*gridCells + int(b>>gridShift)
-	if !q.built[k] {
-		q.cells[k] = q.candidates(r>>gridShift, g>>gridShift, b>>gridShift)
-		q.built[k] = true
+	if c := q.cells[k].Load(); c != nil {
+		return *c
 	}
-	return q.cells[k]
+	c := q.candidates(r>>gridShift, g>>gridShift, b>>gridShift)
+	q.cells[k].Store(&c)
+	return c
 }
 
 // everyIndex lists every palette index in order.
