@@ -50,7 +50,7 @@ func sqDiff(x, y int32) uint32 {
 // index returns the palette index of the colour (r, g, b, a), 16-bit
 // channels each in [0, 0xffff].
 func (q *quantizer) index(r, g, b, a int32) int {
-	cands := q.all(r, g, b, a)
+	cands := q.candidatesOf(r, g, b, a)
 	best, bestSum := 0, uint32(1<<32-1)
 	for _, i := range cands {
 		p := &q.pal[i]
@@ -65,9 +65,10 @@ func (q *quantizer) index(r, g, b, a int32) int {
 	return best
 }
 
-// all returns the candidates for the colour: its cell's when the colour
-// is opaque (the cells assume alpha 0xffff), else every entry.
-func (q *quantizer) all(r, g, b, a int32) []uint8 {
+// candidatesOf returns the entries to compare the colour with: its
+// cell's when the colour is opaque (the cells assume alpha 0xffff), else
+// every entry.
+func (q *quantizer) candidatesOf(r, g, b, a int32) []uint8 {
 	if a != 0xffff {
 		return everyIndex[:len(q.pal)]
 	}
@@ -75,7 +76,7 @@ func (q *quantizer) all(r, g, b, a int32) []uint8 {
 	if c := q.cells[k].Load(); c != nil {
 		return *c
 	}
-	c := q.candidates(r>>gridShift, g>>gridShift, b>>gridShift)
+	c := q.cellCandidates(r>>gridShift, g>>gridShift, b>>gridShift)
 	q.cells[k].Store(&c)
 	return c
 }
@@ -88,7 +89,7 @@ var everyIndex = func() (ix [256]uint8) {
 	return ix
 }()
 
-// candidates lists, in palette order, the entries that may be nearest to
+// cellCandidates lists, in palette order, the entries that may be nearest to
 // an opaque colour of cell (ci, cj, ck). An entry whose least distance to
 // the cell exceeds the greatest distance of some entry to the cell is
 // farther, for every colour of the cell, than that entry: it can neither
@@ -96,7 +97,7 @@ var everyIndex = func() (ix [256]uint8) {
 // Distances are draw's sums of sqDiff; each term is monotone in the
 // channel difference, so its least and greatest values over the cell are
 // at the nearest and the farthest edge.
-func (q *quantizer) candidates(ci, cj, ck int32) []uint8 {
+func (q *quantizer) cellCandidates(ci, cj, ck int32) []uint8 {
 	cell := [3]int32{ci, cj, ck}
 	lo := make([]uint64, len(q.pal))
 	minHi := uint64(1<<64 - 1)
