@@ -84,10 +84,11 @@ Examples:
 
 // predictor captions one image file at a time.
 type predictor struct {
-	m      *caption.Model
-	dec    caption.DecodeOptions
-	decode imageio.Options
-	tape   *autograd.Tape
+	m       *caption.Model
+	dec     caption.DecodeOptions
+	decode  imageio.Options
+	tape    *autograd.Tape
+	threads int // --threads
 }
 
 func newPredictor(c *cli.Context) (*predictor, error) {
@@ -100,10 +101,11 @@ func newPredictor(c *cli.Context) (*predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := cliutil.ApplyThreads(c); err != nil {
+	threads, err := cliutil.ApplyThreads(c)
+	if err != nil {
 		return nil, err
 	}
-	return &predictor{dec: dec, decode: decode, tape: autograd.NewInference()}, nil
+	return &predictor{dec: dec, decode: decode, tape: autograd.NewInference(), threads: threads}, nil
 }
 
 // run reads and captions one image; it returns the encoder input too.
@@ -238,7 +240,7 @@ func runAttend(c *cli.Context) error {
 		if err := out.Write(png, imageio.PNG(viz.Grid(tiles, min(len(tiles), 6), 4, image.White))); err != nil {
 			return err
 		}
-		g, err := viz.BuildGIF(tiles, viz.GIFOptions{Delay: delay})
+		g, err := viz.BuildGIF(tiles, viz.GIFOptions{Delay: delay, Threads: p.threads})
 		if err == nil {
 			err = out.Write(gif, imageio.GIF(g))
 		}

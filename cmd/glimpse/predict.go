@@ -70,6 +70,7 @@ type predictJob struct {
 	tape    *autograd.Tape
 	outDir  string
 	classes int
+	threads int // --threads, also the frames of the GIF quantised at once
 }
 
 func runPredict(c *cli.Context) error {
@@ -97,7 +98,8 @@ func runPredict(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := cliutil.ApplyThreads(c); err != nil {
+	threads, err := cliutil.ApplyThreads(c)
+	if err != nil {
 		return err
 	}
 	m, _, err := loadModel(c)
@@ -115,7 +117,7 @@ func runPredict(c *cli.Context) error {
 	job := &predictJob{
 		m: m, mc: c.Int("mc"), invert: inv, zoom: max(1, d/m.Cfg.Canvas), seed: c.Uint64("seed"),
 		decode: decode, tape: autograd.NewInference(), outDir: outDir,
-		classes: m.Cfg.Classes,
+		classes: m.Cfg.Classes, threads: threads,
 	}
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	dom := cliutil.NewDomainCheck(m.Cfg.Domain())
@@ -200,7 +202,7 @@ func (j *predictJob) run(out *atomicfile.Set, in, pngPath, gifPath string) (pred
 	if err := out.Write(pngPath, imageio.PNG(frames[len(frames)-1])); err != nil {
 		return r, err
 	}
-	g, err := ram.PathGIF(frames)
+	g, err := ram.PathGIF(frames, j.threads)
 	if err != nil {
 		return r, err
 	}

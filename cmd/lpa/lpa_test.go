@@ -496,9 +496,9 @@ func TestMemoryLimit(t *testing.T) {
 
 // TestBigPhoto: a 4000x4000 (16 MP) JPEG is shrunk to the model's input
 // as it is read, so attend takes seconds, not the tens it took with a
-// full-size float copy; the heatmaps still have the photo's size. The
-// bound is a generous sanity check for a loaded machine; the figures are
-// bench/bigphoto.sh's and BenchmarkLoadResize16MP's.
+// full-size float copy; the heatmaps still have the photo's size. Its
+// speed is measured, not asserted here: bench/bigphoto.sh and
+// BenchmarkLoadResize16MP.
 func TestBigPhoto(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes and reads 16 MP pictures")
@@ -517,11 +517,7 @@ func TestBigPhoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	start := time.Now()
 	r := clitest.Run(t, bin, "attend", "--model", tinyModel(t, true), "-o", filepath.Join(dir, "out"), photo).Want(t, 0)
-	if d := time.Since(start); d > 2*time.Minute {
-		t.Errorf("attend on a 16 MP photo took %v", d)
-	}
 	heat := strings.Split(strings.Split(strings.TrimSpace(r.Stdout), "\t")[4], ",")
 	if w, h := size(t, heat[0]); w != 4000 || h != 4000 {
 		t.Errorf("%s is %dx%d, want the photo's 4000x4000", heat[0], w, h)

@@ -100,7 +100,8 @@ func runAttend(c *cli.Context) error {
 	if c.Int("queries") < 1 || c.Int("top") < 1 || c.Int("zoom") < 1 || c.Int("zoom") > 64 || c.Int("block") < 0 {
 		return cliutil.Usagef("--queries and --top must be at least 1, --zoom 1..64, --block not negative")
 	}
-	if _, err := cliutil.ApplyThreads(c); err != nil {
+	threads, err := cliutil.ApplyThreads(c)
+	if err != nil {
 		return err
 	}
 	// Pictures are shrunk to the model's side as they are read
@@ -186,7 +187,7 @@ func runAttend(c *cli.Context) error {
 			if err := w.Write(paths[0], imageio.PNG(nonlocal.Filmstrip(pics, zoom, 4, qls))); err != nil {
 				return err
 			}
-			g, err := viz.BuildGIF(nonlocal.ClipFrames(pics, zoom, qls), viz.GIFOptions{Delay: 40})
+			g, err := viz.BuildGIF(nonlocal.ClipFrames(pics, zoom, qls), viz.GIFOptions{Delay: 40, Threads: threads})
 			if err != nil {
 				return err
 			}

@@ -37,9 +37,12 @@ func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
 // "embedded:NAME" in messages. Its error wraps models.ErrNoModel when this
 // build has none.
 func Load(name string) (*pkgcaption.Model, error) {
-	b, ok := Bytes(name)
+	f, ok, err := models.Decode(files, name)
 	if !ok {
 		return nil, fmt.Errorf("%w named %s for caption", models.ErrNoModel, name)
 	}
-	return pkgcaption.LoadBytes(b, "embedded:"+name)
+	if err != nil {
+		return nil, err
+	}
+	return pkgcaption.FromFile(f)
 }

@@ -33,9 +33,12 @@ func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
 // Load returns a model, named "embedded:NAME" in messages. Its error wraps
 // models.ErrNoModel when this build has none of that name.
 func Load(name string) (*pkgimgtx.Model, error) {
-	b, ok := Bytes(name)
+	f, ok, err := models.Decode(files, name)
 	if !ok {
 		return nil, fmt.Errorf("%w named %s for imgtx", models.ErrNoModel, name)
 	}
-	return pkgimgtx.LoadBytes(b, "embedded:"+name)
+	if err != nil {
+		return nil, err
+	}
+	return pkgimgtx.FromFile(f)
 }

@@ -33,9 +33,12 @@ func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
 // Load returns the model "att" or "baseline", named "embedded:NAME" in
 // messages. Its error wraps models.ErrNoModel when this build has none.
 func Load(name string) (*pkglpa.Model, error) {
-	b, ok := Bytes(name)
+	f, ok, err := models.Decode(files, name)
 	if !ok {
 		return nil, fmt.Errorf("%w named %s for lpa", models.ErrNoModel, name)
 	}
-	return pkglpa.LoadBytes(b, "embedded:"+name)
+	if err != nil {
+		return nil, err
+	}
+	return pkglpa.FromFile(f)
 }

@@ -32,9 +32,12 @@ func Bytes(task string) ([]byte, bool) { return models.Read(files, task) }
 // Load returns the model of a task, named "embedded:TASK" in messages. Its
 // error wraps models.ErrNoModel when this build has none.
 func Load(task string) (*pkgram.Model, error) {
-	b, ok := Bytes(task)
+	f, ok, err := models.Decode(files, task)
 	if !ok {
 		return nil, fmt.Errorf("%w for glimpse task %s", models.ErrNoModel, task)
 	}
-	return pkgram.LoadBytes(b, "embedded:"+task)
+	if err != nil {
+		return nil, err
+	}
+	return pkgram.FromFile(f)
 }

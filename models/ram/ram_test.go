@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/attnkit/attn/models"
+	pkgram "github.com/attnkit/attn/pkg/ram"
 )
 
 func TestEmbedded(t *testing.T) {
@@ -31,6 +32,29 @@ func TestMissing(t *testing.T) {
 		}
 		if _, err := Load(name); !errors.Is(err, models.ErrNoModel) {
 			t.Errorf("Load(%q) = %v, want an error wrapping ErrNoModel", name, err)
+		}
+	}
+}
+
+// TestLoadDecodesInPlace checks that Load, which decodes the embedded
+// file in place, gives the model that decoding a copy of its bytes gives.
+func TestLoadDecodesInPlace(t *testing.T) {
+	m, err := Load("mnist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Bytes("mnist")
+	want, err := pkgram.LoadBytes(b, "embedded:mnist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, ws := m.Params(), want.Params()
+	if len(ps) != len(ws) {
+		t.Fatalf("%d parameters, want %d", len(ps), len(ws))
+	}
+	for i, p := range ps {
+		if p.Name != ws[i].Name || !slices.Equal(p.Value.Data, ws[i].Value.Data) {
+			t.Errorf("parameter %s differs from %s decoded from a copy", p.Name, ws[i].Name)
 		}
 	}
 }

@@ -50,7 +50,7 @@ func FromFile(f *ckpt.File) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
 	}
-	return nn.ReadModel(f, format, func(c Config) (*Model, error) { return New(c, vocab, 0) })
+	return nn.ReadModel(f, format, func(c Config) (*Model, error) { return build(c, vocab, nil) })
 }
 
 // Load reads a model file.

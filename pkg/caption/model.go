@@ -58,13 +58,19 @@ type Model struct {
 // drawing the initial weights from seed: the encoder as nn.NewVGG draws
 // it, the other layers with PyTorch's default initialisations.
 func New(cfg Config, vocab *data.Vocab, seed uint64) (*Model, error) {
+	return build(cfg, vocab, rand.New(rand.NewPCG(seed, 0x534154)))
+}
+
+// build builds the model of cfg for vocab, drawing its weights from rng.
+// A nil rng draws nothing and leaves the weights zero (see nn.Uniform):
+// FromFile overwrites every one of them with the file's.
+func build(cfg Config, vocab *data.Vocab, rng *rand.Rand) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if vocab == nil || vocab.Len() != cfg.Vocab {
 		return nil, fmt.Errorf("config for %d words, vocabulary of %d", cfg.Vocab, vocabLen(vocab))
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x534154))
 	m := &Model{Cfg: cfg, Vocab: vocab}
 	vgg, err := nn.NewVGG(rng, "encoder.", 3, cfg.Widths, cfg.Convs)
 	if err != nil {

@@ -340,3 +340,63 @@ func TestWriteReplacesExisting(t *testing.T) {
 		t.Fatalf("got %v %v", x, f.Metadata)
 	}
 }
+
+// TestReadLargeTensors reads tensors larger than the buffer ReadFrom
+// reads through, of every element size, ending inside a chunk and on its
+// edge, from a file and from memory.
+func TestReadLargeTensors(t *testing.T) {
+	want := NewFile()
+	floats := func(n int) []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(i%1000) - 0.5
+		}
+		return x
+	}
+	ints := func(n int) []int64 {
+		x := make([]int64, n)
+		for i := range x {
+			x[i] = int64(i%100 - 50)
+		}
+		return x
+	}
+	want.Tensors["f32"] = &Entry{DType: F32, Shape: []int{3*readChunk/4 + 5}, Float: floats(3*readChunk/4 + 5)}
+	want.Tensors["f32.edge"] = &Entry{DType: F32, Shape: []int{2, readChunk / 4}, Float: floats(readChunk / 2)}
+	want.Tensors["f16"] = &Entry{DType: F16, Shape: []int{readChunk/2 + 1}, Float: floats(readChunk/2 + 1)}
+	want.Tensors["f64"] = &Entry{DType: F64, Shape: []int{readChunk/8*2 + 3}, Float: floats(readChunk/8*2 + 3)}
+	want.Tensors["i64"] = &Entry{DType: I64, Shape: []int{readChunk/8 + 7}, Int: ints(readChunk/8 + 7)}
+	want.Tensors["i8"] = &Entry{DType: I8, Shape: []int{readChunk + 1}, Int: ints(readChunk + 1)}
+	path := filepath.Join(t.TempDir(), "big.safetensors")
+	if err := WriteFile(path, want); err != nil {
+		t.Fatal(err)
+	}
+	fromFile, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBytes, err := ReadBytes(encode(t, want), "big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []*File{fromFile, fromBytes} {
+		for name, w := range want.Tensors {
+			g := got.Tensors[name]
+			if g == nil || len(g.Float) != len(w.Float) || len(g.Int) != len(w.Int) {
+				t.Fatalf("%s: %s has %d floats and %d ints, want %d and %d", got.Name, name, len(g.Float), len(g.Int), len(w.Float), len(w.Int))
+			}
+			for i, v := range w.Float {
+				if w.DType == F16 {
+					v = HalfToFloat32(Float32ToHalf(v))
+				}
+				if g.Float[i] != v {
+					t.Fatalf("%s: %s[%d] = %g, want %g", got.Name, name, i, g.Float[i], v)
+				}
+			}
+			for i, v := range w.Int {
+				if g.Int[i] != v {
+					t.Fatalf("%s: %s[%d] = %d, want %d", got.Name, name, i, g.Int[i], v)
+				}
+			}
+		}
+	}
+}

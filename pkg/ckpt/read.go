@@ -132,29 +132,34 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 		f.unclaimed = append(f.unclaimed, [2]int64{pos, dataLen})
 	}
 
-	// Only now, with every size proven to fit the file, read the data.
-	var raw []byte
+	// Only now, with every size proven to fit the file, read the data,
+	// through one small buffer: a buffer the size of the largest tensor
+	// would be megabytes of fresh memory to fault in, and decoding from a
+	// chunk that stays in cache is faster.
+	raw := make([]byte, min(readChunk, dataLen))
 	for _, s := range spans {
 		e := f.Tensors[s.name]
-		nb := s.end - s.begin
-		if int64(cap(raw)) < nb {
-			raw = make([]byte, nb)
-		}
-		raw = raw[:nb]
-		// An empty tensor reads nothing: at the end of the data, a
-		// zero-length ReadAt (bytes.Reader's) would report io.EOF.
-		if nb > 0 {
-			if _, err := r.ReadAt(raw, dataStart+s.begin); err != nil {
-				return nil, fail("tensor %q: reading data: %w", s.name, err)
-			}
-		}
+		// An empty tensor reads nothing (the loop below does not run): at
+		// the end of the data, a zero-length ReadAt (bytes.Reader's) would
+		// report io.EOF.
+		size := int64(e.DType.Size())
 		count := e.Numel()
 		if e.DType.IsFloat() {
 			e.Float = make([]float32, count)
-			decodeFloats(e.DType, e.Float, raw)
 		} else {
 			e.Int = make([]int64, count)
-			decodeInts(e.DType, e.Int, raw)
+		}
+		for off := int64(0); off < s.end-s.begin; off += int64(len(raw)) {
+			chunk := raw[:min(int64(len(raw)), s.end-s.begin-off)]
+			if _, err := r.ReadAt(chunk, dataStart+s.begin+off); err != nil {
+				return nil, fail("tensor %q: reading data: %w", s.name, err)
+			}
+			i, j := off/size, (off+int64(len(chunk)))/size
+			if e.DType.IsFloat() {
+				decodeFloats(e.DType, e.Float[i:j], chunk)
+			} else {
+				decodeInts(e.DType, e.Int[i:j], chunk)
+			}
 		}
 		// A boolean is one byte holding 0 or 1; anything else is a file
 		// this package could not write back, so it is refused here.
@@ -166,6 +171,10 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 	}
 	return f, nil
 }
+
+// readChunk is the buffer ReadFrom reads tensor data through; a multiple
+// of every dtype's size, so no element straddles two chunks.
+const readChunk = 64 << 10
 
 // pathError reports a failed file operation as "path: reason": an
 // *fs.PathError's own text ("open path: reason") would name the file a

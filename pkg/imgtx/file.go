@@ -20,7 +20,7 @@ func (m *Model) Save(path string) error { return fileFormat.Save(path, m, m.Cfg)
 // FromFile builds a model from a decoded checkpoint, checking that it
 // holds exactly the tensors its configuration implies.
 func FromFile(f *ckpt.File) (*Model, error) {
-	return nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return New(cfg, 0) })
+	return nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return build(cfg, nil) })
 }
 
 // Load reads a model file.

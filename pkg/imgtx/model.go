@@ -20,10 +20,16 @@ type Model struct {
 
 // New builds a model of cfg with weights drawn from seed.
 func New(cfg Config, seed uint64) (*Model, error) {
+	return build(cfg, rand.New(rand.NewPCG(seed, 0x696d67)))
+}
+
+// build builds the model of cfg, drawing its weights from rng. A nil rng
+// draws nothing and leaves the weights zero (see nn.Uniform): FromFile
+// overwrites every one of them with the file's.
+func build(cfg Config, rng *rand.Rand) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x696d67))
 	m := &Model{Cfg: cfg, g: newGeometry(cfg)}
 	if cfg.Arch == "pixelcnn" {
 		m.pc = newPixelCNN(rng, cfg)

@@ -26,7 +26,7 @@ func (m *Model) Save(path string) error { return fileFormat.Save(path, m, m.Cfg)
 // and only finite values. Tensors under "optim." and "train." (training
 // state) are allowed too. The model comes back in evaluation mode.
 func FromFile(f *ckpt.File) (*Model, error) {
-	m, err := nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return New(cfg, 0) })
+	m, err := nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return build(cfg, nil) })
 	if err != nil {
 		return nil, err
 	}

@@ -43,10 +43,16 @@ type Model struct {
 // norms at weight 1 and bias 0), linear layers N(0, 0.01) with zero bias,
 // the dense layer and u with PyTorch's default.
 func New(cfg Config, seed uint64) (*Model, error) {
+	return build(cfg, rand.New(rand.NewPCG(seed, 0x4c5041)))
+}
+
+// build builds the model of cfg, drawing its weights from rng. A nil rng
+// draws nothing and leaves the weights zero (see nn.Uniform): FromFile
+// overwrites every one of them with the file's.
+func build(cfg Config, rng *rand.Rand) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x4c5041))
 	m := &Model{Cfg: cfg}
 	vgg, err := nn.NewVGG(rng, "", cfg.Channels, cfg.Widths, cfg.Convs)
 	if err != nil {

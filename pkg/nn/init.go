@@ -78,15 +78,28 @@ func fan(shape []int, mode FanMode) int {
 	return in
 }
 
-// Uniform fills t with samples of U(lo, hi).
+// Every initialiser here draws through Uniform or Normal, and both leave t
+// untouched when rng is nil. A layer constructor given a nil rng thus
+// allocates its weights without drawing them: what a model about to be
+// loaded from a file wants, since drawing millions of samples only to
+// overwrite them costs more than the load itself.
+
+// Uniform fills t with samples of U(lo, hi); a nil rng leaves t as it is.
 func Uniform(rng *rand.Rand, t *tensor.Tensor, lo, hi float64) {
+	if rng == nil {
+		return
+	}
 	for i := range t.Data {
 		t.Data[i] = float32(lo + (hi-lo)*rng.Float64())
 	}
 }
 
-// Normal fills t with samples of N(mean, std²).
+// Normal fills t with samples of N(mean, std²); a nil rng leaves t as it
+// is.
 func Normal(rng *rand.Rand, t *tensor.Tensor, mean, std float64) {
+	if rng == nil {
+		return
+	}
 	for i := range t.Data {
 		t.Data[i] = float32(mean + std*rng.NormFloat64())
 	}

@@ -144,6 +144,30 @@ func TestInitIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestNilRNGDrawsNothing checks that layers built with a nil rng, as a
+// model about to be loaded from a file is, hold zero weights and keep
+// their non-random defaults (batch-norm weight and running variance 1).
+func TestNilRNGDrawsNothing(t *testing.T) {
+	mods := List{NewLinear(nil, "fc", 7, 5, true), NewConvBNReLU(nil, "c", 3, 4),
+		NewLSTMCell(nil, "lstm", 3, 4, true), NewEmbedding(nil, "emb", 6, 3)}
+	for _, p := range mods.Params() {
+		want := float32(0)
+		if strings.HasSuffix(p.Name, "bn.weight") {
+			want = 1
+		}
+		for _, v := range p.Value.Data {
+			if v != want {
+				t.Fatalf("%s holds %g, want %g everywhere", p.Name, v, want)
+			}
+		}
+	}
+	for _, b := range mods.Buffers() {
+		if b.Value != nil && strings.HasSuffix(b.Name, "running_var") && b.Value.Data[0] != 1 {
+			t.Fatalf("%s = %g, want 1", b.Name, b.Value.Data[0])
+		}
+	}
+}
+
 func TestNormDefaults(t *testing.T) {
 	bn := NewBatchNorm2d("bn", 3)
 	ln := NewLayerNorm("ln", 4)

@@ -22,7 +22,7 @@ func (m *Model) Save(path string) error { return fileFormat.Save(path, m, m.Cfg)
 // holds exactly the tensors its configuration implies (training-state
 // tensors are allowed too). The model comes back in evaluation mode.
 func FromFile(f *ckpt.File) (*Model, error) {
-	m, err := nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return New(cfg, 0) })
+	m, err := nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return build(cfg, nil) })
 	if err != nil {
 		return nil, err
 	}

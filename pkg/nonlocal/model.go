@@ -100,10 +100,16 @@ type Model struct {
 
 // New builds a model with weights drawn from seed.
 func New(cfg Config, seed uint64) (*Model, error) {
+	return build(cfg, rand.New(rand.NewPCG(seed, 0x4e4c)))
+}
+
+// build builds the model of cfg, drawing its weights from rng. A nil rng
+// draws nothing and leaves the weights zero (see nn.Uniform): FromFile
+// overwrites every one of them with the file's.
+func build(cfg Config, rng *rand.Rand) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x4e4c))
 	m := &Model{Cfg: cfg}
 	kt := 0 // 2-D kernels unless inflated
 	if cfg.Inflate {

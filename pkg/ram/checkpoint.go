@@ -24,7 +24,7 @@ func (m *Model) Save(path string) error { return fileFormat.Save(path, m, m.Cfg)
 // exactly the tensors the stored configuration implies, with their shapes.
 // Tensors under "optim." and "train." (training state) are allowed too.
 func FromFile(f *ckpt.File) (*Model, error) {
-	return nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return New(cfg, 0) })
+	return nn.ReadModel(f, fileFormat, func(cfg Config) (*Model, error) { return build(cfg, nil) })
 }
 
 // Load reads a model from a safetensors file.

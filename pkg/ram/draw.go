@@ -151,7 +151,8 @@ func (d PathDrawing) Frames(canvas []float32) []image.Image {
 }
 
 // PathGIF animates Frames: 0.7 s per glimpse, 2.5 s on the complete path.
-func PathGIF(frames []image.Image) (*gif.GIF, error) {
+// threads frames are quantised at once (viz.GIFOptions.Threads).
+func PathGIF(frames []image.Image, threads int) (*gif.GIF, error) {
 	delays := make([]int, len(frames))
 	for i := range delays {
 		delays[i] = 70
@@ -159,7 +160,7 @@ func PathGIF(frames []image.Image) (*gif.GIF, error) {
 	if len(delays) > 0 {
 		delays[len(delays)-1] = 250
 	}
-	return viz.BuildGIF(frames, viz.GIFOptions{Delays: delays})
+	return viz.BuildGIF(frames, viz.GIFOptions{Delays: delays, Threads: threads})
 }
 
 // canvasImage enlarges the S×S canvas zoom times (nearest neighbour), as

@@ -47,7 +47,7 @@ func TestPathFrames(t *testing.T) {
 			t.Fatalf("frame %v", f.Bounds())
 		}
 	}
-	g, err := PathGIF(frames)
+	g, err := PathGIF(frames, 2)
 	if err != nil || len(g.Image) != 4 || g.Delay[3] != 250 {
 		t.Fatalf("gif: %v", err)
 	}

@@ -23,8 +23,13 @@ func newDense(name string, in, out int, rng *rand.Rand) dense {
 	}
 }
 
+// uniform returns a tensor of shape drawn from U(-bound, bound), or zero
+// when rng is nil (see build).
 func uniform(rng *rand.Rand, bound float64, shape ...int) *tensor.Tensor {
 	t := tensor.New(shape...)
+	if rng == nil {
+		return t
+	}
 	for i := range t.Data {
 		t.Data[i] = float32((rng.Float64()*2 - 1) * bound)
 	}
@@ -63,10 +68,16 @@ type Model struct {
 
 // New builds a model with PyTorch's default initialisation from seed.
 func New(cfg Config, seed uint64) (*Model, error) {
+	return build(cfg, rand.New(rand.NewPCG(seed, 0x52414d)))
+}
+
+// build builds the model of cfg, drawing its weights from rng. A nil rng
+// draws nothing and leaves the weights zero (see nn.Uniform): FromFile
+// overwrites every one of them with the file's.
+func build(cfg Config, rng *rand.Rand) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x52414d))
 	m := &Model{Cfg: cfg}
 	in := cfg.Sensor().Size()
 	m.glimpseFC = newDense("glimpse.fc_g", in, cfg.GlimpseHidden, rng)

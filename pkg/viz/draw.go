@@ -47,9 +47,36 @@ func Line(dst draw.Image, x0, y0, x1, y1, width float64, c color.Color) {
 		width = 1
 	}
 	half := width / 2
-	fill(dst, x0, y0, x1, y1, half+1, c, func(px, py float64) float64 {
-		return half + 0.5 - segDist(px, py, x0, y0, x1, y1)
-	})
+	// A pixel is covered when its distance to the segment is under
+	// half+0.5. Most of the box around a slanted line lies far from it, so
+	// two shortcuts leave such pixels alone, each with a margin of a pixel
+	// or more over any rounding: a squared distance beyond (half+1.5)²
+	// skips math.Hypot, and each row visits only the pixels within
+	// half+2.5 of the line through the segment.
+	far := (half + 1.5) * (half + 1.5)
+	coverage := func(px, py float64) float64 {
+		ex, ey := segOffset(px, py, x0, y0, x1, y1)
+		if ex*ex+ey*ey > far {
+			return -1
+		}
+		return half + 0.5 - math.Hypot(ex, ey)
+	}
+	margin := half + 1
+	minX, maxX := math.Min(x0, x1)-margin, math.Max(x0, x1)+margin
+	minY, maxY := math.Min(y0, y1)-margin, math.Max(y0, y1)+margin
+	dx, dy := x1-x0, y1-y0
+	if !(math.Abs(dy) >= 1) { // a flat line's box is thin already
+		fillBox(dst, minX, minY, maxX, maxY, c, coverage)
+		return
+	}
+	// In row y the line passes x = xc; a pixel d away from the line lies
+	// d·L/|dy| away from xc along the row.
+	reach := (half + 2.5) * math.Hypot(dx, dy) / math.Abs(dy)
+	b := dst.Bounds()
+	for y := max(math.Floor(minY), float64(b.Min.Y)); y <= min(math.Ceil(maxY), float64(b.Max.Y-1)); y++ {
+		xc := x0 + (y-y0)*dx/dy
+		fillBox(dst, math.Max(minX, xc-reach), y, math.Min(maxX, xc+reach), y, c, coverage)
+	}
 }
 
 // Arrow draws a line from (x0,y0) to (x1,y1) with a filled triangular
@@ -86,12 +113,17 @@ func Triangle(dst draw.Image, p [3][2]float64, c color.Color) {
 	maxX := math.Max(p[0][0], math.Max(p[1][0], p[2][0]))
 	minY := math.Min(p[0][1], math.Min(p[1][1], p[2][1]))
 	maxY := math.Max(p[0][1], math.Max(p[1][1], p[2][1]))
+	var length [3]float64 // of each edge, once rather than per pixel
+	for i := range 3 {
+		a, b := p[i], p[(i+1)%3]
+		length[i] = math.Hypot(b[0]-a[0], b[1]-a[1])
+	}
 	fillBox(dst, minX-1, minY-1, maxX+1, maxY+1, c, func(px, py float64) float64 {
 		out := math.Inf(-1) // signed distance outside the nearest edge
 		for i := 0; i < 3; i++ {
 			a, b := p[i], p[(i+1)%3]
 			ex, ey := b[0]-a[0], b[1]-a[1]
-			l := math.Hypot(ex, ey)
+			l := length[i]
 			if l < 1e-12 {
 				continue
 			}
@@ -186,15 +218,16 @@ func contrast(c color.Color) color.Color {
 	return color.White
 }
 
-// segDist is the distance from (px,py) to the segment (x0,y0)-(x1,y1).
-func segDist(px, py, x0, y0, x1, y1 float64) float64 {
+// segOffset is the vector to (px,py) from its nearest point on the
+// segment (x0,y0)-(x1,y1); its length is the distance to the segment.
+func segOffset(px, py, x0, y0, x1, y1 float64) (ex, ey float64) {
 	dx, dy := x1-x0, y1-y0
 	l2 := dx*dx + dy*dy
 	t := 0.0
 	if l2 > 0 {
 		t = math.Max(0, math.Min(1, ((px-x0)*dx+(py-y0)*dy)/l2))
 	}
-	return math.Hypot(px-(x0+t*dx), py-(y0+t*dy))
+	return px - (x0 + t*dx), py - (y0 + t*dy)
 }
 
 // fill applies coverage over the box around a segment grown by margin.
@@ -210,22 +243,43 @@ func fillBox(dst draw.Image, minX, minY, maxX, maxY float64, c color.Color, cove
 	x1 := min(b.Max.X-1, int(math.Ceil(maxX)))
 	y1 := min(b.Max.Y-1, int(math.Ceil(maxY)))
 	sr, sg, sb, sa := c.RGBA()
+	// An *image.RGBA is read and written in place: the bytes At and Set
+	// would give (8-bit v read as v*0x101, 16-bit v stored as v>>8)
+	// without their allocation of a color.Color per pixel.
+	rgba, _ := dst.(*image.RGBA)
 	for y := y0; y <= y1; y++ {
 		for x := x0; x <= x1; x++ {
 			cov := coverage(float64(x), float64(y))
 			if cov <= 0 {
 				continue
 			}
+			var px []uint8
+			if rgba != nil {
+				px = rgba.Pix[rgba.PixOffset(x, y):][:4]
+			}
 			if cov >= 1 && sa == 0xFFFF {
-				dst.Set(x, y, color.RGBA64{uint16(sr), uint16(sg), uint16(sb), 0xFFFF})
+				if px != nil {
+					px[0], px[1], px[2], px[3] = uint8(sr>>8), uint8(sg>>8), uint8(sb>>8), 0xFF
+				} else {
+					dst.Set(x, y, color.RGBA64{uint16(sr), uint16(sg), uint16(sb), 0xFFFF})
+				}
 				continue
 			}
 			cov = math.Min(cov, 1)
 			// Porter-Duff "over" with the source scaled by its coverage.
-			dr, dg, db, da := dst.At(x, y).RGBA()
+			var dr, dg, db, da uint32
+			if px != nil {
+				dr, dg, db, da = uint32(px[0])*0x101, uint32(px[1])*0x101, uint32(px[2])*0x101, uint32(px[3])*0x101
+			} else {
+				dr, dg, db, da = dst.At(x, y).RGBA()
+			}
 			k := 1 - cov*float64(sa)/0xFFFF
 			mix := func(s, d uint32) uint16 { return uint16(cov*float64(s) + k*float64(d) + 0.5) }
-			dst.Set(x, y, color.RGBA64{mix(sr, dr), mix(sg, dg), mix(sb, db), mix(sa, da)})
+			if px != nil {
+				px[0], px[1], px[2], px[3] = uint8(mix(sr, dr)>>8), uint8(mix(sg, dg)>>8), uint8(mix(sb, db)>>8), uint8(mix(sa, da)>>8)
+			} else {
+				dst.Set(x, y, color.RGBA64{mix(sr, dr), mix(sg, dg), mix(sb, db), mix(sa, da)})
+			}
 		}
 	}
 }

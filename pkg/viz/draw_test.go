@@ -1,8 +1,12 @@
 package viz
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"image/draw"
+	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -146,5 +150,57 @@ func TestLabelAndMarker(t *testing.T) {
 	}
 	if ink < 5 {
 		t.Errorf("marker number has %d white pixels", ink)
+	}
+}
+
+// TestLineSkipsOnlyUncovered checks that Line's shortcut for pixels far
+// from the segment changes no pixel: it draws what the plain distance
+// rule, math.Hypot at every pixel of the box, draws.
+func TestLineSkipsOnlyUncovered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 200 {
+		x0, y0, x1, y1 := rng.Float64()*60-5, rng.Float64()*60-5, rng.Float64()*60-5, rng.Float64()*60-5
+		width := 0.25 + rng.Float64()*6
+		c := color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), 90, uint8(128 + rng.IntN(128))}
+		got, want := canvas(50, 50), canvas(50, 50)
+		Line(got, x0, y0, x1, y1, width, c)
+		half := width / 2
+		fill(want, x0, y0, x1, y1, half+1, c, func(px, py float64) float64 {
+			return half + 0.5 - math.Hypot(segOffset(px, py, x0, y0, x1, y1))
+		})
+		if !bytes.Equal(got.Pix, want.Pix) {
+			t.Fatalf("line %d (%g,%g)-(%g,%g) width %g: pixels differ from the distance rule", i, x0, y0, x1, y1, width)
+		}
+	}
+}
+
+// hiddenRGBA is an *image.RGBA that fillBox cannot see as one, so it goes
+// through At and Set.
+type hiddenRGBA struct{ *image.RGBA }
+
+// TestFillBoxInPlaceMatchesSet checks that shapes drawn on an
+// *image.RGBA in place give the pixels At and Set give.
+func TestFillBoxInPlaceMatchesSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 100 {
+		fast := canvas(40, 40)
+		for j := range fast.Pix {
+			fast.Pix[j] = uint8(rng.IntN(256))
+		}
+		slow := hiddenRGBA{image.NewRGBA(fast.Rect)}
+		copy(slow.Pix, fast.Pix)
+		c := color.NRGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256))}
+		if i%3 == 0 {
+			c.A = 255
+		}
+		x0, y0, x1, y1 := rng.Float64()*40, rng.Float64()*40, rng.Float64()*40, rng.Float64()*40
+		width, r := 0.5+rng.Float64()*4, rng.Float64()*6
+		for _, dst := range []draw.Image{fast, slow} {
+			Arrow(dst, x0, y0, x1, y1, width, c)
+			Disc(dst, x1, y0, r, c)
+		}
+		if !bytes.Equal(fast.Pix, slow.Pix) {
+			t.Fatalf("case %d: in-place pixels differ from At/Set's", i)
+		}
 	}
 }

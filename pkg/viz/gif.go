@@ -5,8 +5,9 @@ import (
 	"image"
 	"image/color"
 	"image/color/palette"
-	"image/draw"
 	"image/gif"
+	"sync"
+	"sync/atomic"
 )
 
 // DefaultDelay is the frame delay, in hundredths of a second, used when
@@ -29,6 +30,9 @@ type GIFOptions struct {
 	// NoDither maps each pixel to its nearest palette colour instead of
 	// diffusing the error with Floyd-Steinberg; smaller files, banding.
 	NoDither bool
+	// Threads is how many frames are quantised at once; 0 means 1. Every
+	// count gives the same GIF: each frame is dithered on its own.
+	Threads int
 }
 
 // BuildGIF quantises frames into an animated GIF that loops forever.
@@ -48,13 +52,10 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 	if pal == nil {
 		pal = palette.Plan9
 	}
-	if len(pal) > 256 {
-		return nil, fmt.Errorf("GIF palette has %d colours, at most 256 fit", len(pal))
+	if len(pal) == 0 || len(pal) > 256 {
+		return nil, fmt.Errorf("GIF palette has %d colours, want 1 to 256", len(pal))
 	}
-	var drawer draw.Drawer = draw.FloydSteinberg
-	if opt.NoDither {
-		drawer = draw.Src
-	}
+	q := newQuantizer(pal) // the pixels draw.FloydSteinberg (draw.Src) would write, faster
 	if frames[0] == nil {
 		return nil, fmt.Errorf("GIF frame 0 is nil")
 	}
@@ -78,11 +79,20 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 		if d < 0 {
 			return nil, fmt.Errorf("GIF frame %d has negative delay %d", i, d)
 		}
-		pm := image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal)
-		drawer.Draw(pm, pm.Rect, f, b.Min)
-		g.Image = append(g.Image, pm)
+		g.Image = append(g.Image, image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal))
 		g.Delay = append(g.Delay, d)
 		g.Disposal = append(g.Disposal, gif.DisposalNone)
 	}
+	// Workers take frames in turn; the quantizer's cells are shared.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(max(opt.Threads, 1), len(frames)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(frames); i = int(next.Add(1) - 1) {
+				q.draw(g.Image[i], frames[i], frames[i].Bounds().Min, !opt.NoDither)
+			}
+		})
+	}
+	wg.Wait()
 	return g, nil
 }

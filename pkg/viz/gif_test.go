@@ -56,9 +56,42 @@ func TestBuildGIF(t *testing.T) {
 		"size mismatch":  {append(frames[:1:1], canvas(5, 5)), GIFOptions{}},
 		"nil frame":      {[]image.Image{frames[0], nil}, GIFOptions{}},
 		"negative delay": {frames[:1], GIFOptions{Delay: -1}},
+		"empty palette":  {frames, GIFOptions{Palette: color.Palette{}}},
 	} {
 		if _, err := BuildGIF(bad.frames, bad.opt); err == nil {
 			t.Errorf("%s: want an error", name)
+		}
+	}
+}
+
+// TestBuildGIFThreads checks that frames quantised at once, sharing the
+// quantizer, give the GIF one thread gives.
+func TestBuildGIFThreads(t *testing.T) {
+	var frames []image.Image
+	for i := range 7 {
+		m := canvas(40, 30)
+		for y := range 30 {
+			for x := range 40 {
+				m.SetRGBA(x, y, color.RGBA{uint8(6 * x), uint8(8*y + 20*i), uint8(100 + 10*i), 255})
+			}
+		}
+		frames = append(frames, m)
+	}
+	encode := func(threads int) []byte {
+		g, err := BuildGIF(frames, GIFOptions{Threads: threads})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := gif.EncodeAll(&b, g); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	one := encode(1)
+	for _, n := range []int{0, 2, 3, 16} {
+		if !bytes.Equal(encode(n), one) {
+			t.Errorf("%d threads: GIF differs from one thread's", n)
 		}
 	}
 }
