@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/attnkit/attn/internal/clitest"
 	"github.com/attnkit/attn/pkg/data"
