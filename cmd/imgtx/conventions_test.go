@@ -96,14 +96,13 @@ func TestAttendThreads(t *testing.T) {
 	}
 }
 
-// imgtx embeds no model yet: its help and README say so, and what the
-// planned ones are to be trained on.
+// The help and the README say what the embedded models were trained on.
 func TestHelpSaysTrainingData(t *testing.T) {
 	help := clitest.Run(t, bin, "--help").Want(t, 0).Stdout
 	readme := clitest.ReadmeSection(t, "../..", name)
 	for _, doc := range []string{help, readme} {
 		doc = strings.Join(strings.Fields(doc), " ") // sentences wrap across lines
-		for _, w := range []string{"to be trained on", "55,000", "MNIST", "28"} {
+		for _, w := range []string{"trained on", "8-bit", "MNIST", "28"} {
 			if !strings.Contains(doc, w) {
 				t.Errorf("does not say %q:\n%s", w, doc)
 			}

@@ -30,12 +30,15 @@ runs on the CPU.
 
 The built-in data is MNIST as 8-bit grey digits (55,000 training, 5,000
 validation and 10,000 test images); 'imgtx train' also reads image folders,
-converted to the model's size. No model is embedded yet: the four planned
-ones (embedded:transformer, pixelcnn, class, upscale) are to be trained on
-those 55,000 MNIST digits as 28x28 8-bit grey images.`
+converted to the model's size. The embedded models were trained on those
+MNIST digits as 28x28 8-bit grey images: embedded:transformer (the
+default; local 1D, 0.950 bits/dim on the test digits) and
+embedded:pixelcnn (1.151). embedded:class and embedded:upscale are not
+trained yet: train them with --cond class or --cond lowres and pass the
+file with --model.`
 
-const examples = `   imgtx train --epochs 20 -o tx.safetensors
-   imgtx train --arch pixelcnn --epochs 20 -o pcnn.safetensors
+const examples = `   imgtx train --epoch-images 4000 --epochs 10 --dropout 0 -o tx.safetensors
+   imgtx train --arch pixelcnn --epoch-images 4000 --epochs 10 -o pcnn.safetensors
    imgtx train --cond class --attention local2d -o class.safetensors
    imgtx train --cond lowres --lowres 7 -o upscale.safetensors
    imgtx eval --model tx.safetensors --json

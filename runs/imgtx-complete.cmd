@@ -1,0 +1,1 @@
+go run ./bench/imgtx_complete -json

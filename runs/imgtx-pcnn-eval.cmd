@@ -1,0 +1,1 @@
+imgtx eval --model runs/imgtx-pcnn.safetensors --threads 1 --json

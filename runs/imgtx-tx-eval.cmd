@@ -1,0 +1,1 @@
+imgtx eval --model runs/imgtx-tx.safetensors --threads 2 --json
