@@ -18,7 +18,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/attnkit/attn/models/imgtx"
@@ -44,13 +43,7 @@ func main() {
 }
 
 func run(model string, n, rows int, temp float64, threads int, seed uint64, asJSON bool) error {
-	var m *pkgimgtx.Model
-	var err error
-	if name, ok := strings.CutPrefix(model, "embedded:"); ok {
-		m, err = imgtx.Load(name)
-	} else {
-		m, err = pkgimgtx.Load(model)
-	}
+	m, err := imgtx.Open(model)
 	if err != nil {
 		return err
 	}

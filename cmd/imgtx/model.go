@@ -30,21 +30,15 @@ var trainCommands = map[string]string{
 // is a model error (exit 3).
 func loadModel(c *cli.Context) (*imgtx.Model, string, error) {
 	name := c.String("model")
-	if e, ok := strings.CutPrefix(name, "embedded:"); ok {
-		cmd, known := trainCommands[e]
-		if !known {
-			return nil, "", cliutil.Usagef("--model %s: want embedded:transformer, embedded:pixelcnn, embedded:class or embedded:upscale", name)
-		}
-		m, err := imgtxmodels.Load(e)
-		if errors.Is(err, models.ErrNoModel) {
-			return nil, "", cliutil.ModelErr(fmt.Errorf("no embedded model %s in this build; train one with '%s' and pass it with --model %s.safetensors", name, cmd, e))
-		}
-		if err != nil {
-			return nil, "", cliutil.ModelErr(err)
-		}
-		return m, name, nil
+	e, embedded := strings.CutPrefix(name, "embedded:")
+	cmd, known := trainCommands[e]
+	if embedded && !known {
+		return nil, "", cliutil.Usagef("--model %s: want embedded:transformer, embedded:pixelcnn, embedded:class or embedded:upscale", name)
 	}
-	m, err := imgtx.Load(name)
+	m, err := imgtxmodels.Open(name)
+	if errors.Is(err, models.ErrNoModel) {
+		return nil, "", cliutil.ModelErr(fmt.Errorf("no embedded model %s in this build; train one with '%s' and pass it with --model %s.safetensors", name, cmd, e))
+	}
 	if err != nil {
 		return nil, "", cliutil.ModelErr(err)
 	}

@@ -13,6 +13,7 @@ package imgtx
 import (
 	"embed"
 	"fmt"
+	"strings"
 
 	"github.com/attnkit/attn/models"
 	pkgimgtx "github.com/attnkit/attn/pkg/imgtx"
@@ -42,4 +43,14 @@ func Load(name string) (*pkgimgtx.Model, error) {
 		return nil, err
 	}
 	return pkgimgtx.FromFile(f)
+}
+
+// Open returns the model a --model value names: "embedded:NAME" for an
+// embedded one (its error wraps models.ErrNoModel when this build has
+// none of that name), anything else a model file written by imgtx train.
+func Open(spec string) (*pkgimgtx.Model, error) {
+	if name, ok := strings.CutPrefix(spec, "embedded:"); ok {
+		return Load(name)
+	}
+	return pkgimgtx.Load(spec)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -120,11 +119,7 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	resuming := false
-	if opt.Resume {
-		_, err := os.Stat(trainrun.StatePath(opt.Out))
-		resuming = err == nil
-	}
+	resuming := opt.Resuming()
 	initialised := false
 	if opt.Init != "" && !resuming {
 		if err := initFrom(m, opt.Init); err != nil {

@@ -3,7 +3,6 @@ package imgtx
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
@@ -74,7 +73,7 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	if opt.EpochImages > 0 && opt.EpochImages < opt.Batch {
 		return nil, &trainrun.OptionError{Option: "EpochImages", Err: fmt.Errorf("%d images make no batch of %d", opt.EpochImages, opt.Batch)}
 	}
-	if opt.Init != "" && !resuming(opt.Options) {
+	if opt.Init != "" && !opt.Resuming() {
 		if err := initFrom(m, opt.Init); err != nil {
 			return nil, &trainrun.OptionError{Option: "Init", Err: err}
 		}
@@ -85,15 +84,6 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
-}
-
-// resuming reports whether a run resumes from an existing state file.
-func resuming(o trainrun.Options) bool {
-	if !o.Resume {
-		return false
-	}
-	_, err := os.Stat(trainrun.StatePath(o.Out))
-	return err == nil
 }
 
 // initFrom copies the weights of the model file at path into m, whose

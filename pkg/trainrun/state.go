@@ -3,6 +3,7 @@ package trainrun
 import (
 	"encoding/base64"
 	"encoding/json"
+	"os"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -121,4 +122,15 @@ func scheduleJSON(raw json.RawMessage) json.RawMessage {
 // StatePath returns the state file beside a run's best-model path.
 func StatePath(out string) string {
 	return strings.TrimSuffix(out, ".safetensors") + ".state.safetensors"
+}
+
+// Resuming reports whether Fit will continue a run: o.Resume is set and
+// the state file beside o.Out exists. A model's Train asks before Fit
+// runs, to skip what a fresh run alone does (initial weights, pretraining).
+func (o Options) Resuming() bool {
+	if !o.Resume {
+		return false
+	}
+	_, err := os.Stat(StatePath(o.Out))
+	return err == nil
 }
