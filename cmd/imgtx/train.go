@@ -49,7 +49,7 @@ func trainCommand() *cli.Command {
 		&cli.IntFlag{Name: "limit", Usage: "train on only the first `N` images (quick runs)"},
 		&cli.IntFlag{Name: "val-limit", Usage: "validate on only the first `N` validation images"},
 		&cli.IntFlag{Name: "epoch-images", Usage: "make an epoch `N` training images from an endless stream of shuffled passes, instead of one whole pass (validation, the best model and the state file come that much more often)"},
-		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same configuration; --dropout may differ) with a fresh optimizer and schedule; ignored with --resume when the state file exists"},
+		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same configuration, --dropout may differ; or an unconditional transformer of the same shape, which a --cond class or lowres run extends) with a fresh optimizer and schedule; ignored with --resume when the state file exists"},
 	)
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
@@ -169,6 +169,9 @@ func runTrain(c *cli.Context) error {
 	}
 	if err := trainflags.Start(c, &opt.Options, &opt.Report); err != nil {
 		return err
+	}
+	if !c.Bool("quiet") {
+		opt.Notes = c.App.ErrWriter
 	}
 	_, err = imgtx.Train(cfg, src, opt)
 	return flagError(err)

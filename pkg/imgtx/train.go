@@ -2,7 +2,9 @@ package imgtx
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
@@ -37,6 +39,9 @@ type TrainOptions struct {
 
 	// Report says where the per-epoch lines and the progress bar go.
 	Report trainrun.Report `json:"-"`
+	// Notes receives one-off lines about the run, such as what a warm
+	// start (Init) left fresh; nil drops them.
+	Notes io.Writer `json:"-"`
 }
 
 // trainDefaults are the loop's defaults that TrainOptions describes.
@@ -74,8 +79,12 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 		return nil, &trainrun.OptionError{Option: "EpochImages", Err: fmt.Errorf("%d images make no batch of %d", opt.EpochImages, opt.Batch)}
 	}
 	if opt.Init != "" && !opt.Resuming() {
-		if err := initFrom(m, opt.Init); err != nil {
+		note, err := initFrom(m, opt.Init)
+		if err != nil {
 			return nil, &trainrun.OptionError{Option: "Init", Err: err}
+		}
+		if note != "" && opt.Notes != nil {
+			fmt.Fprintln(opt.Notes, note)
 		}
 	}
 	t := &trainer{m: m, train: train, val: val, seed: opt.Seed, batch: min(opt.Batch, train.Len()), threads: opt.Threads, epochImages: opt.EpochImages}
@@ -86,19 +95,57 @@ func Train(cfg Config, src Source, opt TrainOptions) (*Model, error) {
 	return m, nil
 }
 
-// initFrom copies the weights of the model file at path into m, whose
-// configuration must be the file's but for the dropout.
-func initFrom(m *Model, path string) error {
+// initFrom copies the weights of the model file at path into m. The
+// file's configuration must be m's but for the dropout, or, for a warm
+// start, that of an unconditional Transformer that m extends with class or
+// low-resolution conditioning; it returns a line saying what started
+// fresh, or "".
+func initFrom(m *Model, path string) (string, error) {
 	src, err := Load(path)
 	if err != nil {
-		return err
+		return "", err
 	}
 	a := src.Cfg
 	a.Dropout = m.Cfg.Dropout
-	if !a.Equal(m.Cfg) {
-		return fmt.Errorf("%s is %s %+v, the run trains %s %+v", path, src.Cfg.Name(), src.Cfg, m.Cfg.Name(), m.Cfg)
+	if a.Equal(m.Cfg) {
+		return "", nn.CopyParams(m, src)
 	}
-	return nn.CopyParams(m, src)
+	if !warmStartable(src.Cfg, m.Cfg) {
+		return "", fmt.Errorf("%s is %s %+v, the run trains %s %+v", path, src.Cfg.Name(), src.Cfg, m.Cfg.Name(), m.Cfg)
+	}
+	fresh, err := nn.WarmStart(m, src, func(n string) string {
+		// A decoder layer's feed-forward norm is norm3 beside the
+		// cross-attention's norm2; in a layer without cross-attention it
+		// is norm2.
+		if m.Cfg.Cond == "lowres" && strings.HasPrefix(n, "layers.") {
+			switch {
+			case strings.Contains(n, ".norm3."):
+				return strings.Replace(n, ".norm3.", ".norm2.", 1)
+			case strings.Contains(n, ".norm2."):
+				return ""
+			}
+		}
+		return n
+	})
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	m.tx.quietNewParts()
+	return fmt.Sprintf("warm start from %s: %d tensors copied, %d new (%s), the new paths starting at zero so the model begins as the one it extends",
+		path, len(m.Params())-len(fresh), len(fresh), strings.Join(fresh, ", ")), nil
+}
+
+// warmStartable reports whether a model of cfg can start from one of src:
+// an unconditional Transformer of the same shape, to which cfg adds
+// conditioning.
+func warmStartable(src, cfg Config) bool {
+	if src.Arch != "transformer" || src.Cond != "none" || cfg.Cond == "none" {
+		return false
+	}
+	b := cfg
+	b.Cond, b.Classes, b.ClassNames, b.LowRes, b.EncLayers = src.Cond, src.Classes, src.ClassNames, src.LowRes, src.EncLayers
+	b.Dropout = src.Dropout
+	return b.Equal(src)
 }
 
 // trainer feeds the model to trainrun.Fit.

@@ -227,3 +227,21 @@ func (d *decoder) step(tp *autograd.Tape, seq []uint8, s int) *autograd.Var {
 	}
 	return d.t.head.Forward(tp, x)
 }
+
+// quietNewParts zeroes what conditioning adds to an unconditional model
+// (the class embedding, the cross-attention's output projection), so a
+// warm-started model begins as the one it extends and training opens the
+// new paths from there, as a non-local block starts as the identity. The
+// cross-attention's weights before its output keep their random draw:
+// with a zero projection after them they still receive gradients.
+func (t *transformer) quietNewParts() {
+	if t.classEmb != nil {
+		t.classEmb.Weight.Value.Zero()
+	}
+	for _, l := range t.layers {
+		if l.CrossAttn != nil {
+			l.CrossAttn.OutProj.Weight.Value.Zero()
+			l.CrossAttn.OutProj.Bias.Value.Zero()
+		}
+	}
+}

@@ -2,6 +2,8 @@ package nn
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/attnkit/attn/pkg/ckpt"
 )
@@ -182,4 +184,60 @@ func finite(x []float32) bool {
 		}
 	}
 	return true
+}
+
+// WarmStart copies into dst the tensors of src that dst also has, for a
+// model that extends another (a conditional model started from an
+// unconditional one): dst's tensor named n takes src's tensor srcName(n)
+// when src has one; a nil srcName keeps the names. It returns the names of
+// dst's tensors that src lacks, which keep their fresh values. A matched
+// pair of different shapes, or a tensor of src that nothing takes, is an
+// error, reported before anything is modified.
+func WarmStart(dst, src Module, srcName func(string) string) (fresh []string, err error) {
+	from, err := StateDict(src)
+	if err != nil {
+		return nil, err
+	}
+	to, err := StateDict(dst)
+	if err != nil {
+		return nil, err
+	}
+	if srcName == nil {
+		srcName = func(n string) string { return n }
+	}
+	pairs := map[string]string{} // dst name → src name
+	used := map[string]bool{}
+	var problems []string
+	for n, e := range to {
+		sn := srcName(n)
+		s, ok := from[sn]
+		if sn == "" || !ok {
+			fresh = append(fresh, n)
+			continue
+		}
+		if !slices.Equal(s.Shape, e.Shape) || s.DType != e.DType {
+			problems = append(problems, fmt.Sprintf("%q is %s %v, %q wants %s %v", sn, s.DType, s.Shape, n, e.DType, e.Shape))
+			continue
+		}
+		pairs[n], used[sn] = sn, true
+	}
+	for n := range from {
+		if !used[n] {
+			problems = append(problems, fmt.Sprintf("%q has no place in the new model", n))
+		}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return nil, fmt.Errorf("nn: warm start: %s", strings.Join(problems, "; "))
+	}
+	for n, sn := range pairs {
+		copy(to[n].Float, from[sn].Float) // shares the parameter's storage
+	}
+	for _, b := range dst.Buffers() { // a counter's entry is a copy, not a view
+		if sn, ok := pairs[b.Name]; ok && b.Count != nil {
+			*b.Count = from[sn].Int[0]
+		}
+	}
+	slices.Sort(fresh)
+	return fresh, nil
 }
