@@ -1,1 +1,1 @@
-go run ./bench/imgtx_complete -json
+go run ./bench/imgtx_classify -json

@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"strings"
 
+	"github.com/disintegration/imaging"
+
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/imageio"
 )
@@ -176,6 +178,26 @@ func Downsample(pix []uint8, h, w, c, side int) []uint8 {
 				n := fh * fw
 				out[(r*side+x)*c+ch] = uint8((sum + n/2) / n)
 			}
+		}
+	}
+	return out
+}
+
+// Bicubic enlarges a low-resolution input of the configuration (LowRes
+// square, interleaved) to Height × Width with Catmull-Rom cubic
+// interpolation, the usual "bicubic" that super-resolution is measured
+// against.
+func (c Config) Bicubic(low []uint8) []uint8 {
+	img := imaging.Resize(ToImage(low, c.LowRes, c.LowRes, c.Channels), c.Width, c.Height, imaging.CatmullRom)
+	out := make([]uint8, c.Len())
+	for y := 0; y < c.Height; y++ {
+		for x := 0; x < c.Width; x++ {
+			o := img.Pix[y*img.Stride+4*x:]
+			if c.Channels == 1 {
+				out[y*c.Width+x] = o[0]
+				continue
+			}
+			copy(out[(y*c.Width+x)*3:(y*c.Width+x)*3+3], o[:3])
 		}
 	}
 	return out

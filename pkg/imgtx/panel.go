@@ -52,12 +52,12 @@ func (c Config) CompletionPanel(orig []uint8, rows int, completions []uint8, cou
 	return viz.Strip(tiles, captions, 2, panelBG)
 }
 
-// UpscalePanel shows the low-resolution input (enlarged) and the
-// super-resolved samples side by side.
+// UpscalePanel shows the low-resolution input (enlarged), its bicubic
+// enlargement and the super-resolved samples side by side.
 func (c Config) UpscalePanel(low []uint8, samples []uint8, count, zoom int) image.Image {
-	tiles := []image.Image{c.LowTile(low, zoom)}
+	tiles := []image.Image{c.LowTile(low, zoom), c.Tile(c.Bicubic(low), zoom)}
 	for i := 0; i < count; i++ {
 		tiles = append(tiles, c.Tile(samples[i*c.Len():(i+1)*c.Len()], zoom))
 	}
-	return viz.Strip(tiles, []string{"input"}, 2, panelBG)
+	return viz.Strip(tiles, []string{"input", "bicubic"}, 2, panelBG)
 }

@@ -104,3 +104,23 @@ func TestDownsampleAndImagePixels(t *testing.T) {
 		}
 	}
 }
+
+// Bicubic enlargement keeps a flat image flat and passes through the
+// low-resolution values near their block centres.
+func TestBicubic(t *testing.T) {
+	cfg := Config{Height: 8, Width: 8, Channels: 1, LowRes: 2}
+	flat := cfg.Bicubic([]uint8{90, 90, 90, 90})
+	for i, v := range flat {
+		if v != 90 {
+			t.Fatalf("flat input: pixel %d is %d", i, v)
+		}
+	}
+	up := cfg.Bicubic([]uint8{0, 0, 200, 200})
+	if up[0] > 20 || up[7*8] < 180 || len(up) != 64 {
+		t.Fatalf("top-left %d, bottom-left %d", up[0], up[7*8])
+	}
+	rgb := Config{Height: 4, Width: 4, Channels: 3, LowRes: 2}
+	if got := rgb.Bicubic([]uint8{10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30}); got[0] != 10 || got[1] != 20 || got[2] != 30 || len(got) != 48 {
+		t.Fatalf("colour: %v", got[:3])
+	}
+}
