@@ -5,15 +5,17 @@
 //   - unconditional (completion): keep the top -rows rows of the first -n
 //     MNIST test digits, sample the rest, and label the originals and the
 //     completions;
+//
 //   - class: draw -n samples, classes 0, 1, …, 9 in turn, and count those
 //     labelled as the class asked for;
+//
 //   - lowres (super-resolution): reduce the first -n test digits to the
 //     model's low resolution, upscale them by sampling and by bicubic
 //     interpolation, and label the originals and both enlargements.
 //
-//	go run ./bench/imgtx_classify -json                                  # completion by embedded:transformer
-//	go run ./bench/imgtx_classify -model embedded:class -json
-//	go run ./bench/imgtx_classify -model embedded:upscale -temperature 0.9 -json
+//     go run ./bench/imgtx_classify -json                                  # completion by embedded:transformer
+//     go run ./bench/imgtx_classify -model embedded:class -json
+//     go run ./bench/imgtx_classify -model embedded:upscale -temperature 0.9 -json
 //
 // It prints one JSON object (with -json) or TSV line: the model, n, and
 // accuracies in percent against the MNIST labels (acc_original,

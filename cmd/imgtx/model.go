@@ -14,8 +14,23 @@ import (
 
 // modelFlag selects a model: an embedded default or a file.
 func modelFlag() cli.Flag {
-	return &cli.StringFlag{Name: "model", Aliases: []string{"m"}, Value: "embedded:transformer",
-		Usage: "`MODEL`: embedded:transformer, embedded:pixelcnn, embedded:class, embedded:upscale (the built-in models) or a .safetensors file from 'imgtx train'"}
+	return &cli.StringFlag{Name: "model", Aliases: []string{"m"},
+		Usage: "`MODEL`: embedded:transformer, embedded:pixelcnn, embedded:class, embedded:upscale (the built-in models) or a .safetensors file from 'imgtx train' (default: embedded:upscale for upscale, embedded:class when --class is given, else embedded:transformer)"}
+}
+
+// modelName is --model, or the embedded model the command and its flags
+// call for: the super-resolution model for upscale, the class-conditional
+// one when a class is asked for, else the unconditional transformer.
+func modelName(c *cli.Context) string {
+	switch {
+	case c.String("model") != "":
+		return c.String("model")
+	case c.Command.Name == "upscale":
+		return "embedded:upscale"
+	case c.IsSet("class"):
+		return "embedded:class"
+	}
+	return "embedded:transformer"
 }
 
 // trainCommands say how to make each embedded model.
@@ -29,7 +44,7 @@ var trainCommands = map[string]string{
 // loadModel returns the model named by --model and its name. Any failure
 // is a model error (exit 3).
 func loadModel(c *cli.Context) (*imgtx.Model, string, error) {
-	name := c.String("model")
+	name := modelName(c)
 	e, embedded := strings.CutPrefix(name, "embedded:")
 	cmd, known := trainCommands[e]
 	if embedded && !known {

@@ -131,7 +131,7 @@ func initFrom(m *Model, path string) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	m.tx.quietNewParts()
-	return fmt.Sprintf("warm start from %s: %d tensors copied, %d new (%s), the new paths starting at zero so the model begins as the one it extends",
+	return fmt.Sprintf("warm start from %s: %d tensors copied, %d new (%s)",
 		path, len(m.Params())-len(fresh), len(fresh), strings.Join(fresh, ", ")), nil
 }
 

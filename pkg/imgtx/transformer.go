@@ -228,20 +228,15 @@ func (d *decoder) step(tp *autograd.Tape, seq []uint8, s int) *autograd.Var {
 	return d.t.head.Forward(tp, x)
 }
 
-// quietNewParts zeroes what conditioning adds to an unconditional model
-// (the class embedding, the cross-attention's output projection), so a
-// warm-started model begins as the one it extends and training opens the
-// new paths from there, as a non-local block starts as the identity. The
-// cross-attention's weights before its output keep their random draw:
-// with a zero projection after them they still receive gradients.
+// quietNewParts zeroes the class embedding of a warm-started
+// class-conditional model, so it begins as the unconditional model it
+// extends and training opens the class path from there. The
+// cross-attention of a super-resolution model keeps its random draw: with
+// its output projection at zero its queries and keys get no gradient, and
+// a run so started barely used the low-resolution image after two epochs
+// (docs/experiments.md, imgtx-upscale).
 func (t *transformer) quietNewParts() {
 	if t.classEmb != nil {
 		t.classEmb.Weight.Value.Zero()
-	}
-	for _, l := range t.layers {
-		if l.CrossAttn != nil {
-			l.CrossAttn.OutProj.Weight.Value.Zero()
-			l.CrossAttn.OutProj.Bias.Value.Zero()
-		}
 	}
 }
