@@ -74,6 +74,23 @@ func TestThreads(t *testing.T) {
 	}
 }
 
+// Over a batch, predict and attend run several inputs at once; lines,
+// failures and pictures are those of one thread.
+func TestBatchThreads(t *testing.T) {
+	embedded(t)
+	for _, cmd := range []string{"predict", "attend"} {
+		t.Run(cmd, func(t *testing.T) {
+			clitest.CheckSameAtThreads(t, bin, func(out string) []string {
+				args := []string{cmd, "--json"}
+				if cmd == "attend" {
+					args = append(args, "-o", out)
+				}
+				return append(args, clitest.BatchInputs(images)...)
+			})
+		})
+	}
+}
+
 // Built-in scenes score high; a photograph, low, with one warning for
 // the batch.
 func TestInDomain(t *testing.T) {

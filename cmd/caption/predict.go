@@ -82,12 +82,12 @@ Examples:
 	}
 }
 
-// predictor captions one image file at a time.
+// predictor captions image files, several at once: a worker's tape holds
+// its forward pass and beam search, the model is only read.
 type predictor struct {
 	m       *caption.Model
 	dec     caption.DecodeOptions
 	decode  imageio.Options
-	tape    *autograd.Tape
 	threads int // --threads
 }
 
@@ -105,17 +105,26 @@ func newPredictor(c *cli.Context) (*predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &predictor{dec: dec, decode: decode, tape: autograd.NewInference(), threads: threads}, nil
+	return &predictor{dec: dec, decode: decode, threads: threads}, nil
 }
 
-// run reads and captions one image; it returns the encoder input too.
-func (p *predictor) run(path string) (caption.Caption, *tensor.Tensor, image.Image, error) {
+// batch splits --threads between the inputs (cliutil.BatchThreads) and
+// returns how to run them, and the threads each input gets.
+func (p *predictor) batch(c *cli.Context, inputs []string, pr *cliutil.Printer, bar *cliutil.Progress) (cliutil.Batch, int) {
+	workers, each := cliutil.BatchThreads(p.threads, len(inputs))
+	return cliutil.Batch{Tool: c.App.Name, Stderr: c.App.ErrWriter, Printer: pr, Bar: bar, Workers: workers,
+		Memory: cliutil.ImageMemory(p.decode), Budget: p.decode.MaxMemory}, each
+}
+
+// run reads and captions one image on tape; it returns the encoder input
+// too.
+func (p *predictor) run(tape *autograd.Tape, path string) (caption.Caption, *tensor.Tensor, image.Image, error) {
 	img, err := imageio.Open(path, p.decode)
 	if err != nil {
 		return caption.Caption{}, nil, nil, err
 	}
 	x := caption.Input(img, p.m.Cfg.Side)
-	return p.m.Predict(p.tape, x.Data, 1, p.dec)[0], x, img, nil
+	return p.m.Predict(tape, x.Data, 1, p.dec)[0], x, img, nil
 }
 
 // attentionGrids turns per-word maps into rows of the grid, for JSON.
@@ -148,10 +157,11 @@ func runPredict(c *cli.Context) error {
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	dom := cliutil.NewDomainCheck(p.m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
-	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
-		cp, x, _, err := p.run(in)
+	batch, _ := p.batch(c, inputs, pr, bar)
+	err = cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, autograd.NewInference, func(tape *autograd.Tape, in string) ([]cliutil.Line, error) {
+		cp, x, _, err := p.run(tape, in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		inDomain := dom.Field(x.Data)
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "caption", Value: strings.Join(cp.Tokens, " ")},
@@ -160,7 +170,7 @@ func runPredict(c *cli.Context) error {
 			fields = append(fields, cliutil.Field{Key: "tokens", Value: cp.Tokens}, cliutil.Field{Key: "ended", Value: cp.Ended},
 				cliutil.Field{Key: "attention", Value: attentionGrids(cp, grid)}, inDomain)
 		}
-		return pr.Print(fields...)
+		return []cliutil.Line{fields}, nil
 	})
 	bar.Finish("")
 	dom.Warn(c)
@@ -220,27 +230,28 @@ func runAttend(c *cli.Context) error {
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	dom := cliutil.NewDomainCheck(p.m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
-	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	batch, each := p.batch(c, inputs, pr, bar)
+	err = cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, autograd.NewInference, func(tape *autograd.Tape, in string) ([]cliutil.Line, error) {
 		paths, err := plan.For(in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		png, gif := paths[0], paths[1]
-		cp, x, _, err := p.run(in)
+		cp, x, _, err := p.run(tape, in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		inDomain := dom.Field(x.Data)
 		tiles, err := caption.AttentionTiles(x, cp, grid, cmap, alpha)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var out atomicfile.Set // the PNG and the GIF appear together or not at all
 		defer out.Abort()
 		if err := out.Write(png, imageio.PNG(viz.Grid(tiles, min(len(tiles), 6), 4, image.White))); err != nil {
-			return err
+			return nil, err
 		}
-		g, err := viz.BuildGIF(tiles, viz.GIFOptions{Delay: delay, Threads: p.threads})
+		g, err := viz.BuildGIF(tiles, viz.GIFOptions{Delay: delay, Threads: each})
 		if err == nil {
 			err = out.Write(gif, imageio.GIF(g))
 		}
@@ -248,14 +259,14 @@ func runAttend(c *cli.Context) error {
 			err = out.Commit()
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "caption", Value: strings.Join(cp.Tokens, " ")},
 			{Key: "log_prob", Value: cliutil.Round(cp.LogProb, 4)}}
 		if pr.JSON() {
 			fields = append(fields, inDomain)
 		}
-		return pr.Print(append(fields, cliutil.Field{Key: "png", Value: png}, cliutil.Field{Key: "gif", Value: gif})...)
+		return []cliutil.Line{append(fields, cliutil.Field{Key: "png", Value: png}, cliutil.Field{Key: "gif", Value: gif})}, nil
 	})
 	bar.Finish("")
 	dom.Warn(c)

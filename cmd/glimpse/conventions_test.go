@@ -63,6 +63,15 @@ func TestPredictThreads(t *testing.T) {
 	}
 }
 
+// Over a batch, predict runs several inputs at once; lines, failures and
+// pictures are those of one thread (--mc: every input's draws start from
+// the seed, whatever ran before it).
+func TestPredictBatchThreads(t *testing.T) {
+	clitest.CheckSameAtThreads(t, bin, func(out string) []string {
+		return append([]string{"predict", "--json", "--mc", "3", "-o", out}, clitest.BatchInputs(images)...)
+	})
+}
+
 // Test digits as the task draws them score high; a photograph, low, with
 // one warning for the batch (none with --quiet).
 func TestPredictInDomain(t *testing.T) {

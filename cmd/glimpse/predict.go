@@ -67,10 +67,9 @@ type predictJob struct {
 	zoom    int
 	seed    uint64
 	decode  imageio.Options
-	tape    *autograd.Tape
 	outDir  string
 	classes int
-	threads int // --threads, also the frames of the GIF quantised at once
+	threads int // threads of each input: the frames of its GIF quantised at once
 }
 
 func runPredict(c *cli.Context) error {
@@ -116,29 +115,34 @@ func runPredict(c *cli.Context) error {
 	}
 	job := &predictJob{
 		m: m, mc: c.Int("mc"), invert: inv, zoom: max(1, d/m.Cfg.Canvas), seed: c.Uint64("seed"),
-		decode: decode, tape: autograd.NewInference(), outDir: outDir,
-		classes: m.Cfg.Classes, threads: threads,
+		decode: decode, outDir: outDir, classes: m.Cfg.Classes,
 	}
+	workers, each := cliutil.BatchThreads(threads, len(inputs))
+	job.threads = each
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	dom := cliutil.NewDomainCheck(m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "predict")
-	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	batch := cliutil.Batch{Tool: c.App.Name, Stderr: c.App.ErrWriter, Printer: pr, Bar: bar, Workers: workers,
+		Memory: cliutil.ImageMemory(decode), Budget: decode.MaxMemory}
+	// A worker's tape holds its forward pass; the model itself is only
+	// read.
+	err = cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, autograd.NewInference, func(tape *autograd.Tape, in string) ([]cliutil.Line, error) {
 		var png, gif string
 		if plan != nil {
 			paths, err := plan.For(in)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			png, gif = paths[0], paths[1]
 		}
 		var out atomicfile.Set // the PNG and the GIF appear together or not at all
 		defer out.Abort()
-		r, err := job.run(&out, in, png, gif)
+		r, err := job.run(tape, &out, in, png, gif)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := out.Commit(); err != nil {
-			return err
+			return nil, err
 		}
 		inDomain := dom.Field(r.canvas)
 		if pr.JSON() {
@@ -149,16 +153,15 @@ func runPredict(c *cli.Context) error {
 				locs[t] = [2]float32{r.locs[2*t], r.locs[2*t+1]}
 				px[t] = [2]float32{float32(ram.Centre(r.locs[2*t], s)), float32(ram.Centre(r.locs[2*t+1], s))}
 			}
-			return pr.Print(
-				cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "class", Value: r.class},
-				cliutil.Field{Key: "confidence", Value: r.probs[r.class]}, cliutil.Field{Key: "probs", Value: r.probs},
-				cliutil.Field{Key: "locations", Value: locs}, cliutil.Field{Key: "locations_px", Value: px},
-				inDomain, cliutil.Field{Key: "png", Value: png}, cliutil.Field{Key: "gif", Value: gif},
-			)
+			return []cliutil.Line{{
+				{Key: "path", Value: in}, {Key: "class", Value: r.class},
+				{Key: "confidence", Value: r.probs[r.class]}, {Key: "probs", Value: r.probs},
+				{Key: "locations", Value: locs}, {Key: "locations_px", Value: px},
+				inDomain, {Key: "png", Value: png}, {Key: "gif", Value: gif},
+			}}, nil
 		}
-		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "class", Value: r.class},
-			cliutil.Field{Key: "confidence", Value: r.probs[r.class]}, cliutil.Field{Key: "png", Value: png},
-			cliutil.Field{Key: "gif", Value: gif})
+		return []cliutil.Line{{{Key: "path", Value: in}, {Key: "class", Value: r.class},
+			{Key: "confidence", Value: r.probs[r.class]}, {Key: "png", Value: png}, {Key: "gif", Value: gif}}}, nil
 	})
 	bar.Finish("")
 	dom.Warn(c)
@@ -172,9 +175,11 @@ type prediction struct {
 	canvas []float32 // the image as the model saw it
 }
 
-// run classifies one image and, when asked for pictures, stages them in
-// out.
-func (j *predictJob) run(out *atomicfile.Set, in, pngPath, gifPath string) (prediction, error) {
+// run classifies one image on tape and, when asked for pictures, stages
+// them in out. Every input starts its random draws from the same seed,
+// whatever ran before it, so its result does not depend on the order or
+// the number of workers.
+func (j *predictJob) run(tape *autograd.Tape, out *atomicfile.Set, in, pngPath, gifPath string) (prediction, error) {
 	img, err := imageio.Open(in, j.decode)
 	if err != nil {
 		return prediction{}, err
@@ -186,13 +191,13 @@ func (j *predictJob) run(out *atomicfile.Set, in, pngPath, gifPath string) (pred
 	if j.mc > 0 {
 		policy = ram.Sample
 	}
-	ep := j.m.Forward(j.tape, canvas.Data, 1, 1, policy, rng)
+	ep := j.m.Forward(tape, canvas.Data, 1, 1, policy, rng)
 	var locs []float32
 	for _, l := range ep.Locs {
 		locs = append(locs, l...)
 	}
-	j.tape.Reset()
-	probs := j.m.Predict(j.tape, canvas.Data, 1, 1, j.mc, rand.New(rand.NewPCG(j.seed, 0)))
+	tape.Reset()
+	probs := j.m.Predict(tape, canvas.Data, 1, 1, j.mc, rand.New(rand.NewPCG(j.seed, 0)))
 	r := prediction{probs: probs, locs: locs, class: vec.Argmax(probs), canvas: canvas.Data}
 	if pngPath == "" {
 		return r, nil

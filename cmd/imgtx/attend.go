@@ -73,7 +73,8 @@ func runAttend(c *cli.Context) error {
 	if zoom < 1 || zoom > 64 {
 		return cliutil.Usagef("--zoom %d: want 1..64", zoom)
 	}
-	if _, err := cliutil.ApplyThreads(c); err != nil {
+	threads, err := cliutil.ApplyThreads(c)
+	if err != nil {
 		return err
 	}
 	// imgtx.ImagePixels shrinks the image as it reads it: nothing
@@ -114,14 +115,18 @@ func runAttend(c *cli.Context) error {
 	plan := cliutil.PlanOutputs(outDir, inputs, outs...)
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), "attend")
-	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	workers, _ := cliutil.BatchThreads(threads, len(inputs))
+	batch := cliutil.Batch{Tool: c.App.Name, Stderr: c.App.ErrWriter, Printer: pr, Bar: bar, Workers: workers,
+		Memory: cliutil.ImageMemory(decode), Budget: decode.MaxMemory}
+	// Attention makes its own tape per call: a worker needs no state.
+	err = cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, cliutil.NoState, func(_ struct{}, in string) ([]cliutil.Line, error) {
 		paths, err := plan.For(in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		img, err := imageio.Open(in, decode)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		pix := imgtx.ImagePixels(img, cfg.Height, cfg.Width, cfg.Channels)
 		b := imgtx.Batch{N: 1, Pixels: pix, Labels: labels}
@@ -130,7 +135,7 @@ func runAttend(c *cli.Context) error {
 		}
 		maps, err := m.Attention(b, grid)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var out atomicfile.Set // the panels of all queries appear together or not at all
 		defer out.Abort()
@@ -146,19 +151,17 @@ func runAttend(c *cli.Context) error {
 				err = out.Write(paths[i], imageio.PNG(panel))
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if err := out.Commit(); err != nil {
-			return err
+			return nil, err
 		}
+		lines := make([]cliutil.Line, len(qs))
 		for i, q := range qs {
-			if err := pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "row", Value: q[0]},
-				cliutil.Field{Key: "col", Value: q[1]}, cliutil.Field{Key: "panel", Value: paths[i]}); err != nil {
-				return err
-			}
+			lines[i] = cliutil.Line{{Key: "path", Value: in}, {Key: "row", Value: q[0]}, {Key: "col", Value: q[1]}, {Key: "panel", Value: paths[i]}}
 		}
-		return nil
+		return lines, nil
 	})
 	bar.Finish("")
 	return err

@@ -118,6 +118,10 @@ func runPerImage(c *cli.Context, upscale bool) error {
 	if err := cliutil.PrepareOutDir(outDir); err != nil {
 		return err
 	}
+	// Inputs run on workers, and Sample spreads the batches of one
+	// input's samples (64 to a batch) over its share of the threads; the
+	// products inside stay on one thread, as for 'imgtx sample'.
+	workers, each := cliutil.BatchThreads(threads, len(inputs))
 	gemm.SetThreads(1)
 	suffix := "_complete"
 	if upscale {
@@ -127,16 +131,21 @@ func runPerImage(c *cli.Context, upscale bool) error {
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), c.Command.Name)
 	seed := c.Uint64(cliutil.FlagSeed)
-	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	batch := cliutil.Batch{Tool: c.App.Name, Stderr: c.App.ErrWriter, Printer: pr, Bar: bar, Workers: workers,
+		Memory: cliutil.ImageMemory(decode), Budget: decode.MaxMemory}
+	// Sample makes its own tapes; every input draws from the same --seed,
+	// whatever ran before it, so its samples do not depend on the order
+	// or the number of workers.
+	err = cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, cliutil.NoState, func(_ struct{}, in string) ([]cliutil.Line, error) {
 		paths, err := plan.For(in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		img, err := imageio.Open(in, decode)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		opt := imgtx.SampleOptions{Count: count, Labels: labels, Temperature: temp, Seed: seed, Threads: threads}
+		opt := imgtx.SampleOptions{Count: count, Labels: labels, Temperature: temp, Seed: seed, Threads: each}
 		var orig, low []uint8
 		if upscale {
 			low = imgtx.ImagePixels(img, cfg.LowRes, cfg.LowRes, cfg.Channels)
@@ -155,7 +164,7 @@ func runPerImage(c *cli.Context, upscale bool) error {
 		}
 		pix, err := m.Sample(opt)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}}
 		if upscale {
@@ -165,10 +174,10 @@ func runPerImage(c *cli.Context, upscale bool) error {
 			fields = append(fields, cliutil.Field{Key: "rows", Value: rows})
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fields = append(fields, cliutil.Field{Key: "count", Value: count}, cliutil.Field{Key: "panel", Value: paths[0]})
-		return pr.Print(fields...)
+		return []cliutil.Line{fields}, nil
 	})
 	bar.Finish("")
 	return err

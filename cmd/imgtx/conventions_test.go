@@ -17,11 +17,15 @@ import (
 const digit = "../../testdata/imgtx/digit7.png"
 
 // tinyModel writes an untrained 8×8 transformer, small enough to run in
-// an instant, and returns its path.
-func tinyModel(t *testing.T) string {
+// an instant, and returns its path; edit, if given, changes its
+// configuration first.
+func tinyModel(t *testing.T, edit ...func(*imgtx.Config)) string {
 	t.Helper()
 	cfg := imgtx.DefaultConfig("transformer", 8, 8, 1)
 	cfg.Layers, cfg.Embed, cfg.Heads, cfg.FF = 1, 8, 2, 16
+	for _, e := range edit {
+		e(&cfg)
+	}
 	m, err := imgtx.New(cfg, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +97,23 @@ func TestAttendThreads(t *testing.T) {
 		if r := clitest.Run(t, bin, cmd, "--help").Want(t, 0); !strings.Contains(r.Stdout, "--threads") {
 			t.Errorf("%s --help lacks --threads", cmd)
 		}
+	}
+}
+
+// Over a batch, attend, complete and upscale run several inputs at once;
+// lines, failures and pictures are those of one thread (complete and
+// upscale: every input's samples start from --seed, whatever ran before
+// it).
+func TestBatchThreads(t *testing.T) {
+	model := tinyModel(t)
+	up := tinyModel(t, func(c *imgtx.Config) { c.Cond, c.LowRes, c.EncLayers = "lowres", 4, 1 })
+	for _, cmd := range [][]string{{"attend", "--queries", "4,4;2,6", "--model", model}, {"complete", "--count", "3", "--model", model},
+		{"upscale", "--count", "2", "--model", up}} {
+		t.Run(cmd[0], func(t *testing.T) {
+			clitest.CheckSameAtThreads(t, bin, func(out string) []string {
+				return append(append(cmd, "--json", "-o", out), clitest.BatchInputs("../../testdata/images")...)
+			})
+		})
 	}
 }
 

@@ -135,7 +135,6 @@ type mapJob struct {
 	alpha   float64
 	display int
 	decode  imageio.Options
-	tape    *autograd.Tape
 }
 
 func runMaps(c *cli.Context, segment bool) error {
@@ -151,10 +150,11 @@ func runMaps(c *cli.Context, segment bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := cliutil.ApplyThreads(c); err != nil {
+	threads, err := cliutil.ApplyThreads(c)
+	if err != nil {
 		return err
 	}
-	job := &mapJob{segment: segment, display: c.Int("display"), decode: decode, tape: autograd.NewInference()}
+	job := &mapJob{segment: segment, display: c.Int("display"), decode: decode}
 	if job.display < 0 || job.display > maxDisplay {
 		return cliutil.Usagef("--display %d: want 0..%d pixels", job.display, maxDisplay)
 	}
@@ -220,19 +220,24 @@ func runMaps(c *cli.Context, segment bool) error {
 	pr := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	dom := cliutil.NewDomainCheck(m.Cfg.Domain())
 	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), len(inputs), c.Command.Name)
-	err = cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, c.App.Name, bar, func(in string) error {
+	workers, _ := cliutil.BatchThreads(threads, len(inputs))
+	batch := cliutil.Batch{Tool: c.App.Name, Stderr: c.App.ErrWriter, Printer: pr, Bar: bar, Workers: workers,
+		Memory: cliutil.ImageMemory(job.decode), Budget: job.decode.MaxMemory}
+	// A worker's tape holds its forward passes (the model's and the CAM
+	// model's); the models themselves are only read.
+	err = cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, autograd.NewInference, func(tape *autograd.Tape, in string) ([]cliutil.Line, error) {
 		paths, err := plan.For(in)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var out atomicfile.Set // the input's pictures appear together or not at all
 		defer out.Abort()
-		e, err := job.run(&out, in, paths)
+		e, err := job.run(tape, &out, in, paths)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := out.Commit(); err != nil {
-			return err
+			return nil, err
 		}
 		fields := []cliutil.Field{{Key: "path", Value: in}, {Key: "class", Value: e.Class},
 			{Key: "name", Value: m.Cfg.ClassName(e.Class)}, {Key: "confidence", Value: e.Probs[e.Class]}}
@@ -263,7 +268,7 @@ func runMaps(c *cli.Context, segment bool) error {
 					cliutil.Field{Key: "raw", Value: strings.Join(raw, ",")})
 			}
 		}
-		return pr.Print(fields...)
+		return []cliutil.Line{fields}, nil
 	})
 	bar.Finish("")
 	dom.Warn(c)
@@ -281,13 +286,13 @@ unusual one leaves it (0.14 two training standard deviations outside,
 scan; a colourful photograph can pass it. A model trained on CIFAR or an
 image folder has no reference: in_domain is null.`
 
-// run explains one image and stages its pictures in out.
-func (j *mapJob) run(out *atomicfile.Set, in string, paths []string) (e *lpa.Explanation, err error) {
+// run explains one image on tape and stages its pictures in out.
+func (j *mapJob) run(tape *autograd.Tape, out *atomicfile.Set, in string, paths []string) (e *lpa.Explanation, err error) {
 	img, err := imageio.Open(in, j.decode)
 	if err != nil {
 		return nil, err
 	}
-	if e, err = j.m.Explain(j.tape, img, j.seg); err != nil {
+	if e, err = j.m.Explain(tape, img, j.seg); err != nil {
 		return nil, err
 	}
 	save := func(path string, im image.Image) error { return out.Write(path, imageio.PNG(im)) }
@@ -303,7 +308,7 @@ func (j *mapJob) run(out *atomicfile.Set, in string, paths []string) (e *lpa.Exp
 	case j.panel:
 		var ce *lpa.Explanation
 		if j.cam != nil {
-			if ce, err = j.cam.Explain(j.tape, img, lpa.SegMap{}); err != nil {
+			if ce, err = j.cam.Explain(tape, img, lpa.SegMap{}); err != nil {
 				return nil, err
 			}
 		}

@@ -74,6 +74,19 @@ func TestThreads(t *testing.T) {
 	}
 }
 
+// Over a batch, attend and segment run several inputs at once; lines,
+// failures and pictures are those of one thread.
+func TestBatchThreads(t *testing.T) {
+	model := tinyModel(t, true)
+	for _, cmd := range [][]string{{"attend"}, {"attend", "--panel", "--cam-model", "none"}, {"segment"}} {
+		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
+			clitest.CheckSameAtThreads(t, bin, func(out string) []string {
+				return append(append(cmd, "--model", model, "--json", "--display", "64", "-o", out), clitest.BatchInputs(images)...)
+			})
+		})
+	}
+}
+
 // segment --json says which threshold it cut the map at, and which map.
 func TestSegmentThreshold(t *testing.T) {
 	img := filepath.Join(images, "rgb.jpg")

@@ -21,10 +21,21 @@ import (
 	"github.com/attnkit/attn/pkg/atomicfile"
 )
 
-// SIGTERM during attend over a folder: the input in hand is finished, no
-// other is started, each input has all six pictures or none, no temporary
-// file stays, and the exit code is 143 with one line saying how far it got.
+// SIGTERM during attend over a folder: the inputs in hand are finished,
+// no other is started, each input has all six pictures or none, no
+// temporary file stays, and the exit code is 143 with one line saying how
+// far it got. With --threads 2 two inputs are in hand at once: b and c,
+// both waiting on a FIFO, when the signal comes.
 func TestAttendSIGTERM(t *testing.T) {
+	for _, c := range []struct {
+		threads string
+		fifos   []string
+	}{{"1", []string{"c"}}, {"2", []string{"b", "c"}}} {
+		t.Run("threads="+c.threads, func(t *testing.T) { attendSIGTERM(t, c.threads, c.fifos) })
+	}
+}
+
+func attendSIGTERM(t *testing.T, threads string, fifos []string) {
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
 	if err := os.Mkdir(in, 0o755); err != nil {
@@ -34,39 +45,54 @@ func TestAttendSIGTERM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// c.png is a FIFO: the tool's read of it waits until the test has
-	// signalled, so the signal lands while c is in hand.
-	fifo := filepath.Join(in, "c.png")
-	for _, n := range []string{"a", "b", "d", "e"} {
-		if err := os.WriteFile(filepath.Join(in, n+".png"), png, 0o644); err != nil {
+	// The FIFOs' reads wait until the test has signalled, so the signal
+	// lands while those inputs are in hand.
+	var ws []*os.File
+	for _, n := range []string{"a", "b", "c", "d", "e"} {
+		path := filepath.Join(in, n+".png")
+		if !slices.Contains(fifos, n) {
+			if err := os.WriteFile(path, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := syscall.Mkfifo(path, 0o600); err != nil {
+			t.Skip("no FIFO:", err)
+		}
+		// Held read-write (Linux allows it), the FIFO opens at once for
+		// the tool and takes the test's write without blocking.
+		w, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
 			t.Fatal(err)
 		}
+		defer w.Close()
+		ws = append(ws, w)
 	}
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skip("no FIFO:", err)
-	}
-	// Held read-write (Linux allows it), the FIFO opens at once for the
-	// tool and takes the test's write without blocking.
-	w, err := os.OpenFile(fifo, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
 
-	p := clitest.Start(t, bin, "attend", "--model", tinyModel(t, true), "--display", "0", "-o", out, in)
-	waitOpen(t, p.PID(), fifo)
-	p.Signal(t, syscall.SIGTERM)
-	if _, err := w.Write(png); err != nil {
-		t.Fatal(err)
+	p := clitest.Start(t, bin, "attend", "--model", tinyModel(t, true), "--display", "0", "--threads", threads, "-o", out, in)
+	for _, n := range fifos {
+		waitOpen(t, p.PID(), filepath.Join(in, n+".png"))
 	}
-	w.Close()
+	p.Signal(t, syscall.SIGTERM)
+	for _, w := range ws {
+		if _, err := w.Write(png); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+	}
 	r := p.Wait(t).Want(t, 143)
 
 	if r.Stderr != "lpa: interrupted: 3 of 5 inputs done\n" {
 		t.Errorf("stderr %q", r.Stderr)
 	}
-	if lines := clitest.Lines(r.Stdout); len(lines) != 3 || !strings.HasPrefix(lines[2], fifo+"\t") {
-		t.Errorf("stdout:\n%s", r.Stdout)
+	lines := clitest.Lines(r.Stdout)
+	if len(lines) != 3 {
+		t.Fatalf("stdout:\n%s", r.Stdout)
+	}
+	for i, n := range []string{"a", "b", "c"} {
+		if !strings.HasPrefix(lines[i], filepath.Join(in, n+".png")+"\t") {
+			t.Errorf("line %d is not %s's:\n%s", i+1, n, r.Stdout)
+		}
 	}
 	var want []string
 	for _, n := range []string{"a", "b", "c"} {
@@ -102,7 +128,8 @@ func TestAttendSecondSignal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	p := clitest.Start(t, bin, "attend", "--model", tinyModel(t, true), "--display", "0", "-o", out, in)
+	// One thread: a is finished before b is opened.
+	p := clitest.Start(t, bin, "attend", "--model", tinyModel(t, true), "--display", "0", "--threads", "1", "-o", out, in)
 	waitOpen(t, p.PID(), fifo)
 	// Two different signals, since the kernel merges a pending signal
 	// with another of its kind; the second one sets the exit code.

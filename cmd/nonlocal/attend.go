@@ -138,18 +138,20 @@ func runAttend(c *cli.Context) error {
 	plan := cliutil.PlanOutputs(dir, inputs, outs...)
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	zoom := c.Int("zoom")
-	return cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, name, nil, func(path string) error {
+	batch, each := inputBatch(c, m, threads, len(inputs), p, opt)
+	// Each input gets its own tape below: a worker needs no state.
+	return cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, cliutil.NoState, func(_ struct{}, path string) ([]cliutil.Line, error) {
 		paths, err := plan.For(path)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		frames, err := readPictures(m, path, opt)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		x, err := m.Input(frames)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		tp := autograd.NewInference()
 		out := m.Forward(tp, tp.Const(tp.View(x, append([]int{1}, m.InputShape()...)...)))
@@ -159,18 +161,18 @@ func runAttend(c *cli.Context) error {
 			b := frames[0].Bounds()
 			for _, q := range at {
 				if q.T >= len(frames) || q.X >= float64(b.Dx()) || q.Y >= float64(b.Dy()) {
-					return fmt.Errorf("--at %g,%g,%d lies outside the %dx%d input of %d frames", q.X, q.Y, q.T, b.Dx(), b.Dy(), len(frames))
+					return nil, fmt.Errorf("--at %g,%g,%d lies outside the %dx%d input of %d frames", q.X, q.Y, q.T, b.Dx(), b.Dy(), len(frames))
 				}
 				queries = append(queries, m.MapPoint(q, b.Dx(), b.Dy(), len(frames)))
 			}
 		} else if queries, err = m.TopQueries(out, site, 0, c.Int("queries")); err != nil {
-			return err
+			return nil, err
 		}
 		var qls []nonlocal.QueryLinks
 		for _, q := range queries {
 			links, err := m.Links(out, site, 0, q, c.Int("top"))
 			if err != nil {
-				return err
+				return nil, err
 			}
 			qls = append(qls, nonlocal.QueryLinks{Query: q, Links: links})
 		}
@@ -180,25 +182,25 @@ func runAttend(c *cli.Context) error {
 		defer w.Abort()
 		if !m.Cfg.Clip() {
 			if err := w.Write(paths[0], imageio.PNG(nonlocal.ArrowPicture(pics[0], zoom, qls))); err != nil {
-				return err
+				return nil, err
 			}
 			fields = append(fields, cliutil.Field{Key: "gif", Value: ""})
 		} else {
 			if err := w.Write(paths[0], imageio.PNG(nonlocal.Filmstrip(pics, zoom, 4, qls))); err != nil {
-				return err
+				return nil, err
 			}
-			g, err := viz.BuildGIF(nonlocal.ClipFrames(pics, zoom, qls), viz.GIFOptions{Delay: 40, Threads: threads})
+			g, err := viz.BuildGIF(nonlocal.ClipFrames(pics, zoom, qls), viz.GIFOptions{Delay: 40, Threads: each})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if err := w.Write(paths[1], imageio.GIF(g)); err != nil {
-				return err
+				return nil, err
 			}
 			fields = append(fields, cliutil.Field{Key: "gif", Value: paths[1]})
 		}
 		if err := w.Commit(); err != nil {
-			return err
+			return nil, err
 		}
-		return p.Print(fields...)
+		return []cliutil.Line{fields}, nil
 	})
 }

@@ -79,3 +79,16 @@ func readInput(m *nonlocal.Model, path string, opt imageio.Options) ([]float32, 
 	}
 	return m.Input(frames)
 }
+
+// inputBatch is how predict and attend run their inputs: --threads split
+// between inputs in hand and the work inside each (cliutil.BatchThreads;
+// each is the threads of one input), the memory budget shared by the
+// inputs in hand as they are read (clips or images).
+func inputBatch(c *cli.Context, m *nonlocal.Model, threads, inputs int, p *cliutil.Printer, opt imageio.Options) (b cliutil.Batch, each int) {
+	workers, each := cliutil.BatchThreads(threads, inputs)
+	memory := cliutil.ImageMemory(opt)
+	if m.Cfg.Clip() {
+		memory = cliutil.ClipMemory(opt)
+	}
+	return cliutil.Batch{Tool: name, Stderr: c.App.ErrWriter, Printer: p, Workers: workers, Memory: memory, Budget: opt.MaxMemory}, each
+}

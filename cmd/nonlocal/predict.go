@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/urfave/cli/v2"
 )
@@ -45,7 +43,8 @@ Examples:
 }
 
 func runPredict(c *cli.Context) error {
-	if _, err := cliutil.ApplyThreads(c); err != nil {
+	threads, err := cliutil.ApplyThreads(c)
+	if err != nil {
 		return err
 	}
 	// Pictures are shrunk to the model's side as they are read
@@ -65,10 +64,12 @@ func runPredict(c *cli.Context) error {
 	p := cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON))
 	dom := cliutil.NewDomainCheck(m.Cfg.Domain())
 	defer dom.Warn(c)
-	return cliutil.ForEach(cliutil.Interruptible(c), inputs, c.App.ErrWriter, name, nil, func(path string) error {
+	batch, _ := inputBatch(c, m, threads, len(inputs), p, opt)
+	// Predict makes its own tape per call: a worker needs no state.
+	return cliutil.ForEachParallel(cliutil.Interruptible(c), inputs, batch, cliutil.NoState, func(_ struct{}, path string) ([]cliutil.Line, error) {
 		x, err := readInput(m, path, opt)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		classes, probs := m.Predict(x, 1)
 		k := classes[0]
@@ -82,9 +83,6 @@ func runPredict(c *cli.Context) error {
 		} else {
 			dom.Field(x) // counted for the warning
 		}
-		if err := p.Print(fields...); err != nil {
-			return fmt.Errorf("write result: %w", err)
-		}
-		return nil
+		return []cliutil.Line{fields}, nil
 	})
 }

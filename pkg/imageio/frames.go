@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -60,17 +59,10 @@ func ReadFrames(path string, opt Options) ([]image.Image, error) {
 }
 
 func readFrameFolder(dir string, opt Options) ([]image.Image, error) {
-	entries, err := os.ReadDir(dir)
+	names, err := frameNames(dir)
 	if err != nil {
 		return nil, pathError(dir, err)
 	}
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && IsImageFile(e.Name()) {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
 	switch {
 	case len(names) == 0:
 		return nil, fmt.Errorf("%s: no image files in the folder (a clip is a folder of frames)", dir)
@@ -78,13 +70,7 @@ func readFrameFolder(dir string, opt Options) ([]image.Image, error) {
 		return nil, fmt.Errorf("%s: %d frames exceeds the limit of %d", dir, len(names), MaxFrames)
 	}
 	if opt.MaxMemory > 0 {
-		var need int64
-		for _, n := range names {
-			// A frame whose header cannot be read counts nothing here;
-			// Open reports it below.
-			e, _ := headerEstimate(filepath.Join(dir, n), opt)
-			need = min(need+e, 1<<62)
-		}
+		need := folderEstimate(dir, names, opt)
 		if err := memoryError(fmt.Sprintf("%s (%d frames)", dir, len(names)), need, opt.MaxMemory); err != nil {
 			return nil, err
 		}
@@ -129,11 +115,8 @@ func decodeGIFFrames(data []byte, name string, opt Options) (frames []image.Imag
 	if err := checkClip(name, len(g.Image), cfg.Width, cfg.Height, opt.maxPixels()); err != nil {
 		return nil, err
 	}
-	// Each frame becomes a full RGBA copy of the screen, and the caller's
-	// work applies to each.
 	if opt.MaxMemory > 0 {
-		px := int64(cfg.Width) * int64(cfg.Height) // at most 65535², a GIF's limit
-		need := int64(len(data)) + int64(len(g.Image))*px*(1+RGBABytes+max(opt.WorkBytesPerPixel, 0))
+		need := gifEstimate(len(data), len(g.Image), cfg.Width, cfg.Height, opt)
 		if err := memoryError(fmt.Sprintf("%s (%d frames)", name, len(g.Image)), need, opt.MaxMemory); err != nil {
 			return nil, err
 		}
