@@ -1,42 +1,25 @@
-#!/usr/bin/python3
 """PyTorch twin of pkg/ram, the Recurrent Attention Model (Mnih et al. 2014).
 
 The twin computes what the Go model computes, with the same parameter names
-(its state_dict keys are the Go checkpoint's tensor names), so weights move
-both ways through our safetensors files. Run from the repository root with
-Debian's interpreter (it has torch 1.13 and numpy):
-
-    /usr/bin/python3 bench/torch/ram.py --golden     # write testdata/golden/ram_*.safetensors
-    /usr/bin/python3 bench/torch/ram.py --bench ...  # training/predict timing (bench/ram.sh)
-
---golden writes the fixtures that pkg/ram/golden_test.go compares against,
-then checks the other direction: it asks the Go driver (go run ./bench/ram
-forward) to build a model with Go's initialisation, run it at fixed
-locations and save it with Model.Save; the checkpoint is loaded into the
-twin, which must reproduce Go's logits. See bench/torch/README.md.
+(its state_dict keys are the Go model file's tensor names), so weights move
+both ways through safetensors files: save_model writes a file that
+`glimpse eval --model FILE` loads as it is, and load_model reads a file
+that `glimpse train` wrote. The retina is pkg/ram.Sensor.Extract vectorised
+over the batch, hybrid_loss is pkg/ram.Model.Loss, and predict is
+pkg/ram.Model.Predict with a greedy episode (the policy's mean), including
+the random first location Go draws when the first location is not learned.
 """
 
-import argparse
 import json
 import math
-import os
-import statistics
-import struct
-import subprocess
-import sys
-import tempfile
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-GOLDEN_DIR = os.path.join(ROOT, "testdata", "golden")
-sys.path.insert(0, HERE)
-from fixtures import write_safetensors  # noqa: E402  (shared encoder)
+from .gorand import GoRand
+from .safetensors import read_safetensors, write_safetensors
 
 FORMAT = "attnkit.ram/1"  # pkg/ram.Format
 
@@ -55,32 +38,6 @@ def task_config(task):
              core="rnn", classes=10, learned_first=False, detach_policy=True)
     c.update(TASKS[task])
     return c
-
-
-# ------------------------------------------------------------ safetensors
-
-def read_safetensors(path):
-    """Return (tensors, metadata) of a safetensors file (F32 and I64 only).
-
-    The Go writer (pkg/ckpt) and fixtures.write_safetensors both produce
-    this layout: an 8-byte little-endian header length, a JSON header,
-    then the raw little-endian data addressed by data_offsets.
-    """
-    with open(path, "rb") as f:
-        blob = f.read()
-    (n,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + n].decode("utf-8"))
-    meta = header.pop("__metadata__", {})
-    data = blob[8 + n:]
-    kinds = {"F32": np.float32, "I64": np.int64}
-    out = {}
-    for name, h in header.items():
-        if h["dtype"] not in kinds:
-            raise ValueError(f"{path}: tensor {name!r}: dtype {h['dtype']} not supported")
-        lo, hi = h["data_offsets"]
-        a = np.frombuffer(data[lo:hi], dtype=np.dtype(kinds[h["dtype"]]).newbyteorder("<"))
-        out[name] = torch.from_numpy(a.astype(kinds[h["dtype"]]).reshape(h["shape"]))
-    return out, meta
 
 
 # ------------------------------------------------------------------ model
@@ -214,12 +171,12 @@ class RAM(nn.Module):
         logp = -(sample - mean) ** 2 / (2 * std * std) - math.log(std) - 0.5 * math.log(2 * math.pi)
         return sample.clamp(-1, 1), logp
 
-    def forward(self, images, locs=None, greedy=False, trace=None):
+    def forward(self, images, locs=None, greedy=False, trace=None, first=None):
         """One episode over [N,C,S,S] images.
 
         locs, if given, is [T,N,2] (pkg/ram.Model.ForwardAt); otherwise the
-        first location is uniform (or the learned policy) and the others
-        come from the location network. Returns logits [N,C], the log π of
+        first location is the learned policy's, or first ([N,2]) when given,
+        or uniform, and the others come from the location network. Returns logits [N,C], the log π of
         every sampled location ([N,2] each) and their baselines ([N,1] each,
         None for a learned first location). trace, if a list, receives
         every glimpse's locations [N,2].
@@ -234,6 +191,8 @@ class RAM(nn.Module):
             if lp is not None:
                 logps.append(lp)
                 bases.append(None)
+        elif first is not None:
+            loc = first
         else:
             loc = torch.rand(n, 2) * 2 - 1
         h = images.new_zeros(n, c["hidden"])
@@ -303,205 +262,41 @@ def load_model(path):
     return model, rest, meta
 
 
-# --------------------------------------------------------------- golden
+# ------------------------------------------------------------ evaluation
 
-# A small configuration that still has every code path: 3 scales (the
-# unpooled scale and two pooled ones), patches running off the canvas, a
-# non-square hidden stack.
-GOLDEN_BASE = dict(task="translated", canvas=60, glimpses=4, patch=8, scales=3, std=0.1,
-                   glimpse_hidden=24, glimpse_out=32, hidden=20, classes=10)
-
-
-def golden_inputs(seed, n=4):
-    """Images [N,1,S,S] in [0,1), a fixed path locs [T,N,2], labels [N]."""
-    g = torch.Generator().manual_seed(seed)
-    s, t = GOLDEN_BASE["canvas"], GOLDEN_BASE["glimpses"]
-    images = torch.rand(n, 1, s, s, generator=g)
-    locs = torch.rand(t, n, 2, generator=g) * 2 - 1
-    # Corners and edges: the patches run off the canvas, and l = 0 on a
-    # 60-pixel canvas puts the 8-pixel patch corner at exactly 26 (a
-    # whole number; no rounding tie is left to float noise).
-    locs[0, 0] = torch.tensor([-1.0, -1.0])
-    locs[1, 1] = torch.tensor([1.0, 1.0])
-    locs[2, 2] = torch.tensor([0.0, 0.0])
-    locs[3, 3] = torch.tensor([-1.0, 1.0])
-    labels = torch.randint(0, GOLDEN_BASE["classes"], (n,), generator=g)
-    return images, locs, labels
-
-
-def greedy_episode(model, images):
+def greedy_episode(model, images, first=None):
     """Logits [N, classes] and locations [T, N, 2] of a greedy episode
     (every location the policy's mean, clamped), as ram.Greedy gives."""
     seen = []
-    logits, _, _ = model(images, greedy=True, trace=seen)
+    logits, _, _ = model(images, greedy=True, trace=seen, first=first)
     return logits, torch.stack(seen)
 
 
-def golden_case(name, seed, **over):
-    """Write testdata/golden/<name>.safetensors: the twin's weights as a
-    pkg/ram checkpoint, plus golden.images/locs/labels, the logits and the
-    cross-entropy gradient of every parameter that receives one."""
-    cfg = dict(GOLDEN_BASE, core="rnn", learned_first=False, detach_policy=True)
-    cfg.update(over)
-    torch.manual_seed(seed)
-    model = RAM(cfg)
-    if cfg["learned_first"]:
-        with torch.no_grad():
-            model.first_loc.copy_(torch.tensor([0.3, -0.2]))
-    images, locs, labels = golden_inputs(seed + 1)
-    logits, _, _ = model(images, locs=locs)
-    loss = F.cross_entropy(logits, labels)
-    model.zero_grad()
-    loss.backward()
-    extra = {"golden.images": images.reshape(images.shape[0], -1), "golden.locs": locs,
-             "golden.labels": labels.long(), "golden.logits": logits.detach(),
-             "golden.ce": loss.detach().reshape(1)}
-    if cfg["learned_first"]:
-        # A learned first location makes the greedy episode deterministic:
-        # the location network then chooses every glimpse.
-        with torch.no_grad():
-            extra["golden.greedy_logits"], extra["golden.greedy_locs"] = greedy_episode(model, images)
-    for k, p in model.named_parameters():
-        if p.grad is not None and p.grad.abs().sum() > 0:
-            extra["grad." + k] = p.grad
-    desc = ("pkg/ram twin (bench/torch/ram.py) at fixed glimpse locations: logits = "
-            "classifier(h_T) after ForwardAt(locs); grad.<param> = d CE(logits, labels) / d param")
-    save_model(model, os.path.join(GOLDEN_DIR, name + ".safetensors"), extra,
-               {"description": desc, "generator": "bench/torch/ram.py --golden", "torch": torch.__version__,
-                "tensors": json.dumps({
-                    "golden.images": "[N=4, S*S] row-major, one channel",
-                    "golden.locs": "[T, N, 2] (x, y) in [-1, 1], glimpse t of image n",
-                    "golden.labels": "[N] I64", "golden.logits": "[N, classes]",
-                    "golden.ce": "[1] mean cross-entropy",
-                    "golden.greedy_logits": "[N, classes] of the greedy episode (learned first location only)",
-                    "golden.greedy_locs": "[T, N, 2] its locations",
-                    "grad.<param>": "gradient of golden.ce (params the CE reaches)"}, sort_keys=True)})
-    print(f"wrote {name}.safetensors: logits[0] = {logits[0, :4].tolist()}", file=sys.stderr)
-    return cfg, images, locs
+def go_first_locations(n, seed, batch_index):
+    """The first locations [n, 2] pkg/ram.Model.Predict draws for a batch
+    when the first location is not learned: x, y of every image in turn
+    from rand.NewPCG(seed, batch_index), each float32(u·2 − 1)."""
+    rng = GoRand(seed, batch_index)
+    vals = [rng.float64() * 2 - 1 for _ in range(2 * n)]
+    return torch.from_numpy(np.asarray(vals, dtype=np.float64).astype(np.float32).reshape(n, 2))
 
 
-def check_go_checkpoint(cfg, images, locs, label):
-    """The reverse direction: Go builds, runs and saves a model; the twin
-    loads the checkpoint and must give Go's logits."""
-    with tempfile.TemporaryDirectory() as tmp:
-        inp = os.path.join(tmp, "in.safetensors")
-        write_safetensors(inp, {"images": images.reshape(images.shape[0], -1), "locs": locs},
-                          {"config": json.dumps(cfg, sort_keys=True)})
-        model_path = os.path.join(tmp, "model.safetensors")
-        out = os.path.join(tmp, "logits.safetensors")
-        subprocess.run(["go", "run", "./bench/ram", "forward", "-in", inp, "-model", model_path,
-                        "-out", out, "-seed", "11"], check=True, cwd=ROOT)
-        model, rest, _ = load_model(model_path)
-        if rest:
-            raise AssertionError(f"{label}: Go checkpoint has unexpected tensors {sorted(rest)}")
-        want, _ = read_safetensors(out)
-        with torch.no_grad():
-            got, _, _ = model(images, locs=locs)
-        pairs = [("logits", got)]
-        if cfg.get("learned_first"):
-            with torch.no_grad():
-                glog, glocs = greedy_episode(model, images)
-            pairs += [("greedy_logits", glog), ("greedy_locs", glocs)]
-        for key, val in pairs:
-            err = (val - want[key]).abs()
-            tol = 1e-5 + 1e-4 * want[key].abs()
-            if not bool((err <= tol).all()):
-                raise AssertionError(f"{label}: twin on the Go checkpoint differs from Go's {key} by up to "
-                                     f"{err.max().item():.3g}")
-            print(f"{label}: Go checkpoint -> twin {key} match (max |diff| {err.max().item():.2e})",
-                  file=sys.stderr)
-
-
-def golden(skip_go):
-    torch.set_num_threads(1)
-    os.makedirs(GOLDEN_DIR, exist_ok=True)
-    cases = [("ram_rnn", 70, {}),
-             ("ram_lstm", 80, dict(core="lstm", learned_first=True, detach_policy=False)),
-             ("ram_lochidden", 90, dict(learned_first=True, locator_hidden=6))]
-    for name, seed, over in cases:
-        cfg, images, locs = golden_case(name, seed, **over)
-        # Round trip through our own files first: the reader must give back
-        # exactly what the writer was handed.
-        model, rest, _ = load_model(os.path.join(GOLDEN_DIR, name + ".safetensors"))
-        with torch.no_grad():
-            again, _, _ = model(rest["golden.images"].reshape(images.shape), locs=rest["golden.locs"])
-        assert torch.equal(again, rest["golden.logits"]), name
-        if not skip_go:
-            check_go_checkpoint(cfg, images, locs, name)
-
-
-# ---------------------------------------------------------------- bench
-
-def bench(tasks, threads, batch, steps, warmup, predict_runs, seed, core="rnn", locator_hidden=0):
-    """Print one JSON line per (task, threads): training samples/s of
-    forward + hybrid loss + backward + Adam, and the median latency of a
-    greedy batch-1 prediction (softmax included). Inputs are random
-    tensors made before timing: data generation is not timed."""
-    for task in tasks:
-        cfg = task_config(task)
-        cfg["core"] = core
-        if locator_hidden:
-            cfg["locator_hidden"] = locator_hidden
-        s = cfg["canvas"]
-        for th in threads:
-            torch.set_num_threads(th)
-            torch.manual_seed(seed)
-            model = RAM(cfg)
-            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-            nb = 4
-            xs = [torch.rand(batch, 1, s, s) for _ in range(nb)]
-            ys = [torch.randint(0, 10, (batch,)) for _ in range(nb)]
-
-            def step(i):
-                opt.zero_grad(set_to_none=False)
-                logits, logps, bases = model(xs[i % nb])
-                hybrid_loss(logits, logps, bases, ys[i % nb]).backward()
-                opt.step()
-
-            for i in range(warmup):
-                step(i)
-            t0 = time.perf_counter()
-            for i in range(steps):
-                step(i)
-            el = time.perf_counter() - t0
-            one = torch.rand(1, 1, s, s)
-            lat = []
-            with torch.no_grad():
-                for i in range(predict_runs + 5):
-                    t1 = time.perf_counter()
-                    logits, _, _ = model(one, greedy=True)
-                    F.softmax(logits, 1)
-                    if i >= 5:
-                        lat.append(time.perf_counter() - t1)
-            print(json.dumps({"impl": "torch", "task": task, "core": core, "locator_hidden": locator_hidden,
-                              "threads": th, "batch": batch,
-                              "steps": steps, "samples_per_s": steps * batch / el,
-                              "predict_us": statistics.median(lat) * 1e6}), flush=True)
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--golden", action="store_true", help="write testdata/golden/ram_*.safetensors")
-    ap.add_argument("--no-go", action="store_true", help="with --golden: skip the Go-checkpoint check")
-    ap.add_argument("--bench", action="store_true", help="time training and prediction")
-    ap.add_argument("--tasks", default="mnist,translated,cluttered60,cluttered100")
-    ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--steps", type=int, default=50)
-    ap.add_argument("--warmup", type=int, default=5)
-    ap.add_argument("--predict", type=int, default=200, help="timed batch-1 predictions")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--core", default="rnn", choices=["rnn", "lstm"], help="with --bench: the recurrent core")
-    ap.add_argument("--locator-hidden", type=int, default=0, help="with --bench: hidden units in the location network")
-    a = ap.parse_args()
-    if a.golden:
-        golden(a.no_go)
-    if a.bench:
-        bench(a.tasks.split(","), [int(t) for t in a.threads.split(",")], a.batch, a.steps,
-              a.warmup, a.predict, a.seed, a.core, a.locator_hidden)
-    if not (a.golden or a.bench):
-        ap.print_help()
-
-
-if __name__ == "__main__":
-    main()
+@torch.no_grad()
+def evaluate(model, images, labels, seed=1, batch=250, limit=0):
+    """pkg/ram.Model.Evaluate with MC = 0 (what `glimpse eval` runs): a
+    greedy episode per image in batches of `batch`, batch b drawing its
+    random first locations from (seed, b) as Go does, so that the count of
+    errors matches `glimpse eval --policy-seed SEED --batch BATCH`.
+    images is [N, 1, S, S] float32 (numpy or torch), labels [N]; returns
+    (n, errors)."""
+    model.eval()
+    n = len(labels) if limit <= 0 else min(limit, len(labels))
+    errors = 0
+    for b, lo in enumerate(range(0, n, batch)):
+        hi = min(lo + batch, n)
+        x = torch.as_tensor(np.asarray(images[lo:hi]))
+        y = torch.as_tensor(np.asarray(labels[lo:hi]))
+        first = None if model.cfg.get("learned_first") else go_first_locations(hi - lo, seed, b)
+        logits, _ = greedy_episode(model, x, first)
+        errors += int((logits.argmax(1) != y).sum())
+    return n, errors
