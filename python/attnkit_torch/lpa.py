@@ -185,15 +185,21 @@ def load_model(path):
 # ------------------------------------------------------------ evaluation
 
 @torch.no_grad()
-def evaluate(model, images, labels, batch=100, limit=0):
+def evaluate(model, images, labels, batch=100, limit=0, shard=(0, 1)):
     """pkg/lpa.Model.Evaluate (what `lpa eval` runs): classify images
-    [N, 3, S, S] in [0, 1] (numpy or torch) in evaluation mode; returns
-    (n, errors)."""
+    [N, 3, S, S] in [0, 1] (numpy, a memory map or torch) in evaluation
+    mode. shard = (rank, world) takes only the batches b with b mod world =
+    rank. Returns (n, errors) of the batches taken."""
     model.eval()
+    dev = next(model.parameters()).device
     n = len(labels) if limit <= 0 else min(limit, len(labels))
-    errors = 0
-    for lo in range(0, n, batch):
+    rank, world = shard
+    done = errors = 0
+    for b, lo in enumerate(range(0, n, batch)):
+        if b % world != rank:
+            continue
         hi = min(lo + batch, n)
-        logits, _, _ = model(torch.as_tensor(np.asarray(images[lo:hi])))
-        errors += int((logits.argmax(1) != torch.as_tensor(np.asarray(labels[lo:hi]))).sum())
-    return n, errors
+        logits, _, _ = model(torch.from_numpy(np.array(images[lo:hi], dtype=np.float32)).to(dev))
+        errors += int((logits.argmax(1).cpu() != torch.as_tensor(np.asarray(labels[lo:hi]))).sum())
+        done += hi - lo
+    return done, errors

@@ -119,13 +119,14 @@ def retina(images, loc, patch, scales):
     n, c, hgt, wid = images.shape
     centre = (loc.detach().double() + 1) / 2
     cx, cy = centre[:, 0] * wid, centre[:, 1] * hgt
-    batch = torch.arange(n)[:, None, None]
-    chans = torch.arange(c)[None, :, None, None]
+    dev = images.device
+    batch = torch.arange(n, device=dev)[:, None, None]
+    chans = torch.arange(c, device=dev)[None, :, None, None]
     outs = []
     for s in range(scales):
         f = 1 << s
         side = patch * f
-        ar = torch.arange(side)
+        ar = torch.arange(side, device=dev)
         x0 = torch.floor(cx - side / 2 + 0.5).long()
         y0 = torch.floor(cy - side / 2 + 0.5).long()
         xs = x0[:, None] + ar  # [N, side]
@@ -194,7 +195,7 @@ class RAM(nn.Module):
         elif first is not None:
             loc = first
         else:
-            loc = torch.rand(n, 2) * 2 - 1
+            loc = torch.rand(n, 2, device=images.device) * 2 - 1
         h = images.new_zeros(n, c["hidden"])
         state = (h, images.new_zeros(n, c["hidden"])) if c["core"] == "lstm" else (h,)
         for t in range(c["glimpses"]):
@@ -282,21 +283,28 @@ def go_first_locations(n, seed, batch_index):
 
 
 @torch.no_grad()
-def evaluate(model, images, labels, seed=1, batch=250, limit=0):
+def evaluate(model, images, labels, seed=1, batch=250, limit=0, shard=(0, 1)):
     """pkg/ram.Model.Evaluate with MC = 0 (what `glimpse eval` runs): a
     greedy episode per image in batches of `batch`, batch b drawing its
     random first locations from (seed, b) as Go does, so that the count of
     errors matches `glimpse eval --policy-seed SEED --batch BATCH`.
-    images is [N, 1, S, S] float32 (numpy or torch), labels [N]; returns
-    (n, errors)."""
+    images is [N, 1, S, S] float32 (numpy, a memory map or torch), labels
+    [N]. shard = (rank, world) takes only the batches b with b mod world =
+    rank, for processes that split an evaluation. Returns (n, errors) of
+    the batches taken."""
     model.eval()
+    dev = next(model.parameters()).device
     n = len(labels) if limit <= 0 else min(limit, len(labels))
-    errors = 0
+    rank, world = shard
+    done = errors = 0
     for b, lo in enumerate(range(0, n, batch)):
+        if b % world != rank:
+            continue
         hi = min(lo + batch, n)
-        x = torch.as_tensor(np.asarray(images[lo:hi]))
-        y = torch.as_tensor(np.asarray(labels[lo:hi]))
-        first = None if model.cfg.get("learned_first") else go_first_locations(hi - lo, seed, b)
+        x = torch.from_numpy(np.array(images[lo:hi], dtype=np.float32)).to(dev)
+        y = torch.as_tensor(np.asarray(labels[lo:hi])).to(dev)
+        first = None if model.cfg.get("learned_first") else go_first_locations(hi - lo, seed, b).to(dev)
         logits, _ = greedy_episode(model, x, first)
         errors += int((logits.argmax(1) != y).sum())
-    return n, errors
+        done += hi - lo
+    return done, errors
