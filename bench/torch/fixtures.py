@@ -17,63 +17,35 @@ one scheme in all files:
 Each file's __metadata__ holds the hyper-parameters ("stride", "lr", ...),
 a one-line "description" and a "tensors" entry listing what every tensor is.
 The script is deterministic: fixed seeds, fixed shapes, float32 (F32), with
-targets and masks stored as int64 (I64). It writes its own safetensors
-encoder because torch 1.13 ships without the safetensors package.
+targets and masks stored as int64 (I64). It writes with the safetensors
+encoder of python/attnkit_torch, since torch 1.13 ships without the
+safetensors package.
 """
 
 import json
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "golden")
-
-DTYPES = {
-    np.dtype("float32"): "F32",
-    np.dtype("int64"): "I64",
-}
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT_DIR = os.path.join(HERE, "..", "..", "testdata", "golden")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
+from attnkit_torch.safetensors import write_safetensors as package_write  # noqa: E402
 
 
 def write_safetensors(path, tensors, metadata):
-    """Write tensors (name -> numpy array or torch tensor) as safetensors.
-
-    Tensors are laid out contiguously in sorted-name order from offset 0;
-    the JSON header is padded with spaces to a multiple of 8 bytes so the
-    data section stays aligned.
-    """
-    header = {}
-    blobs = []
-    offset = 0
-    for name in sorted(tensors):
-        t = tensors[name]
+    """The package's writer, with every 0-d tensor (a loss) stored as [1]:
+    the fixtures' convention since before the writer kept scalars 0-d."""
+    flat = {}
+    for name, t in tensors.items():
         if isinstance(t, torch.Tensor):
             t = t.detach().cpu().numpy()
-        a = np.ascontiguousarray(t)
-        if a.dtype == np.float64:
-            raise ValueError(f"{name}: float64 slipped in; fixtures are float32")
-        if a.dtype not in DTYPES:
-            raise ValueError(f"{name}: unsupported dtype {a.dtype}")
-        raw = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {
-            "dtype": DTYPES[a.dtype],
-            "shape": list(a.shape),
-            "data_offsets": [offset, offset + len(raw)],
-        }
-        blobs.append(raw)
-        offset += len(raw)
-    meta = {k: str(v) for k, v in metadata.items()}
-    header["__metadata__"] = meta
-    hjson = json.dumps(header, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    hjson += b" " * ((-len(hjson)) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hjson)))
-        f.write(hjson)
-        for raw in blobs:
-            f.write(raw)
+        a = np.asarray(t)
+        flat[name] = a.reshape(1) if a.ndim == 0 else a
+    package_write(path, flat, metadata)
 
 
 def save(case, tensors, description, names, **hyper):

@@ -1,10 +1,8 @@
 #!/usr/bin/python3
-"""PyTorch twin of pkg/lpa, Learn To Pay Attention (Jetley et al. 2018).
+"""Golden fixtures and timing of the lpa twin (attnkit_torch.lpa).
 
-The twin builds the same network as the Go model from the same
-configuration, with the same parameter names (its state_dict keys are the
-Go checkpoint's tensor names), so weights move both ways through our
-safetensors files. Run from the repository root with Debian's interpreter
+The twin itself, a PyTorch twin of pkg/lpa, is python/attnkit_torch/lpa.py;
+this script drives it from the repository root with Debian's interpreter
 (it has torch 1.13 and numpy):
 
     /usr/bin/python3 bench/torch/lpa.py --golden    # write testdata/golden/lpa_*.safetensors
@@ -24,13 +22,11 @@ import argparse
 import json
 import os
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -38,220 +34,8 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 GOLDEN_DIR = os.path.join(ROOT, "testdata", "golden")
-
-
-FORMAT = "attnkit.lpa/1"  # pkg/lpa.Format
-BLOCKS = 5
-
-
-def default_config(data="builtin", side=64, classes=10):
-    """pkg/lpa.DefaultConfig with the Go JSON field names."""
-    return dict(data=data, side=side, channels=3, classes=classes,
-                widths=[32, 64, 128, 256, 256], convs=[1, 1, 2, 2, 2],
-                attention=True, levels=3, compat="pc", norm="softmax", head="concat", placement="before")
-
-
-def attn_levels(cfg):
-    """pkg/lpa.Config.AttnLevels: level k is the output of block k+2."""
-    if not cfg["attention"]:
-        return []
-    return [2, 3] if cfg["levels"] == 2 else [1, 2, 3]
-
-
-# ------------------------------------------------------------ safetensors
-
-def read_safetensors(path):
-    """Return (tensors, metadata) of a safetensors file (F32 and I64)."""
-    with open(path, "rb") as f:
-        blob = f.read()
-    (n,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + n].decode("utf-8"))
-    meta = header.pop("__metadata__", {})
-    data = blob[8 + n:]
-    kinds = {"F32": np.float32, "I64": np.int64}
-    out = {}
-    for name, h in header.items():
-        if h["dtype"] not in kinds:
-            raise ValueError(f"{path}: tensor {name!r}: dtype {h['dtype']} not supported")
-        lo, hi = h["data_offsets"]
-        a = np.frombuffer(data[lo:hi], dtype=np.dtype(kinds[h["dtype"]]).newbyteorder("<"))
-        out[name] = torch.from_numpy(a.astype(kinds[h["dtype"]]).reshape(h["shape"]))
-    return out, meta
-
-
-def write_safetensors(path, tensors, metadata):
-    """Write F32/I64 tensors as safetensors: 8-byte header length, JSON
-    header padded with spaces to a multiple of 8, data in sorted-name order.
-
-    The layout is fixtures.write_safetensors', but 0-d tensors keep their
-    empty shape (batch norm's num_batches_tracked is a scalar in torch and
-    in pkg/nn); numpy's ascontiguousarray, used there, turns them into [1].
-    """
-    kinds = {np.dtype("float32"): "F32", np.dtype("int64"): "I64"}
-    header, blobs, offset = {}, [], 0
-    for name in sorted(tensors):
-        t = tensors[name]
-        a = t.detach().cpu().numpy() if isinstance(t, torch.Tensor) else np.asarray(t)
-        if a.dtype not in kinds:
-            raise ValueError(f"{name}: unsupported dtype {a.dtype}")
-        raw = a.astype(a.dtype.newbyteorder("<")).tobytes(order="C")
-        header[name] = {"dtype": kinds[a.dtype], "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
-    h = json.dumps(header, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    h += b" " * ((-len(h)) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for raw in blobs:
-            f.write(raw)
-
-
-# ------------------------------------------------------------------ model
-
-class ConvBN(nn.Module):
-    """3x3 convolution without bias, batch norm, ReLU (pkg/lpa convBN)."""
-
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
-        self.bn = nn.BatchNorm2d(cout)
-
-    def forward(self, x):
-        return F.relu(self.bn(self.conv(x)))
-
-
-class Attn(nn.Module):
-    """One level's estimator: proj (g -> width of l, when they differ) and,
-    for pc, u as a 1x1 convolution to one channel."""
-
-    def __init__(self, c, g, compat):
-        super().__init__()
-        if c != g:
-            self.proj = nn.Linear(g, c, bias=False)
-        if compat == "pc":
-            self.u = nn.Conv2d(c, 1, 1, bias=False)
-
-    def forward(self, l, g, cfg):
-        n, c, h, w = l.shape
-        if hasattr(self, "proj"):
-            g = self.proj(g)
-        flat = l.reshape(n, c, h * w)
-        if cfg["compat"] == "pc":
-            score = self.u(l + g.reshape(n, c, 1, 1)).reshape(n, h * w)
-        else:
-            score = (flat * g.reshape(n, c, 1)).sum(1)
-        if cfg["norm"] == "softmax":
-            a = torch.softmax(score, 1)
-            ga = (flat * a.reshape(n, 1, h * w)).sum(2)
-        else:
-            a = torch.sigmoid(score)
-            ga = (flat * a.reshape(n, 1, h * w)).mean(2)
-        return score, a, ga
-
-
-class LPA(nn.Module):
-    """pkg/lpa.Model with identical parameter names."""
-
-    def __init__(self, cfg):
-        super().__init__()
-        self.cfg = dict(cfg)
-        c = self.cfg
-        cin = c["channels"]
-        for b in range(BLOCKS):
-            layers = []
-            for _ in range(c["convs"][b]):
-                layers.append(ConvBN(cin, c["widths"][b]))
-                cin = c["widths"][b]
-            setattr(self, f"block{b + 1}", nn.ModuleList(layers))
-        for m in self.modules():
-            if isinstance(m, ConvBN):
-                nn.init.kaiming_normal_(m.conv.weight, mode="fan_out", nonlinearity="relu")
-        if not c["attention"]:
-            self.classify = self._linear(cin, c["classes"])
-            return
-        k = c["side"] >> BLOCKS
-        G = c["widths"][BLOCKS - 1]
-        self.dense = nn.Conv2d(cin, G, k)
-        total = 0
-        for lv in attn_levels(c):
-            C = c["widths"][lv + 1]
-            setattr(self, f"attn{lv}", Attn(C, G, c["compat"]))
-            total += C
-        if c["head"] == "concat":
-            self.classify = self._linear(total, c["classes"])
-        else:
-            for lv in attn_levels(c):
-                setattr(self, f"classify{lv}", self._linear(c["widths"][lv + 1], c["classes"]))
-
-    @staticmethod
-    def _linear(i, o):
-        lin = nn.Linear(i, o)
-        nn.init.normal_(lin.weight, 0, 0.01)
-        nn.init.zeros_(lin.bias)
-        return lin
-
-    def forward(self, x):
-        """Returns (logits [N, classes], attention maps [N, H*W] per level,
-        the baseline's last features or None)."""
-        c = self.cfg
-        feats, pooled = [], []
-        h = x
-        for b in range(BLOCKS):
-            for layer in getattr(self, f"block{b + 1}"):
-                h = layer(h)
-            feats.append(h)
-            if b == BLOCKS - 1 and not c["attention"]:
-                break
-            h = F.max_pool2d(h, 2, 2)
-            pooled.append(h)
-        if not c["attention"]:
-            return self.classify(feats[-1].mean((2, 3))), [], feats[-1]
-        n = x.shape[0]
-        g = self.dense(pooled[-1]).reshape(n, -1)
-        maps, descs, logits = [], [], []
-        for lv in attn_levels(c):
-            l = pooled[lv + 1] if c["placement"] == "after" else feats[lv + 1]
-            _, a, ga = getattr(self, f"attn{lv}")(l, g, c)
-            maps.append(a)
-            if c["head"] == "indep":
-                logits.append(getattr(self, f"classify{lv}")(ga))
-            else:
-                descs.append(ga)
-        if c["head"] == "concat":
-            return self.classify(torch.cat(descs, 1)), maps, None
-        out = logits[0]
-        for z in logits[1:]:
-            out = out + z
-        return out * (1.0 / len(logits)), maps, None
-
-
-# ------------------------------------------------------ checkpoint I/O
-
-def save_model(model, path, extra=None, meta=None):
-    """Write the twin as a pkg/lpa checkpoint (plus extra tensors)."""
-    tensors = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
-    tensors.update(extra or {})
-    m = {"format": FORMAT, "config": json.dumps(model.cfg, sort_keys=True)}
-    m.update(meta or {})
-    write_safetensors(path, tensors, m)
-
-
-def load_model(path):
-    """Build a twin from a pkg/lpa checkpoint (Model.Save); returns (model
-    in eval mode, the file's other tensors, metadata). Training state
-    (optim., train.) is set aside like lpa.FromFile does."""
-    tensors, meta = read_safetensors(path)
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path}: format {meta.get('format')!r}, want {FORMAT!r}")
-    cfg = json.loads(meta["config"])
-    cfg.pop("class_names", None)
-    model = LPA(cfg)
-    names = set(model.state_dict())
-    model.load_state_dict({k: v for k, v in tensors.items() if k in names}, strict=True)
-    model.eval()
-    return model, {k: v for k, v in tensors.items() if k not in names}, meta
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from attnkit_torch.lpa import LPA, attn_levels, default_config, load_model, save_model  # noqa: E402
 
 
 # --------------------------------------------------------------- golden

@@ -188,3 +188,34 @@ func TestRender(t *testing.T) {
 	clitest.Run(t, bin, "render", "--from", "9999", "--count", "2", "-o", dir).Want(t, 2)
 	clitest.Run(t, bin, "render", "--task", "mnist").Want(t, 2)
 }
+
+// render --format npz writes a split as one NumPy archive, described in
+// its meta, for the PyTorch twin's trainer.
+func TestRenderNPZ(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "train.npz")
+	r := clitest.Run(t, bin, "render", "--task", "translated", "--format", "npz", "--split", "train", "--epoch", "2",
+		"--from", "10", "--count", "5", "-o", path).Want(t, 0)
+	if want := path + "\t5\ttrain\t1\n"; r.Stdout != want {
+		t.Fatalf("printed %q, want %q", r.Stdout, want)
+	}
+	hdr, meta := clitest.NPZ(t, path)
+	if !strings.Contains(hdr["images"], "'<f4'") || !strings.Contains(hdr["images"], "(5, 1, 60, 60)") ||
+		!strings.Contains(hdr["labels"], "'<i8'") || !strings.Contains(hdr["labels"], "(5,)") {
+		t.Errorf("arrays %v", hdr)
+	}
+	if meta["task"] != "translated" || meta["split"] != "train" || meta["epoch"] != 2.0 || meta["from"] != 10.0 ||
+		meta["canvas"] != 60.0 || meta["format"] != "attnkit.dataset/1" {
+		t.Errorf("meta %v", meta)
+	}
+	// Without --count the archive holds the rest of the split.
+	r = clitest.Run(t, bin, "render", "--format", "npz", "--from", "9990", "-o", path).Want(t, 0)
+	if !strings.HasPrefix(r.Stdout, path+"\t10\ttest\t20140624") {
+		t.Errorf("printed %q", r.Stdout)
+	}
+	for _, args := range [][]string{
+		{"--format", "bmp"}, {"--split", "holdout"}, {"--count", "0"}, {"--split", "train", "--epoch", "0"},
+		{"--format", "npz", "--split", "val", "--from", "5000"},
+	} {
+		clitest.Run(t, bin, append([]string{"render", "-o", path}, args...)...).Want(t, 2)
+	}
+}

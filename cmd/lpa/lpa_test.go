@@ -334,6 +334,39 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// render --format npz writes a split as one NumPy archive, described in
+// its meta, for the PyTorch twin's trainer: the built-in task, or CIFAR
+// and image folders as Go decodes them.
+func TestRenderNPZ(t *testing.T) {
+	needMNIST(t)
+	path := filepath.Join(t.TempDir(), "x.npz")
+	r := clitest.Run(t, bin, "render", "--format", "npz", "--split", "val", "--count", "3", "-o", path).Want(t, 0)
+	if !strings.HasPrefix(r.Stdout, path+"\t3\tval\t") {
+		t.Fatalf("printed %q", r.Stdout)
+	}
+	hdr, meta := clitest.NPZ(t, path)
+	if !strings.Contains(hdr["images"], "(3, 3, 64, 64)") || meta["data"] != "builtin:fragments" || meta["task"] != "fragments" ||
+		meta["split"] != "val" || meta["side"] != 64.0 || meta["classes"] != 10.0 {
+		t.Errorf("arrays %v, meta %v", hdr, meta)
+	}
+	r = clitest.Run(t, bin, "render", "--format", "npz", "--data", "cifar10:../../testdata/data/cifar-10-batches-bin",
+		"--count", "2", "-o", path).Want(t, 0)
+	if !strings.HasPrefix(r.Stdout, path+"\t2\ttest\t-") {
+		t.Fatalf("printed %q", r.Stdout)
+	}
+	hdr, meta = clitest.NPZ(t, path)
+	if !strings.Contains(hdr["images"], "(2, 3, 32, 32)") || meta["kind"] != "cifar10" || len(meta["class_names"].([]any)) != 10 {
+		t.Errorf("arrays %v, meta %v", hdr, meta)
+	}
+	for _, args := range [][]string{
+		{"--format", "bmp"}, {"--split", "holdout"}, {"--epoch", "0"},
+		{"--data", "cifar10:../../testdata/data/cifar-10-batches-bin"}, // PNGs are for the built-in task
+		{"--data", "nope:x", "--format", "npz"},
+	} {
+		clitest.Run(t, bin, append([]string{"render", "-o", path}, args...)...).Want(t, 2)
+	}
+}
+
 func TestEvalJSON(t *testing.T) {
 	needMNIST(t)
 	for _, tc := range []struct {

@@ -1,11 +1,13 @@
 package clitest
 
 import (
+	"archive/zip"
 	"encoding/binary"
 	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,4 +170,43 @@ func Failures(stderr, name string) []string {
 		}
 	}
 	return out
+}
+
+// NPZ reads the NumPy archive at path as `render --format npz` writes it:
+// the .npy header (the dict literal) of every array by name, and the
+// "meta" array's JSON decoded.
+func NPZ(t testing.TB, path string) (headers map[string]string, meta map[string]any) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	headers = map[string]string{}
+	for _, f := range zr.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil || len(b) < 10 || string(b[:6]) != "\x93NUMPY" {
+			t.Fatalf("%s: %s is not a .npy array (%v)", path, f.Name, err)
+		}
+		n := int(binary.LittleEndian.Uint16(b[8:10]))
+		name := strings.TrimSuffix(f.Name, ".npy")
+		headers[name] = strings.TrimSpace(string(b[10 : 10+n]))
+		if name == "meta" {
+			var runes []rune
+			for i := 10 + n; i+4 <= len(b); i += 4 {
+				if r := rune(binary.LittleEndian.Uint32(b[i:])); r != 0 {
+					runes = append(runes, r)
+				}
+			}
+			if err := json.Unmarshal([]byte(string(runes)), &meta); err != nil {
+				t.Fatalf("%s: meta: %v", path, err)
+			}
+		}
+	}
+	return headers, meta
 }

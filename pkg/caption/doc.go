@@ -12,8 +12,9 @@
 // vocabulary's JSON form. Every score is on the 0–1 scale except CIDEr-D,
 // which COCO's evaluation scales by 10.
 //
-// Parameter names match the PyTorch twin, bench/torch/caption.py, whose
-// golden fixtures TestGoldenTwin checks.
+// Parameter names match the PyTorch twin, python/attnkit_torch/caption.py,
+// whose golden fixtures (written by bench/torch/caption.py) TestGoldenTwin
+// checks.
 package caption
 
 //go:generate /usr/bin/python3 ../../bench/torch/caption.py --golden

@@ -1,12 +1,13 @@
 package caption
 
-// Golden tests against the PyTorch twin (bench/torch/caption.py): a tiny
-// model's weights, a batch of images and captions, and the twin's
-// teacher-forced logits, attention, NLL, penalty, loss and every
-// parameter gradient (batch norm on batch statistics, no dropout) are
-// stored in testdata/caption/twin_*.safetensors. The Go model loads the
-// file as a model file and must agree within |got − want| ≤ 1e-5 +
-// 1e-4·|want|. Regenerate with
+// Golden tests against the PyTorch twin (python/attnkit_torch/caption.py;
+// bench/torch/caption.py writes the fixtures): a tiny model's weights, a
+// batch of images and captions, and the twin's teacher-forced logits,
+// attention, NLL, penalty, loss and every parameter gradient (batch norm on
+// batch statistics, no dropout) are stored in
+// testdata/caption/twin_*.safetensors. The Go model loads the file as a
+// model file and must agree within |got − want| ≤ 1e-5 + 1e-4·|want|.
+// Regenerate with
 //
 //	/usr/bin/python3 bench/torch/caption.py --golden
 //

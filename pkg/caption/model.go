@@ -28,7 +28,7 @@ import (
 // included): the paper's approximation of the marginal over locations,
 // which beats the argmax location and keeps decoding deterministic.
 //
-// Parameter names (they match the PyTorch twin, bench/torch/caption.py):
+// Parameter names (they match the PyTorch twin, python/attnkit_torch/caption.py):
 //
 //	encoder.block<b>.<j>.conv.weight, encoder.block<b>.<j>.bn.*
 //	presence.weight, presence.bias      frozen encoder: digit-presence head

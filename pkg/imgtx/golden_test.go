@@ -1,11 +1,12 @@
 package imgtx
 
 // Golden tests against the PyTorch twin of the local-1D model
-// (bench/torch/imgtx.py): the twin's weights, a batch of images and
-// labels, the logits, the mean NLL and every parameter gradient are
-// stored in testdata/imgtx/imgtx_*.safetensors. The Go model loads the
-// file as a model file and must agree within
-// |got − want| ≤ 1e-5 + 1e-4·|want|. Regenerate with
+// (python/attnkit_torch/imgtx.py; bench/torch/imgtx.py writes the
+// fixtures): the twin's weights, a batch of images and labels, the logits,
+// the mean NLL and every parameter gradient are stored in
+// testdata/imgtx/imgtx_*.safetensors. The Go model loads the file as a
+// model file and must agree within |got − want| ≤ 1e-5 + 1e-4·|want|.
+// Regenerate with
 //
 //	/usr/bin/python3 bench/torch/imgtx.py --golden
 //

@@ -17,7 +17,7 @@
 // (CAM, Zhou et al. 2016), the weakly supervised segmentation the paper
 // compares with. Everything a model needs to be rebuilt is in Config,
 // stored in the checkpoint's metadata. Parameter names match the PyTorch
-// twin in bench/torch/lpa.py.
+// twin in python/attnkit_torch/lpa.py.
 package lpa
 
 import (

@@ -1,12 +1,13 @@
 package lpa
 
-// Golden tests against the PyTorch twin (bench/torch/lpa.py): the twin's
-// weights (with random batch-norm statistics), a batch of images, the
-// logits and attention maps in evaluation mode, and the loss, logits,
-// parameter gradients and updated running statistics of one training-mode
-// step are stored in testdata/golden/lpa_*.safetensors. The Go model loads
-// the file as a checkpoint and must agree within
-// |got − want| ≤ 1e-5 + 1e-4·|want|. Regenerate with
+// Golden tests against the PyTorch twin (python/attnkit_torch/lpa.py;
+// bench/torch/lpa.py writes the fixtures): the twin's weights (with random
+// batch-norm statistics), a batch of images, the logits and attention maps
+// in evaluation mode, and the loss, logits, parameter gradients and updated
+// running statistics of one training-mode step are stored in
+// testdata/golden/lpa_*.safetensors. The Go model loads the file as a
+// checkpoint and must agree within |got − want| ≤ 1e-5 + 1e-4·|want|.
+// Regenerate with
 //
 //	/usr/bin/python3 bench/torch/lpa.py --golden
 //

@@ -23,7 +23,8 @@
 // versions. Block.Attend also returns the normalised pairwise weights
 // f(x_i, x_j)/C(x) that the paper's figures draw as arrows.
 //
-// The PyTorch twin bench/torch/nonlocal.py implements the same block;
+// The PyTorch twin python/attnkit_torch/nonlocal_block.py implements the
+// same block (bench/torch/nonlocal.py writes its fixtures);
 // golden_test.go checks the two against each other both ways.
 //
 // Model is the network of the paper's video experiments at toy scale: a
@@ -36,7 +37,7 @@
 // shared loop (trainrun.Fit), Evaluate counts errors, Ablate trains the
 // rows of the paper's Table 2, and Links and TopQueries give the arrows of
 // its figures (ArrowPicture, Filmstrip, ClipFrames draw them).
-// bench/torch/nonlocal_net.py is the network's twin.
+// python/attnkit_torch/nonlocal_net.py is the network's twin.
 package nonlocal
 
 //go:generate /usr/bin/python3 ../../bench/torch/nonlocal.py --golden

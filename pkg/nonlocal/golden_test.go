@@ -1,16 +1,17 @@
 package nonlocal
 
-// Golden tests against the PyTorch twin (bench/torch/nonlocal.py): each
-// testdata/nonlocal/<case>.safetensors holds the twin's block state (with
-// random batch-norm affine and running statistics), an input, the output
-// and attention weights in evaluation mode, and the output, weights, input
-// and parameter gradients (for a stored upstream gradient) and the updated
-// running statistics of one training-mode pass. The Go block loads the
-// state and must agree within |got − want| ≤ 1e-5 + 1e-4·|want|, plus, for
-// gradients, 1e-6 times the fixture's largest gradient (gradScaleTol);
-// gradients that are zero in exact arithmetic are checked against zero on
-// both sides (zeroGradients).
-// Regenerate with `go generate ./pkg/nonlocal`, which runs
+// Golden tests against the PyTorch twin
+// (python/attnkit_torch/nonlocal_block.py; bench/torch/nonlocal.py writes
+// the fixtures): each testdata/nonlocal/<case>.safetensors holds the twin's
+// block state (with random batch-norm affine and running statistics), an
+// input, the output and attention weights in evaluation mode, and the
+// output, weights, input and parameter gradients (for a stored upstream
+// gradient) and the updated running statistics of one training-mode pass.
+// The Go block loads the state and must agree within |got − want| ≤ 1e-5 +
+// 1e-4·|want|, plus, for gradients, 1e-6 times the fixture's largest
+// gradient (gradScaleTol); gradients that are zero in exact arithmetic are
+// checked against zero on both sides (zeroGradients). Regenerate with `go
+// generate ./pkg/nonlocal`, which runs
 //
 //	/usr/bin/python3 bench/torch/nonlocal.py --golden
 //

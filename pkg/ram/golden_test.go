@@ -1,12 +1,13 @@
 package ram_test
 
-// Golden tests against the PyTorch twin (bench/torch/ram.py): the twin's
-// weights, a batch of images and a fixed glimpse path are stored in
-// testdata/golden/ram_*.safetensors together with the twin's logits and
-// the cross-entropy gradient of every parameter it reaches. The Go model
-// loads the file as a checkpoint, runs ForwardAt on the same path and must
-// agree within |got − want| ≤ 1e-5 + 1e-4·|want|. Fixtures with a learned
-// first location also hold a greedy episode (logits and the locations the
+// Golden tests against the PyTorch twin (python/attnkit_torch/ram.py;
+// bench/torch/ram.py writes the fixtures): the twin's weights, a batch of
+// images and a fixed glimpse path are stored in
+// testdata/golden/ram_*.safetensors together with the twin's logits and the
+// cross-entropy gradient of every parameter it reaches. The Go model loads
+// the file as a checkpoint, runs ForwardAt on the same path and must agree
+// within |got − want| ≤ 1e-5 + 1e-4·|want|. Fixtures with a learned first
+// location also hold a greedy episode (logits and the locations the
 // location network chose), which the Go model must reproduce. Regenerate
 // with
 //

@@ -41,7 +41,7 @@ func (d dense) forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 }
 
 // Model is a Recurrent Attention Model. Parameter names match the PyTorch
-// twin in bench/torch/ram.py one to one.
+// twin in python/attnkit_torch/ram.py one to one.
 type Model struct {
 	Cfg Config
 

@@ -1,0 +1,93 @@
+"""Score a glimpse or lpa model file on an exported split, as the Go tool's
+`eval` does, and print the same line.
+
+    python -m attnkit_torch.evaluate --model M.safetensors --data test.npz [--json]
+
+The model file may come from the Go tools or from the twins' trainers
+(the format in its metadata says which model it is); the data from
+`glimpse render --format npz` or `lpa render --format npz`. For a glimpse
+model the greedy episode is `glimpse eval`'s, random first location
+included (drawn from Go's generator with --policy-seed and --batch, as
+Go draws it), so on the test split the line matches `glimpse eval --json`
+field for field; for lpa it matches `lpa eval --json`. The figures agree
+to the last digit unless a float32 rounding difference between torch and
+Go flips an image's argmax or a glimpse's pixel corner, which is rare.
+"""
+
+import argparse
+import json
+import math
+
+import torch
+
+from . import lpa, ram
+from .data import load_npz
+from .safetensors import read_safetensors
+
+
+def round_half_away(v, d):
+    """cliutil.Round: d decimals, halves away from zero (Go's math.Round)."""
+    p = 10.0 ** d
+    return math.copysign(math.floor(abs(v) * p + 0.5), v) / p
+
+
+def go_number(v):
+    """A float as Go's encoding/json writes it (2 for 2.0)."""
+    return int(v) if float(v).is_integer() else v
+
+
+def lpa_variant(cfg):
+    """pkg/lpa.Config.Name."""
+    if not cfg["attention"]:
+        return "VGG-GAP"
+    s = f"(VGG-att{cfg['levels']})-{cfg['head']}-{cfg['compat']}"
+    if cfg["norm"] != "softmax":
+        s += "-" + cfg["norm"]
+    if cfg["placement"] != "before":
+        s += "-" + cfg["placement"]
+    return s
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, help="a glimpse or lpa model file (safetensors)")
+    ap.add_argument("--data", required=True, help="an exported split (render --format npz)")
+    ap.add_argument("--json", action="store_true", help="one JSON object, as the Go tool's --json")
+    ap.add_argument("--batch", type=int, default=0, help="images per forward pass (default: the Go tool's, "
+                                                         "250 for glimpse, 100 for lpa)")
+    ap.add_argument("--policy-seed", type=int, default=1, help="glimpse: seed of the random first locations")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N images")
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    _, meta = read_safetensors(a.model)
+    fmt = meta.get("format")
+    if fmt == ram.FORMAT:
+        model, _, _ = ram.load_model(a.model)
+        split = load_npz(a.data, want_tool="glimpse")
+        if split.meta["task"] != model.cfg["task"]:
+            raise SystemExit(f"{a.data} holds task {split.meta['task']}, the model is for {model.cfg['task']}")
+        n, errors = ram.evaluate(model, split.images, split.labels, seed=a.policy_seed,
+                                 batch=a.batch or 250, limit=a.limit)
+        fields = {"task": model.cfg["task"], "error_pct": go_number(round_half_away(100 * errors / n, 2)),
+                  "n": n, "errors": errors, "mc": 0, "seed": split.meta["seed"], "model": a.model}
+    elif fmt == lpa.FORMAT:
+        model, _, _ = lpa.load_model(a.model)
+        split = load_npz(a.data, want_tool="lpa")
+        if split.meta["side"] != model.cfg["side"] or split.meta["classes"] != model.cfg["classes"]:
+            raise SystemExit(f"{a.data} has {split.meta['classes']} classes of {split.meta['side']}-pixel images, "
+                             f"the model takes {model.cfg['classes']} of {model.cfg['side']}")
+        n, errors = lpa.evaluate(model, split.images, split.labels, batch=a.batch or 100, limit=a.limit)
+        fields = {"model": a.model, "variant": lpa_variant(model.cfg), "data": split.meta["data"],
+                  "split": split.meta["split"], "n": n, "errors": errors,
+                  "error_pct": go_number(round_half_away(100 * errors / n, 2) if n else 0)}
+    else:
+        raise SystemExit(f"{a.model}: format {fmt!r}: not a glimpse ({ram.FORMAT}) or lpa ({lpa.FORMAT}) model")
+    if a.json:
+        print(json.dumps(fields, separators=(",", ":")))
+    else:
+        print("\t".join(f"{v:g}" if isinstance(v, float) else str(v) for v in fields.values()))
+
+
+if __name__ == "__main__":
+    main()
