@@ -1,2 +1,2 @@
-# 7×7 → 28×28 super-resolution: a 2-layer encoder over the 7×7 image and the local-1D decoder with cross-attention, the decoder warm-started from the embedded unconditional model
+# 7×7 → 28×28 super-resolution: a 2-layer encoder over the 7×7 image and the local-1D decoder with cross-attention, warm-started from the embedded unconditional model (the decoder, and the encoder from its first two layers and token embedding; the cross-attention random)
 imgtx train --arch transformer --attention local1d --layers 4 --embed 128 --heads 4 --ff 256 --dropout 0 --cond lowres --lowres 7 --enc-layers 2 --init models/imgtx/transformer.safetensors --batch 16 --lr 5e-4 --warmup 0 --epochs 7 --epoch-images 4000 --val-limit 1000 --threads 1 --json -o runs/imgtx-upscale.safetensors

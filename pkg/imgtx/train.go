@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/attnkit/attn/pkg/autograd"
@@ -114,10 +115,23 @@ func initFrom(m *Model, path string) (string, error) {
 		return "", fmt.Errorf("%s is %s %+v, the run trains %s %+v", path, src.Cfg.Name(), src.Cfg, m.Cfg.Name(), m.Cfg)
 	}
 	fresh, err := nn.WarmStart(m, src, func(n string) string {
-		// A decoder layer's feed-forward norm is norm3 beside the
+		if m.Cfg.Cond != "lowres" {
+			return n
+		}
+		// The encoder starts as a copy of the decoder's first layers
+		// and final norm (a pretrained stack reads the image better than a
+		// random one; its token embedding is copied below), as
+		// encoder–decoder models are warm-started from one pretrained
+		// model. A decoder layer's feed-forward norm is norm3 beside the
 		// cross-attention's norm2; in a layer without cross-attention it
 		// is norm2.
-		if m.Cfg.Cond == "lowres" && strings.HasPrefix(n, "layers.") {
+		if rest, ok := strings.CutPrefix(n, "enc."); ok {
+			if rest == "tok_emb.weight" {
+				return ""
+			}
+			return rest
+		}
+		if strings.HasPrefix(n, "layers.") {
 			switch {
 			case strings.Contains(n, ".norm3."):
 				return strings.Replace(n, ".norm3.", ".norm2.", 1)
@@ -130,9 +144,18 @@ func initFrom(m *Model, path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
+	if m.Cfg.Cond == "lowres" {
+		// The low-resolution sub-pixels take the embeddings the decoder
+		// learned for the same values (its table has one more row, the
+		// start token), so the encoder knows from the first step that
+		// 200 is near 201.
+		enc := m.tx.encEmb.Weight.Value.Data
+		copy(enc, src.tx.tokEmb.Weight.Value.Data[:len(enc)])
+		fresh = slices.DeleteFunc(fresh, func(n string) bool { return n == m.tx.encEmb.Weight.Name })
+	}
 	m.tx.quietNewParts()
-	return fmt.Sprintf("warm start from %s: %d tensors copied, %d new (%s)",
-		path, len(m.Params())-len(fresh), len(fresh), strings.Join(fresh, ", ")), nil
+	return fmt.Sprintf("warm start from %s: %d of %d tensors copied, new: %s",
+		path, len(m.Params())-len(fresh), len(m.Params()), strings.Join(fresh, ", ")), nil
 }
 
 // warmStartable reports whether a model of cfg can start from one of src:

@@ -57,7 +57,7 @@ func TestWarmStartBeginsAsTheModelItExtends(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", cond, err)
 		}
-		if !strings.Contains(note, "new (") || cond == "lowres" && !strings.Contains(note, "multihead_attn.out_proj") {
+		if !strings.Contains(note, "new: ") || cond == "lowres" && !strings.Contains(note, "multihead_attn.out_proj") {
 			t.Fatalf("%s: note %q", cond, note)
 		}
 		if got := loss(m); cond == "class" && math.Abs(got-want) > 1e-5*math.Abs(want) {
