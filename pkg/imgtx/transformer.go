@@ -45,7 +45,7 @@ func newTransformer(rng *rand.Rand, cfg Config, g *geometry) (*transformer, erro
 	}
 	if cfg.Cond == "lowres" {
 		t.encEmb = nn.NewEmbedding(rng, "enc.tok_emb", cfg.Channels*Levels, e)
-		t.encPos = nn.SinusoidalPositions2D(cfg.LowRes, cfg.LowRes*cfg.Channels, e)
+		t.encPos = lowResPositions(cfg)
 		for i := 0; i < cfg.EncLayers; i++ {
 			l, err := nn.NewTransformerLayer(rng, fmt.Sprintf("enc.layers.%d", i), cfg.layerConfig(false))
 			if err != nil {
@@ -239,4 +239,26 @@ func (t *transformer) quietNewParts() {
 	if t.classEmb != nil {
 		t.classEmb.Weight.Value.Zero()
 	}
+}
+
+// lowResPositions encodes each low-resolution sub-pixel at the centre of
+// the block of high-resolution sub-pixels it stands for, in the decoder's
+// own coordinates (row r·f + (f−1)/2, column (x·f + (f−1)/2)·C + c for a
+// factor f of each side): a decoder query then finds the low-resolution pixels under
+// it by the dot products of the two encodings, instead of having to learn
+// a nonlinear map between two grids' numbering (with the low grid
+// numbered 0..6 on its own, a warm-started model had not begun to use the
+// 7×7 image after an epoch: docs/experiments.md, imgtx-upscale).
+func lowResPositions(cfg Config) *tensor.Tensor {
+	fr, fc := float64(cfg.Height/cfg.LowRes), float64(cfg.Width/cfg.LowRes)
+	rows := make([]float64, cfg.LowRes)
+	for r := range rows {
+		rows[r] = float64(r)*fr + (fr-1)/2
+	}
+	cols := make([]float64, cfg.LowRes*cfg.Channels)
+	for j := range cols {
+		x, ch := j/cfg.Channels, j%cfg.Channels
+		cols[j] = (float64(x)*fc+(fc-1)/2)*float64(cfg.Channels) + float64(ch)
+	}
+	return nn.SinusoidalPositionsAt(rows, cols, cfg.Embed)
 }

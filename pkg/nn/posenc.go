@@ -21,11 +21,30 @@ func SinusoidalPositions2D(rows, cols, dim int) *tensor.Tensor {
 	if rows < 1 || cols < 1 || dim < 2 {
 		panic(fmt.Sprintf("nn: sinusoidal positions of a %d×%d grid with %d features", rows, cols, dim))
 	}
-	t := tensor.New(rows*cols, dim)
+	rs, cs := make([]float64, rows), make([]float64, cols)
+	for r := range rs {
+		rs[r] = float64(r)
+	}
+	for c := range cs {
+		cs[c] = float64(c)
+	}
+	return SinusoidalPositionsAt(rs, cs, dim)
+}
+
+// SinusoidalPositionsAt is SinusoidalPositions2D at any row and column
+// coordinates, whole or not: the grid of rows[i] × cols[j] in raster
+// order. A coarse grid placed at the centres of a fine grid's blocks gets
+// encodings whose dot products with the fine grid's peak where the two
+// overlap, so attention from one to the other can find its place.
+func SinusoidalPositionsAt(rows, cols []float64, dim int) *tensor.Tensor {
+	if len(rows) < 1 || len(cols) < 1 || dim < 2 {
+		panic(fmt.Sprintf("nn: sinusoidal positions of a %d×%d grid with %d features", len(rows), len(cols), dim))
+	}
+	t := tensor.New(len(rows)*len(cols), dim)
 	half := dim / 2
-	for r := 0; r < rows; r++ {
-		for c := 0; c < cols; c++ {
-			row := t.Data[(r*cols+c)*dim : (r*cols+c+1)*dim]
+	for i, r := range rows {
+		for j, c := range cols {
+			row := t.Data[(i*len(cols)+j)*dim : (i*len(cols)+j+1)*dim]
 			sinusoid(row[:half], r)
 			sinusoid(row[half:], c)
 		}
@@ -35,14 +54,14 @@ func SinusoidalPositions2D(rows, cols, dim int) *tensor.Tensor {
 
 // sinusoid fills dst with the sine/cosine encoding of position p over
 // len(dst) features.
-func sinusoid(dst []float32, p int) {
+func sinusoid(dst []float32, p float64) {
 	n := float64(len(dst))
 	for i := range dst {
 		freq := math.Pow(10000, -float64(i-i%2)/n)
 		if i%2 == 0 {
-			dst[i] = float32(math.Sin(float64(p) * freq))
+			dst[i] = float32(math.Sin(p * freq))
 		} else {
-			dst[i] = float32(math.Cos(float64(p) * freq))
+			dst[i] = float32(math.Cos(p * freq))
 		}
 	}
 }
