@@ -84,15 +84,20 @@ func runDenoise(c *cli.Context) error {
 	if threads < 1 {
 		return cliutil.Usagef("--threads %d: want at least 1", threads)
 	}
-	// The filter works at full resolution: its planes, and the RGBA
-	// picture of the result.
-	decode, err := cliutil.DecodeOptions(c, nlmeans.WorkBytesPerPixel(3)+imageio.RGBABytes)
-	if err != nil {
-		return err
-	}
 	k := c.Int("frames")
 	if k < 1 {
 		return cliutil.Usagef("--frames %d: want at least 1", k)
+	}
+	// One picture is read a band at a time into its 8-bit result; a
+	// sequence is held as tensors, with a tensor and a picture of each
+	// result.
+	work := nlmeans.ImageWorkBytesPerPixel(3)
+	if k > 1 {
+		work = imageio.FloatRGBBytes + nlmeans.WorkBytesPerPixel(3) + imageio.RGBABytes
+	}
+	decode, err := cliutil.DecodeOptions(c, work)
+	if err != nil {
+		return err
 	}
 	inputs, err := cliutil.Inputs(c)
 	if err != nil {
@@ -125,11 +130,11 @@ func runDenoise(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		res, used, err := nlmeans.DenoiseTensor(imageio.ToTensor(img, imageio.IsGray(img)), p, threads)
+		res, used, err := nlmeans.DenoiseImage(img, imageio.IsGray(img), p, threads)
 		if err != nil {
 			return err
 		}
-		if err := imageio.SavePNG(outs[0], imageio.FromTensor(res)); err != nil {
+		if err := imageio.SavePNG(outs[0], res); err != nil {
 			return err
 		}
 		return pr.Print(cliutil.Field{Key: "path", Value: in}, cliutil.Field{Key: "sigma", Value: float32(used.Sigma)},

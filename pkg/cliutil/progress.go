@@ -42,6 +42,10 @@ func NewProgress(w io.Writer, visible bool, total int, desc string) *Progress {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionSetWidth(24),
 		progressbar.OptionClearOnFinish(),
+		// Show 0/total at once and count the rate from now: a batch of
+		// photographs that take seconds each would otherwise show nothing
+		// until the first is done, and then a rate of thousands a second.
+		progressbar.OptionSetRenderBlankState(true),
 	)
 	return p
 }

@@ -46,9 +46,9 @@ func ToTensor(img image.Image, gray bool) *tensor.Tensor {
 		c = 1
 	}
 	t := tensor.New(c, h, w)
-	rows := newRowReader(img, gray)
+	rows := NewRowReader(img, gray)
 	for y := 0; y < h; y++ {
-		rows.read(y, t.Data[y*w:], w*h)
+		rows.Read(y, t.Data[y*w:], w*h)
 	}
 	return t
 }
@@ -62,10 +62,11 @@ var unit8 = func() (t [256]float32) {
 	return t
 }()
 
-// rowReader converts an image one row at a time to the float32 values
+// A RowReader converts an image one row at a time to the float32 values
 // ToTensor documents, so a caller can stream a big image through a
-// resize without holding its full-size float copy.
-type rowReader struct {
+// resize or a filter without holding its full-size float copy. It keeps a
+// one-row scratch: one goroutine at a time may use it.
+type RowReader struct {
 	img  image.Image
 	b    image.Rectangle
 	gray bool
@@ -75,8 +76,10 @@ type rowReader struct {
 	rgba *image.RGBA
 }
 
-func newRowReader(img image.Image, gray bool) *rowReader {
-	r := &rowReader{img: img, b: img.Bounds(), gray: gray}
+// NewRowReader returns a reader of img's rows: three channels, or its
+// luma when gray is set, as ToTensor(img, gray) gives them.
+func NewRowReader(img image.Image, gray bool) *RowReader {
+	r := &RowReader{img: img, b: img.Bounds(), gray: gray}
 	switch img.(type) {
 	case *image.YCbCr, *image.CMYK, *image.Paletted:
 		r.rgba = image.NewRGBA(image.Rect(0, 0, r.b.Dx(), 1))
@@ -84,9 +87,10 @@ func newRowReader(img image.Image, gray bool) *rowReader {
 	return r
 }
 
-// read converts row y (counted from the top of the bounds) into dst: the
-// value of channel ch at column x goes to dst[ch*stride+x].
-func (r *rowReader) read(y int, dst []float32, stride int) {
+// Read converts row y (counted from the top of the bounds) into dst: the
+// value of channel ch at column x goes to dst[ch*stride+x], the values of
+// ToTensor(img, gray).Data[(ch*H+y)*W+x].
+func (r *RowReader) Read(y int, dst []float32, stride int) {
 	b, w, gray := r.b, r.b.Dx(), r.gray
 	set := func(x int, red, g, bl float32) {
 		if gray {
@@ -168,15 +172,15 @@ func FromTensor(t *tensor.Tensor) image.Image {
 	case 1:
 		img := image.NewGray(image.Rect(0, 0, w, h))
 		for i := 0; i < plane; i++ {
-			img.Pix[i] = to8(t.Data[i])
+			img.Pix[i] = To8(t.Data[i])
 		}
 		return img
 	default:
 		img := image.NewRGBA(image.Rect(0, 0, w, h))
 		for i := 0; i < plane; i++ {
-			img.Pix[4*i] = to8(t.Data[i])
-			img.Pix[4*i+1] = to8(t.Data[plane+i])
-			img.Pix[4*i+2] = to8(t.Data[2*plane+i])
+			img.Pix[4*i] = To8(t.Data[i])
+			img.Pix[4*i+1] = To8(t.Data[plane+i])
+			img.Pix[4*i+2] = To8(t.Data[2*plane+i])
 			img.Pix[4*i+3] = 255
 		}
 		return img
@@ -251,6 +255,8 @@ func clamp01(v float32) float32 {
 	return v
 }
 
-func to8(v float32) uint8 {
+// To8 is the 8-bit level FromTensor stores for a value v in 0..1:
+// clamped to 0..1 (NaN to 0), times 255, rounded half up.
+func To8(v float32) uint8 {
 	return uint8(clamp01(v)*255 + 0.5)
 }

@@ -84,10 +84,10 @@ func ToTensorResized(img image.Image, gray bool, h, w int, m ResizeMethod) *tens
 		c = 1
 	}
 	iw := b.Dx()
-	rows := newRowReader(img, gray)
+	rows := NewRowReader(img, gray)
 	buf := make([]float32, c*iw)
 	src := func(y int) ([]float32, int) {
-		rows.read(y, buf, iw)
+		rows.Read(y, buf, iw)
 		return buf, iw
 	}
 	out := tensor.New(c, h, w)

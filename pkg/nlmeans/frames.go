@@ -24,30 +24,37 @@ func FrameWindow(t, n, k int) (lo, hi int) {
 // With k = 1 every frame gets Denoise's result. The result does not depend
 // on the thread count.
 func DenoiseFrames(frames [][]float32, c, h, w, k int, p Params, threads int) [][]float32 {
-	f := newFilter(c, h, w, p)
-	padded := make([]frame, len(frames))
-	for i, img := range frames {
-		dist := f.padPlanes(img, c, true)
-		vals := dist
-		if !wholeLevels(img) {
-			vals = f.padPlanes(img, c, false)
-		}
-		padded[i] = frame{dist, vals}
-	}
+	src := make([]rowSource, len(frames))
 	out := make([][]float32, len(frames))
+	sinks := make([]rowSink, len(frames))
+	for i, img := range frames {
+		src[i] = planeSource(img, c, h, w, 1)
+		out[i] = make([]float32, c*h*w)
+		sinks[i] = planeSink(out[i], h, w, 1)
+	}
+	denoiseSources(src, sinks, c, h, w, k, p, threads)
+	return out
+}
+
+// denoiseSources filters every frame of a sequence read through src into
+// its sink, each with the frames of FrameWindow(t, n, k).
+func denoiseSources(src []rowSource, sinks []rowSink, c, h, w, k int, p Params, threads int) {
+	frames := make([]*frame, len(src))
+	for i, s := range src {
+		frames[i] = &frame{src: s}
+	}
 	for t := range frames {
 		lo, hi := FrameWindow(t, len(frames), k)
-		g := *f
-		g.frames, g.target = padded[lo:hi], t-lo
-		out[t] = make([]float32, c*h*w)
-		g.run(out[t], threads)
+		f := newFilter(c, h, w, p)
+		f.frames, f.target = frames[lo:hi], t-lo
+		f.run(sinks[t], threads)
 	}
-	return out
 }
 
 // DenoiseFramesTensor is DenoiseFrames for [C,H,W] tensors in 0..1 of
 // one shape. A zero Sigma is estimated from all frames together, and a
 // zero H follows from it (see Resolve); the parameters used are returned.
+// The frames are read as they are, with no 0..255 copy.
 func DenoiseFramesTensor(frames []*tensor.Tensor, k int, p Params, threads int) ([]*tensor.Tensor, Params, error) {
 	if len(frames) == 0 {
 		return nil, p, nil
@@ -57,32 +64,24 @@ func DenoiseFramesTensor(frames []*tensor.Tensor, k int, p Params, threads int) 
 		return nil, p, fmt.Errorf("nlmeans: frame 0 has shape %v, want [C,H,W]", shape)
 	}
 	c, h, w := shape[0], shape[1], shape[2]
-	// One buffer holds every frame, so that the estimate below can read
-	// them as one picture without a copy.
-	n := c * h * w
-	all := make([]float32, len(frames)*n)
-	px := make([][]float32, len(frames))
+	src := make([]rowSource, len(frames))
 	for i, t := range frames {
 		if len(t.Shape) != 3 || t.Shape[0] != c || t.Shape[1] != h || t.Shape[2] != w {
 			return nil, p, fmt.Errorf("nlmeans: frame %d has shape %v, frame 0 %v", i, t.Shape, shape)
 		}
-		px[i] = all[i*n : (i+1)*n]
-		for j, v := range t.Data {
-			px[i][j] = v * 255
-		}
+		// v·255 in float32, the 8-bit levels the filter works in.
+		src[i] = planeSource(t.Data, c, h, w, 255)
 	}
-	// The frames stacked as c·n planes: the estimate pools them all.
-	q := p.Resolve(all, c*len(frames), h, w)
+	q := p.resolveSources(src, c, h, w)
 	if err := q.Validate(); err != nil {
 		return nil, q, err
 	}
-	res := DenoiseFrames(px, c, h, w, k, q, threads)
-	out := make([]*tensor.Tensor, len(res))
-	for i, r := range res {
+	out := make([]*tensor.Tensor, len(frames))
+	sinks := make([]rowSink, len(frames))
+	for i := range out {
 		out[i] = tensor.New(c, h, w)
-		for j, v := range r {
-			out[i].Data[j] = v / 255
-		}
+		sinks[i] = planeSink(out[i].Data, h, w, 255)
 	}
+	denoiseSources(src, sinks, c, h, w, k, q, threads)
 	return out, q, nil
 }

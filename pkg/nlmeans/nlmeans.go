@@ -13,7 +13,7 @@ package nlmeans
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/attnkit/attn/pkg/tensor"
 )
@@ -84,8 +84,14 @@ func DefaultH(sigma float64) float64 {
 // EstimateSigma of img ([C][H][W], 0..255), then a zero H becomes
 // DefaultH of that sigma.
 func (p Params) Resolve(img []float32, c, h, w int) Params {
+	return p.resolveSources([]rowSource{planeSource(img, c, h, w, 1)}, c, h, w)
+}
+
+// resolveSources is Resolve with the noise estimated from all the
+// pictures read through src together.
+func (p Params) resolveSources(src []rowSource, c, h, w int) Params {
 	if p.Sigma == 0 {
-		p.Sigma = EstimateSigma(img, c, h, w)
+		p.Sigma = estimateSigma(src, c, h, w)
 	}
 	if p.H == 0 {
 		p.H = DefaultH(p.Sigma)
@@ -93,14 +99,31 @@ func (p Params) Resolve(img []float32, c, h, w int) Params {
 	return p
 }
 
-// WorkBytesPerPixel is about what denoising a c-channel image takes per
-// pixel from imageio.ToTensor to the result tensor: the input tensor, its
-// 0..255 copy, the mirrored patch and value planes, the filtered planes
-// and the result, six float32 values a channel, plus the float64 noise
-// estimate's coefficients (one per 2×2 block and channel). For
-// imageio.Options.WorkBytesPerPixel.
+// WorkBytesPerPixel is about what DenoiseTensor takes per pixel of a
+// c-channel image besides its input tensor: the result tensor (a float32
+// a channel) and, when Sigma is to be estimated, the estimate's
+// coefficients (a float32 per 2×2 block and channel). The filter reads the
+// input a band of rows at a time and holds no other full-size copy. For
+// imageio.Options.WorkBytesPerPixel, with imageio.FloatRGBBytes for the
+// input tensor.
 func WorkBytesPerPixel(c int) int64 {
-	return int64(c) * (6*4 + 2)
+	return int64(c) * (4 + 1)
+}
+
+// ImageWorkBytesPerPixel is about what DenoiseImage takes per pixel of a
+// c-channel image besides the decoded picture: the 8-bit result (an
+// *image.Gray, or an *image.RGBA of 4 bytes a pixel), the noise
+// estimate's coefficients (a float32 per 2×2 block and channel, c bytes a
+// pixel) and c bytes a pixel for the band of rows the filter reads the
+// picture through (two float32 planes a channel, of its width and at
+// least tileH + patch + search rows: under c bytes a pixel for a
+// photograph of 1300 rows or more at a few threads). For
+// imageio.Options.WorkBytesPerPixel.
+func ImageWorkBytesPerPixel(c int) int64 {
+	if c == 1 {
+		return 1 + 1 + 1
+	}
+	return 4 + 2*int64(c)
 }
 
 // DenoiseTensor denoises a [C,H,W] image with values in 0..1 (as
@@ -141,9 +164,10 @@ func DenoiseTensor(t *tensor.Tensor, p Params, threads int) (*tensor.Tensor, Par
 // column sum over the patch height moves down the image one row in, one
 // row out, and its horizontal box is the patch distance (the running-sum
 // form of Darbon et al. 2008), so the cost is O(search² · H · W · C)
-// whatever the patch size. The image is mirrored at its borders. Fixed
-// tiles are shared across threads; the result does not depend on the
-// thread count.
+// whatever the patch size. The image is mirrored at its borders and read
+// a band of rows at a time, so that no padded full-size copy is made.
+// Fixed tiles are shared across threads; the result does not depend on
+// the thread count.
 func Denoise(img []float32, c, h, w int, p Params, threads int) []float32 {
 	return DenoiseFrames([][]float32{img}, c, h, w, 1, p, threads)[0]
 }
@@ -173,22 +197,35 @@ func mirror(i, n int) int {
 // (Donoho and Johnstone 1994). Channels are pooled. img is [C][H][W] in
 // 0..255; the result is in the same units.
 func EstimateSigma(img []float32, c, h, w int) float64 {
-	var coef []float64
-	for ch := 0; ch < c; ch++ {
-		plane := img[ch*h*w:]
+	return estimateSigma([]rowSource{planeSource(img, c, h, w, 1)}, c, h, w)
+}
+
+// estimateSigma is EstimateSigma of the pictures read through src, their
+// channels pooled. It reads two rows at a time and keeps one float32
+// coefficient per 2×2 block and channel: a quarter of the pictures'
+// values, and exact, since (a − b − c + d)/2 of float32 values is.
+func estimateSigma(src []rowSource, c, h, w int) float64 {
+	coef := make([]float32, 0, len(src)*c*(h/2)*(w/2))
+	rows := make([]float32, 2*c*w)
+	top, bot := rows[:c*w], rows[c*w:]
+	for _, s := range src {
 		for y := 0; y+1 < h; y += 2 {
-			for x := 0; x+1 < w; x += 2 {
-				a, b := plane[y*w+x], plane[y*w+x+1]
-				cc, d := plane[(y+1)*w+x], plane[(y+1)*w+x+1]
-				coef = append(coef, math.Abs(float64(a-b-cc+d))/2)
+			s(y, top, w)
+			s(y+1, bot, w)
+			for ch := 0; ch < c; ch++ {
+				t, b := top[ch*w:(ch+1)*w], bot[ch*w:(ch+1)*w]
+				for x := 0; x+1 < w; x += 2 {
+					d := t[x] - t[x+1] - b[x] + b[x+1]
+					coef = append(coef, float32(math.Abs(float64(d)))/2)
+				}
 			}
 		}
 	}
 	if len(coef) == 0 {
 		return 0
 	}
-	sort.Float64s(coef)
-	return coef[len(coef)/2] / 0.6745
+	slices.Sort(coef)
+	return float64(coef[len(coef)/2]) / 0.6745
 }
 
 // PSNR returns the peak signal-to-noise ratio in dB of a against b, both

@@ -1,7 +1,8 @@
 // Command kernel times pkg/nlmeans in process, for bench/nlmeans.sh: it
-// decodes one PNG, denoises it ROUNDS times with the default settings
-// (7×7 patches, 21×21 search, nlmeans.DefaultH) and prints the best time in
-// seconds and the noise level EstimateSigma finds in the picture.
+// decodes one PNG, denoises it ROUNDS times with nlmeans.DenoiseImage (as
+// `nonlocal denoise` does) and the default settings (7×7 patches, 21×21
+// search, nlmeans.DefaultH) and prints the best time in seconds and the
+// noise level EstimateSigma finds in the picture.
 //
 // Usage: go run ./bench/nlmeans/kernel IN.png SIGMA [THREADS [ROUNDS]]
 package main
@@ -43,7 +44,7 @@ func main() {
 	best := time.Duration(1 << 62)
 	for range rounds {
 		start := time.Now()
-		_, _, err := nlmeans.DenoiseTensor(t, nlmeans.Params{Patch: 7, Search: 21, Sigma: sigma}, threads)
+		_, _, err := nlmeans.DenoiseImage(img, imageio.IsGray(img), nlmeans.Params{Patch: 7, Search: 21, Sigma: sigma}, threads)
 		check(err)
 		best = min(best, time.Since(start))
 	}
