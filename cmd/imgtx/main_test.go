@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,5 +162,22 @@ func TestTrainEvalSampleCompleteUpscaleAttend(t *testing.T) {
 		"--limit", "32", "--val-limit", "8", "--epochs", "1", "--cond", "class", "-o", pc).Want(t, 0)
 	clitest.Run(t, bin, "sample", "--model", pc, "--class", "7", "--count", "2", "-o", samples).Want(t, 0)
 	clitest.Run(t, bin, "sample", "--model", pc, "--class", "12", "-o", samples).Want(t, 2)
+	clitest.Run(t, bin, "sample", "--model", pc, "--class", "3,x", "-o", samples).Want(t, 2)
+	clitest.Run(t, bin, "sample", "--model", pc, "-o", samples).Want(t, 2)
+	// Several classes: --count of each, one grid row per class.
+	rows := filepath.Join(dir, "rows")
+	r = clitest.Run(t, bin, "sample", "--model", pc, "--class", "all", "--count", "3", "--zoom", "1", "--json", "-o", rows).Want(t, 0)
+	if !strings.Contains(r.Stdout, `"count":30`) {
+		t.Fatalf("sample --class all: %s", r)
+	}
+	f, err := os.Open(filepath.Join(rows, "grid.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := png.DecodeConfig(f)
+	f.Close()
+	if err != nil || g.Width >= g.Height {
+		t.Fatalf("grid of 10 classes × 3: %d×%d (%v), want one row per class", g.Width, g.Height, err)
+	}
 	clitest.Run(t, bin, "attend", "--model", pc, "../../testdata/imgtx/digit7.png", "-o", out).Want(t, 2)
 }

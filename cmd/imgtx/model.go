@@ -101,3 +101,36 @@ func classFor(c *cli.Context, m *imgtx.Model) ([]int, error) {
 	}
 	return []int{k}, nil
 }
+
+// classesFor reads sample's --class: one class, a comma-separated list or
+// "all" (every class the model knows). It refuses a class for a model
+// that is not class-conditional, and returns nil for such a model.
+func classesFor(c *cli.Context, m *imgtx.Model) ([]int, error) {
+	s := strings.TrimSpace(c.String("class"))
+	if m.Cfg.Cond != "class" {
+		if c.IsSet("class") {
+			return nil, cliutil.Usagef("--class: the model is not class-conditional (it is %s)", m.Cfg.Name())
+		}
+		return nil, nil
+	}
+	if s == "all" {
+		all := make([]int, m.Cfg.Classes)
+		for i := range all {
+			all[i] = i
+		}
+		return all, nil
+	}
+	if s == "" {
+		return nil, cliutil.Usagef("--class: a class-conditional model needs a class, a list of classes or all")
+	}
+	ks, err := cliutil.ParseInts(s)
+	if err != nil {
+		return nil, cliutil.Usagef("--class %s: want a class, a comma-separated list or all", s)
+	}
+	for _, k := range ks {
+		if k < 0 || k >= m.Cfg.Classes {
+			return nil, cliutil.Usagef("--class %d: the model knows classes 0..%d", k, m.Cfg.Classes-1)
+		}
+	}
+	return ks, nil
+}

@@ -15,8 +15,8 @@ import (
 func sampleCommand() *cli.Command {
 	flags := []cli.Flag{
 		modelFlag(),
-		&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Value: 16, Usage: "images to draw"},
-		&cli.IntFlag{Name: "class", Usage: "class-conditional models: the class `C` to draw"},
+		&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Value: 16, Usage: "images to draw (of each class, with --class)"},
+		&cli.StringFlag{Name: "class", Usage: "class-conditional models: the class `C` to draw, a list (3,5,8) or all; one grid row per class when there are several"},
 		temperatureFlag(1),
 		&cli.IntFlag{Name: "cols", Usage: "columns of the grid (0: about square)"},
 		zoomFlag(),
@@ -27,17 +27,20 @@ func sampleCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sample",
 		Usage: "draw new images, a PNG grid and one PNG each",
-		Description: `Draws --count images from the model, decoding all of them together one
-sub-pixel at a time with a key/value cache, and writes
+		Description: `Draws --count images from the model (--count of each class for a
+class-conditional model), decoding all of them together one sub-pixel at
+a time with a key/value cache, and writes
    DIR/grid.png          all of them, --zoom pixels per pixel
    DIR/sample_NNNN.png   each at its own size
-It prints one line: grid  count  dir (--json for an object). The same seed
+With several classes the grid has one row per class. It prints one line:
+grid  count  dir (--json for an object), count being all images. The same seed
 gives the same images. A super-resolution model needs its low-resolution
 inputs: use 'imgtx upscale'.
 
 Examples:
    imgtx sample --count 16 -o samples/
-   imgtx sample --model class.safetensors --class 7 --temperature 0.9 -o sevens/`,
+   imgtx sample --class 7 --temperature 0.9 -o sevens/
+   imgtx sample --class all --count 10 -o digits/      # ten of each digit, a row each`,
 		Flags:  flags,
 		Action: runSample,
 	}
@@ -65,9 +68,25 @@ func runSample(c *cli.Context) error {
 	if m.Cfg.Cond == "lowres" {
 		return cliutil.Usagef("%s is a super-resolution model; draw from it with 'imgtx upscale'", m.Cfg.Name())
 	}
-	labels, err := classFor(c, m)
+	classes, err := classesFor(c, m)
 	if err != nil {
 		return err
+	}
+	cols := c.Int("cols")
+	var labels []int
+	if len(classes) > 0 {
+		if count*len(classes) > 10000 {
+			return cliutil.Usagef("--count %d of %d classes: want at most 10000 images in all", count, len(classes))
+		}
+		for _, k := range classes {
+			for range count {
+				labels = append(labels, k)
+			}
+		}
+		count = len(labels)
+		if cols == 0 && len(classes) > 1 {
+			cols = c.Int("count")
+		}
 	}
 	if err := cliutil.PrepareOutDir(dir); err != nil {
 		return err
@@ -91,7 +110,7 @@ func runSample(c *cli.Context) error {
 		}
 	}
 	grid := filepath.Join(dir, "grid.png")
-	if err := out.Write(grid, imageio.PNG(cfg.SampleGrid(pix, count, c.Int("cols"), zoom))); err != nil {
+	if err := out.Write(grid, imageio.PNG(cfg.SampleGrid(pix, count, cols, zoom))); err != nil {
 		return err
 	}
 	if err := out.Commit(); err != nil {
