@@ -7,7 +7,7 @@
 //     completions;
 //
 //   - class: draw -n samples, classes 0, 1, …, 9 in turn, and count those
-//     labelled as the class asked for;
+//     labelled as the class asked for, in all and per class;
 //
 //   - lowres (super-resolution): reduce the first -n test digits to the
 //     model's low resolution, upscale them by sampling and by bicubic
@@ -19,7 +19,8 @@
 //
 // It prints one JSON object (with -json) or TSV line: the model, n, and
 // accuracies in percent against the MNIST labels (acc_original,
-// acc_completed; acc_class; acc_original, acc_bicubic, acc_upscaled),
+// acc_completed; acc_class and acc_by_class; acc_original, acc_bicubic,
+// acc_upscaled),
 // and the sampling time. The classifier is greedy (one glimpse path per
 // image, as glimpse eval).
 package main
@@ -67,9 +68,9 @@ func run(model string, n, rows int, temp float64, threads int, seed uint64, asJS
 	if err != nil {
 		return err
 	}
-	// accuracy is the percentage of the images pix (interleaved) that the
-	// classifier labels as labels says.
-	accuracy := func(pix []uint8, labels []int) float64 {
+	// byLabel is the percentage of the images pix (interleaved) that the
+	// classifier labels as labels says, over all and for each label.
+	byLabel := func(pix []uint8, labels []int) (float64, []float64) {
 		k := len(labels)
 		x := make([]float32, len(pix))
 		for i, p := range pix {
@@ -77,14 +78,24 @@ func run(model string, n, rows int, temp float64, threads int, seed uint64, asJS
 		}
 		probs := clf.Predict(autograd.NewInference(), x, k, 1, 0, rand.New(rand.NewPCG(1, 2)))
 		c := clf.Cfg.Classes
-		right := 0
+		right, rightOf, countOf := 0, make([]int, c), make([]int, c)
 		for i := range k {
 			row := probs[i*c : (i+1)*c]
+			countOf[labels[i]]++
 			if slices.Index(row, slices.Max(row)) == labels[i] {
 				right++
+				rightOf[labels[i]]++
 			}
 		}
-		return cliutil.Round(100*float64(right)/float64(k), 2)
+		per := make([]float64, c)
+		for j := range per {
+			per[j] = cliutil.Round(100*float64(rightOf[j])/float64(max(countOf[j], 1)), 1)
+		}
+		return cliutil.Round(100*float64(right)/float64(k), 2), per
+	}
+	accuracy := func(pix []uint8, labels []int) float64 {
+		acc, _ := byLabel(pix, labels)
+		return acc
 	}
 	opt := pkgimgtx.SampleOptions{Count: n, Temperature: temp, Seed: seed, Threads: threads}
 	fields := []cliutil.Field{{Key: "model", Value: model}, {Key: "cond", Value: cfg.Cond}, {Key: "n", Value: n}, {Key: "temperature", Value: temp}}
@@ -117,7 +128,8 @@ func run(model string, n, rows int, temp float64, threads int, seed uint64, asJS
 			opt.Labels[i] = i % 10
 		}
 		judge = func(drawn []uint8) []cliutil.Field {
-			return []cliutil.Field{{Key: "acc_class", Value: accuracy(drawn, opt.Labels)}}
+			acc, per := byLabel(drawn, opt.Labels)
+			return []cliutil.Field{{Key: "acc_class", Value: acc}, {Key: "acc_by_class", Value: per}}
 		}
 	case "lowres":
 		var bicubic []uint8

@@ -67,7 +67,7 @@ An input that cannot be read gets one line on stderr, no output file,
 and the others are still processed (exit 1).
 
 Examples:
-   imgtx upscale --model upscale.safetensors small.png -o out/
+   imgtx upscale small.png -o out/
    imgtx upscale --model upscale.safetensors --temperature 0.8 digits/ -o out/`,
 		Flags:  flags,
 		Action: func(c *cli.Context) error { return runPerImage(c, true) },

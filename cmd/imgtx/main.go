@@ -32,19 +32,20 @@ The built-in data is MNIST as 8-bit grey digits (55,000 training, 5,000
 validation and 10,000 test images); 'imgtx train' also reads image folders,
 converted to the model's size. The embedded models were trained on those
 MNIST digits as 28x28 8-bit grey images: embedded:transformer (the
-default; local 1D, 0.950 bits/dim on the test digits) and
-embedded:pixelcnn (1.151). embedded:class and embedded:upscale are not
-trained yet: train them with --cond class or --cond lowres and pass the
-file with --model.`
+default; local 1D, 0.950 bits/dim on the test digits), embedded:pixelcnn
+(the gated PixelCNN, 1.123), embedded:class (class-conditional, the
+default of sample --class) and embedded:upscale (7x7 -> 28x28
+super-resolution, the default of upscale).`
 
 const examples = `   imgtx train --epoch-images 4000 --epochs 10 --dropout 0 -o tx.safetensors
    imgtx train --arch pixelcnn --epoch-images 4000 --epochs 10 -o pcnn.safetensors
    imgtx train --cond class --attention local2d -o class.safetensors
    imgtx train --cond lowres --lowres 7 -o upscale.safetensors
    imgtx eval --model tx.safetensors --json
-   imgtx sample --model class.safetensors --count 16 --class 3 -o samples/
+   imgtx sample --class 3 --count 16 -o samples/
+   imgtx sample --class all --count 10 -o digits/
    imgtx complete --model tx.safetensors --rows 14 --count 4 digit.png -o out/
-   imgtx upscale --model upscale.safetensors --temperature 0.9 small.png -o out/
+   imgtx upscale --temperature 0.9 small.png -o out/
    imgtx attend --model tx.safetensors digit.png -o out/
    source <(imgtx completion bash)`
 

@@ -64,27 +64,36 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// The class-conditional and super-resolution models are not trained yet:
-// asking for one says so, and how to train one, in one line.
-func TestNoEmbeddedModel(t *testing.T) {
-	for _, args := range [][]string{{"sample", "--model", "embedded:class", "-o", t.TempDir()}, {"eval", "--model", "embedded:upscale"}} {
-		r := clitest.Run(t, bin, args...).Want(t, 3)
-		if !strings.Contains(r.Stderr, "no embedded model") || !strings.Contains(r.Stderr, "imgtx train") || len(clitest.Lines(r.Stderr)) != 1 {
-			t.Fatalf("%v: %s", args, r)
-		}
+// sample --class and upscale default to the embedded class-conditional
+// and super-resolution models; a class for an unconditional model is a
+// usage error.
+func TestEmbeddedDefaults(t *testing.T) {
+	dir := t.TempDir()
+	r := clitest.Run(t, bin, "sample", "--class", "3", "--count", "2", "--threads", "1", "--json", "-o", dir).Want(t, 0)
+	if !strings.Contains(r.Stdout, `"count":2`) {
+		t.Fatalf("sample --class 3: %s", r)
+	}
+	r = clitest.Run(t, bin, "upscale", "--count", "1", "--threads", "1", "--json", "-o", dir, "../../testdata/imgtx/digit7.png").Want(t, 0)
+	if _, err := os.Stat(filepath.Join(dir, "digit7_upscale.png")); err != nil || len(clitest.Lines(r.Stdout)) != 1 {
+		t.Fatalf("upscale: %s (%v)", r, err)
+	}
+	r = clitest.Run(t, bin, "sample", "--model", "embedded:transformer", "--class", "3", "-o", dir).Want(t, 2)
+	if !strings.Contains(r.Stderr, "not class-conditional") {
+		t.Fatalf("sample --class with the unconditional model: %s", r)
 	}
 }
 
-// The embedded transformer (the default model) and PixelCNN score the
-// first MNIST test digits near their figures over all 10,000
-// (models/imgtx/README.md): far under the 8 bits/dim of a uniform guess
-// and the 1.4 of either after one epoch of warm-up.
+// The embedded models score the first MNIST test digits near their
+// figures over all 10,000 (models/imgtx/README.md): far under the 8
+// bits/dim of a uniform guess and the 1.4 of either architecture after one
+// epoch of warm-up; the super-resolution model, given the 7×7 digits,
+// below the unconditional one.
 func TestEmbeddedModelsScore(t *testing.T) {
 	needMNIST(t)
 	for _, c := range []struct {
 		model string
 		max   float64
-	}{{"embedded:transformer", 1.1}, {"embedded:pixelcnn", 1.3}} {
+	}{{"embedded:transformer", 1.1}, {"embedded:pixelcnn", 1.3}, {"embedded:class", 1.1}, {"embedded:upscale", 1.0}} {
 		r := clitest.Run(t, bin, "eval", "--model", c.model, "--limit", "32", "--json").Want(t, 0)
 		var ev map[string]any
 		if err := json.Unmarshal([]byte(r.Stdout), &ev); err != nil {

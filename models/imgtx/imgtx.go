@@ -1,9 +1,8 @@
 // Package imgtx embeds the default Image Transformer models of cmd/imgtx
 // (pkg/imgtx): transformer (the unconditional MNIST model), pixelcnn (the
 // gated PixelCNN baseline), class (class-conditional) and upscale
-// (7×7 → 28×28 super-resolution). transformer and pixelcnn are here;
-// class and upscale are not trained yet. README.md beside this file names
-// the runs they are taken from and their figures.
+// (7×7 → 28×28 super-resolution). README.md beside this file names the
+// runs they are taken from and their figures.
 //
 // Import it under another name, since pkg/imgtx is the model itself:
 //

@@ -1,0 +1,2 @@
+# abandoned after 2 epochs: super-resolution warm start with the cross-attention output projections zeroed, random encoder (code of debc019)
+imgtx train --arch transformer --attention local1d --layers 4 --embed 128 --heads 4 --ff 256 --dropout 0 --cond lowres --lowres 7 --enc-layers 2 --init models/imgtx/transformer.safetensors --batch 16 --lr 5e-4 --warmup 1 --epochs 7 --epoch-images 4000 --val-limit 1000 --threads 1 --json -o runs/imgtx-upscale-a.safetensors

@@ -1,0 +1,2 @@
+# abandoned after 1 epoch: random cross-attention, random encoder (code of 8577fde)
+imgtx train --arch transformer --attention local1d --layers 4 --embed 128 --heads 4 --ff 256 --dropout 0 --cond lowres --lowres 7 --enc-layers 2 --init models/imgtx/transformer.safetensors --batch 16 --lr 5e-4 --warmup 0 --epochs 7 --epoch-images 4000 --val-limit 1000 --threads 1 --json -o runs/imgtx-upscale-b.safetensors

@@ -1,0 +1,1 @@
+imgtx eval --model runs/imgtx-upscale.safetensors --threads 1 --json
