@@ -7,6 +7,7 @@ root with Debian's interpreter (torch 1.13 and numpy):
 
     /usr/bin/python3 bench/torch/imgtx.py --golden   # write testdata/imgtx/imgtx_*.safetensors
     /usr/bin/python3 bench/torch/imgtx.py --bench    # training images/s
+    /usr/bin/python3 bench/torch/imgtx.py --bench --blocked   # the same with block-by-block attention
 
 --golden writes the fixtures pkg/imgtx/golden_test.go compares against
 (weights, a batch of images and labels, the logits, the mean NLL and
@@ -100,24 +101,32 @@ def golden(skip_go):
             check_go_checkpoint(cfg, name)
 
 
-def bench(threads, batch, steps, warmup):
+def bench(threads, batch, steps, warmup, blocked):
     """Training images/s of the default 28x28 local-1D model (forward, NLL,
-    backward, Adam; random images, data not timed)."""
+    backward, Adam; random images, data not timed). blocked times the
+    block-by-block attention (as the Go model computes it), after checking
+    that it gives the dense masked form's logits."""
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     cfg = tiny_config(height=28, width=28, block_len=28, mem_len=56, layers=4, embed=128, heads=4, ff=256)
     model = ImageTransformer(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     pix = torch.randint(0, LEVELS, (batch, model.n))
+    if blocked:
+        with torch.no_grad():
+            dense, blk = model(pix[:2]), model(pix[:2], blocked=True)
+        diff = (dense - blk).abs().max().item()
+        assert diff <= 1e-4, f"blocked attention differs from the dense one by {diff}"
     for i in range(warmup + steps):
         if i == warmup:
             t0 = time.perf_counter()
         opt.zero_grad()
-        nll(model(pix), pix).backward()
+        nll(model(pix, blocked=blocked), pix).backward()
         opt.step()
     ips = batch * steps / (time.perf_counter() - t0)
     print(json.dumps({"impl": "torch", "torch": torch.__version__, "threads": threads, "batch": batch,
-                      "model": "local1d 4x128", "train_images_per_s": round(ips, 2)}))
+                      "model": "local1d 4x128", "attention": "blocked" if blocked else "dense masked",
+                      "train_images_per_s": round(ips, 2)}))
 
 
 def main():
@@ -129,11 +138,12 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--blocked", action="store_true", help="with --bench: block-by-block attention, as the Go model")
     a = ap.parse_args()
     if a.golden:
         golden(a.skip_go)
     if a.bench:
-        bench(a.threads, a.batch, a.steps, a.warmup)
+        bench(a.threads, a.batch, a.steps, a.warmup, a.blocked)
     if not (a.golden or a.bench):
         ap.print_help()
 

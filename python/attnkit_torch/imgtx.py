@@ -81,17 +81,58 @@ class ImageTransformer(nn.Module):
         start = torch.full((pix.shape[0], 1), c * LEVELS, dtype=torch.long)
         return torch.cat([start, ids], dim=1)
 
-    def forward(self, pix, labels=None):
-        """pix [B, L] I64 in raster order -> logits [B, L, 256]."""
+    def forward(self, pix, labels=None, blocked=False):
+        """pix [B, L] I64 in raster order -> logits [B, L, 256]. blocked
+        computes the attention block by block (blocked_layer), as the Go
+        model does, instead of the dense masked form; the result is the same."""
         x = self.tok_emb(self.input_ids(pix))
         x = x + (self.pos_emb.weight if self.cfg["positions"] == "learned" else self.pos_tab)
         if self.cfg["cond"] == "class":
             x = x + self.class_emb(labels).unsqueeze(1)
         for layer in self.layers:
-            x = layer(x, src_mask=self.hidden)
+            if blocked:
+                x = blocked_layer(layer, x, self.cfg["block_len"], self.cfg["mem_len"], self.cfg.get("prenorm", False))
+            else:
+                x = layer(x, src_mask=self.hidden)
         if self.cfg.get("prenorm", False):
             x = self.norm(x)
         return self.head(x)
+
+
+def blocked_attention(attn, h, block, mem):
+    """attn (an nn.MultiheadAttention, batch_first) over h [B, L, E] with
+    the local-1D pattern computed per query block: each block of `block`
+    queries against its own keys and the `mem` before them, so the cost is
+    L * (block + mem) rather than L * L. L must be a multiple of block and
+    mem of block."""
+    b, n, e = h.shape
+    nh = attn.num_heads
+    d = e // nh
+    assert n % block == 0 and mem % block == 0
+    q, k, v = F.linear(h, attn.in_proj_weight, attn.in_proj_bias).chunk(3, dim=-1)
+    q, k, v = (t.reshape(b, n, nh, d).transpose(1, 2) for t in (q, k, v))  # [B, H, L, d]
+    nb, w = n // block, mem + block
+    kw = F.pad(k, (0, 0, mem, 0)).unfold(2, w, block).transpose(-1, -2)  # [B, H, nb, w, d]
+    vw = F.pad(v, (0, 0, mem, 0)).unfold(2, w, block).transpose(-1, -2)
+    qb = q.reshape(b, nh, nb, block, d)
+    scores = qb @ kw.transpose(-1, -2) / math.sqrt(d)  # [B, H, nb, block, w]
+    t = torch.arange(block).view(1, block, 1)
+    s = torch.arange(w).view(1, 1, w)
+    first = torch.arange(nb).view(nb, 1, 1) * block - mem  # absolute position of window slot 0
+    hidden = (s > mem + t) | (first + s < 0)  # [nb, block, w]
+    scores = scores.masked_fill(hidden, float("-inf"))
+    y = (scores.softmax(-1) @ vw).reshape(b, nh, n, d).transpose(1, 2).reshape(b, n, e)
+    return attn.out_proj(y)
+
+
+def blocked_layer(layer, x, block, mem, prenorm):
+    """An nn.TransformerEncoderLayer (relu, no dropout) with blocked_attention."""
+    ff = lambda h: layer.linear2(F.relu(layer.linear1(h)))  # noqa: E731
+    if prenorm:
+        x = x + blocked_attention(layer.self_attn, layer.norm1(x), block, mem)
+        return x + ff(layer.norm2(x))
+    x = layer.norm1(x + blocked_attention(layer.self_attn, x, block, mem))
+    return layer.norm2(x + ff(x))
 
 
 def nll(logits, pix):
