@@ -47,7 +47,7 @@ export PATH="$tmp/bin:$PATH"
 export PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}"
 # One thread per process, and idle OpenMP threads must not spin (see
 # bench/ram.sh).
-export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 
 torchrun() { "$PY" -m attnkit_torch.torchrun --standalone --nproc_per_node "$NPROC" "$@"; }
 
