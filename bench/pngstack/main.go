@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	_ "image/png"
 	"os"
 
 	"github.com/attnkit/attn/pkg/imageio"
@@ -34,14 +33,9 @@ func run(out string, cols, pad int, paths []string) error {
 	}
 	var imgs []image.Image
 	for _, p := range paths {
-		f, err := os.Open(p)
+		img, err := imageio.Open(p, imageio.Options{})
 		if err != nil {
 			return err
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
 		}
 		imgs = append(imgs, img)
 	}

@@ -89,48 +89,55 @@ func sampleSettings(c *cli.Context) (zoom int, temp float64, count, threads int,
 // classFor checks --class against a model: required meaning for a
 // class-conditional model, refused for another.
 func classFor(c *cli.Context, m *imgtx.Model) ([]int, error) {
-	if m.Cfg.Cond != "class" {
-		if c.IsSet("class") {
-			return nil, cliutil.Usagef("--class: the model is not class-conditional (it is %s)", m.Cfg.Name())
-		}
-		return nil, nil
+	if cond, err := classConditional(c, m); !cond {
+		return nil, err
 	}
-	k := c.Int("class")
-	if k < 0 || k >= m.Cfg.Classes {
-		return nil, cliutil.Usagef("--class %d: the model knows classes 0..%d", k, m.Cfg.Classes-1)
-	}
-	return []int{k}, nil
+	return checkClasses(m, []int{c.Int("class")})
 }
 
-// classesFor reads sample's --class: one class, a comma-separated list or
-// "all" (every class the model knows). It refuses a class for a model
-// that is not class-conditional, and returns nil for such a model.
-func classesFor(c *cli.Context, m *imgtx.Model) ([]int, error) {
-	s := strings.TrimSpace(c.String("class"))
-	if m.Cfg.Cond != "class" {
-		if c.IsSet("class") {
-			return nil, cliutil.Usagef("--class: the model is not class-conditional (it is %s)", m.Cfg.Name())
-		}
-		return nil, nil
+// classConditional reports whether m takes a class; for a model that does
+// not, a --class given is a usage error.
+func classConditional(c *cli.Context, m *imgtx.Model) (bool, error) {
+	if m.Cfg.Cond == "class" {
+		return true, nil
 	}
-	if s == "all" {
-		all := make([]int, m.Cfg.Classes)
-		for i := range all {
-			all[i] = i
-		}
-		return all, nil
+	if c.IsSet("class") {
+		return false, cliutil.Usagef("--class: the model is not class-conditional (it is %s)", m.Cfg.Name())
 	}
-	if s == "" {
-		return nil, cliutil.Usagef("--class: a class-conditional model needs a class, a list of classes or all")
-	}
-	ks, err := cliutil.ParseInts(s)
-	if err != nil {
-		return nil, cliutil.Usagef("--class %s: want a class, a comma-separated list or all", s)
-	}
+	return false, nil
+}
+
+// checkClasses refuses a class the model does not know.
+func checkClasses(m *imgtx.Model, ks []int) ([]int, error) {
 	for _, k := range ks {
 		if k < 0 || k >= m.Cfg.Classes {
 			return nil, cliutil.Usagef("--class %d: the model knows classes 0..%d", k, m.Cfg.Classes-1)
 		}
 	}
 	return ks, nil
+}
+
+// classesFor reads sample's --class: one class, a comma-separated list or
+// "all" (every class the model knows). It refuses a class for a model
+// that is not class-conditional, and returns nil for such a model.
+func classesFor(c *cli.Context, m *imgtx.Model) ([]int, error) {
+	if cond, err := classConditional(c, m); !cond {
+		return nil, err
+	}
+	switch s := strings.TrimSpace(c.String("class")); s {
+	case "all":
+		all := make([]int, m.Cfg.Classes)
+		for i := range all {
+			all[i] = i
+		}
+		return all, nil
+	case "":
+		return nil, cliutil.Usagef("--class: a class-conditional model needs a class, a list of classes or all")
+	default:
+		ks, err := cliutil.ParseInts(s)
+		if err != nil {
+			return nil, cliutil.Usagef("--class %s: want a class, a comma-separated list or all", s)
+		}
+		return checkClasses(m, ks)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
@@ -73,19 +74,17 @@ func runSample(c *cli.Context) error {
 		return err
 	}
 	cols := c.Int("cols")
-	var labels []int
-	if len(classes) > 0 {
-		if count*len(classes) > 10000 {
-			return cliutil.Usagef("--count %d of %d classes: want at most 10000 images in all", count, len(classes))
+	var labels []int // --count of each class, in the order given
+	if perClass := count; len(classes) > 0 {
+		if perClass*len(classes) > 10000 {
+			return cliutil.Usagef("--count %d of %d classes: want at most 10000 images in all", perClass, len(classes))
 		}
 		for _, k := range classes {
-			for range count {
-				labels = append(labels, k)
-			}
+			labels = append(labels, slices.Repeat([]int{k}, perClass)...)
 		}
 		count = len(labels)
 		if cols == 0 && len(classes) > 1 {
-			cols = c.Int("count")
+			cols = perClass // a row per class
 		}
 	}
 	if err := cliutil.PrepareOutDir(dir); err != nil {
