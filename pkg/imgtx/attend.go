@@ -3,8 +3,10 @@ package imgtx
 import (
 	"fmt"
 	"image"
+	"slices"
 
 	"github.com/attnkit/attn/pkg/autograd"
+	"github.com/attnkit/attn/pkg/nn"
 	"github.com/attnkit/attn/pkg/tensor"
 	"github.com/attnkit/attn/pkg/viz"
 )
@@ -19,7 +21,16 @@ type AttentionMap struct {
 // Attention returns the self-attention weights of the query sub-pixels
 // (grid indices) over their memory, per layer and head, when the model
 // reads image b (teacher forcing: every earlier sub-pixel is the image's
-// own). Only the Transformer has them.
+// own). Only the Transformer has them. The maps come ordered by the
+// queries' place in the generation order, then by layer and head; a query
+// given twice is reported once.
+//
+// One teacher-forced pass over the prefix up to the last query gives
+// them: each layer's self-attention is wrapped so that, before the
+// blocked attention runs, the weights of the wanted rows are read off its
+// projected queries and keys. Decoding position by position through the
+// caches, as sampling does, gives the same weights at several times the
+// cost.
 func (m *Model) Attention(b Batch, queries []int) ([]AttentionMap, error) {
 	if m.tx == nil {
 		return nil, fmt.Errorf("the PixelCNN has no attention to show")
@@ -29,32 +40,39 @@ func (m *Model) Attention(b Batch, queries []int) ([]AttentionMap, error) {
 		return nil, err
 	}
 	n := m.Cfg.Len()
-	want := map[int]bool{}
+	var steps []int // the queries' positions in the generation order, ascending, once each
 	for _, q := range queries {
 		if q < 0 || q >= n {
 			return nil, fmt.Errorf("query %d: the grid has %d sub-pixels", q, n)
 		}
-		want[m.g.rank[q]] = true
+		steps = append(steps, m.g.rank[q])
+	}
+	slices.Sort(steps)
+	steps = slices.Compact(steps)
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	prefix := steps[len(steps)-1] + 1
+	layers := len(m.tx.layers)
+	// perStep[i][l] holds the weights [1, H, len(keys)] of steps[i] in layer l.
+	perStep := make([][]*tensor.Tensor, len(steps))
+	for i := range perStep {
+		perStep[i] = make([]*tensor.Tensor, layers)
+	}
+	blocked, layer := m.g.attend(prefix), 0
+	record := func(tp *autograd.Tape, q, k, v *autograd.Var) *autograd.Var {
+		for i, s := range steps {
+			perStep[i][layer] = nn.AttentionWeights(q.Value, k.Value, s, m.g.keys[s])
+		}
+		layer++
+		return blocked(tp, q, k, v)
 	}
 	tp := autograd.NewInference()
-	dec := m.tx.newDecoder(tp, m.Cfg, m.g, b.Labels, b.Low, 1)
 	seq := m.toSequence(nil, b.Pixels, 1)
+	m.tx.forwardAttend(tp, m.Cfg, m.g, seq, b.Labels, b.Low, 1, prefix, false, nil, record)
 	var maps []AttentionMap
-	last := 0
-	for _, q := range queries {
-		last = max(last, m.g.rank[q])
-	}
-	for s := 0; s <= last; s++ {
-		tp.Reset()
-		for _, c := range dec.caches {
-			c.Self.Record = want[s]
-		}
-		dec.step(tp, seq, s)
-		if !want[s] {
-			continue
-		}
-		for li, c := range dec.caches {
-			w := c.Self.Weights
+	for i, s := range steps {
+		for li, w := range perStep[i] {
 			for h := 0; h < w.Dim(1); h++ {
 				am := AttentionMap{Query: m.g.order[s], Layer: li, Head: h, Weights: make([]float32, n)}
 				for j, k := range m.g.keys[s] {

@@ -152,6 +152,12 @@ func (t *transformer) positions(tp *autograd.Tape, n int, g *geometry) *autograd
 // positions of b images (seq in sequence order, labels and low as the
 // conditioning needs).
 func (t *transformer) forward(tp *autograd.Tape, cfg Config, g *geometry, seq []uint8, labels []int, low []uint8, b, n int, train bool, rng *rand.Rand) *autograd.Var {
+	return t.forwardAttend(tp, cfg, g, seq, labels, low, b, n, train, rng, g.attend(n))
+}
+
+// forwardAttend is forward with the self-attention of every layer done by
+// attend, which Attention wraps to read the weights of chosen queries.
+func (t *transformer) forwardAttend(tp *autograd.Tape, cfg Config, g *geometry, seq []uint8, labels []int, low []uint8, b, n int, train bool, rng *rand.Rand, attend nn.Attend) *autograd.Var {
 	e := cfg.Embed
 	ids := inputIDs(make([]int, 0, b*n), seq, b, n, cfg, g)
 	x := tp.Reshape(t.tokEmb.Forward(tp, ids), b, n, e)
@@ -164,7 +170,6 @@ func (t *transformer) forward(tp *autograd.Tape, cfg Config, g *geometry, seq []
 	if t.encEmb != nil {
 		mem = t.encode(tp, cfg, low, b, train, rng)
 	}
-	attend := g.attend(n)
 	for _, l := range t.layers {
 		x = l.Forward(tp, x, mem, attend, train, rng)
 	}

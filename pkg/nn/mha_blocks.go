@@ -116,20 +116,35 @@ func (m *MultiheadAttention) Step(tp *autograd.Tape, x *autograd.Var, c *KVCache
 // stepWeights returns softmax(q·kᵀ/√Dh) of one query per (batch, head),
 // q [B, H, 1, Dh] over k [B, H, Lk, Dh], as [B, H, Lk]: the weights the
 // step's attention applied.
-func stepWeights(q, k *tensor.Tensor) *tensor.Tensor {
-	b, h, lk, dh := k.Dim(0), k.Dim(1), k.Dim(2), k.Dim(3)
-	w := tensor.New(b, h, lk)
+func stepWeights(q, k *tensor.Tensor) *tensor.Tensor { return AttentionWeights(q, k, 0, nil) }
+
+// AttentionWeights returns the attention weights softmax(q_i·kᵀ/√Dh) of
+// query row i of q [B, H, Lq, Dh] over the key rows keys of k
+// [B, H, Lk, Dh] (nil: all of them), as [B, H, len(keys)]: the weights
+// an attention over those keys applies to that query, for inspection.
+// Sums run in float64.
+func AttentionWeights(q, k *tensor.Tensor, i int, keys []int) *tensor.Tensor {
+	b, h, lq, lk, dh := k.Dim(0), k.Dim(1), q.Dim(2), k.Dim(2), k.Dim(3)
+	nk := len(keys)
+	if keys == nil {
+		nk = lk
+	}
+	w := tensor.New(b, h, nk)
 	scale := 1 / math.Sqrt(float64(dh))
+	s := make([]float64, nk)
 	for bh := 0; bh < b*h; bh++ {
-		qv := q.Data[bh*dh : (bh+1)*dh]
-		row := w.Data[bh*lk : (bh+1)*lk]
+		qv := q.Data[(bh*lq+i)*dh : (bh*lq+i+1)*dh]
+		row := w.Data[bh*nk : (bh+1)*nk]
 		mx := math.Inf(-1)
-		s := make([]float64, lk)
 		for j := range row {
-			kv := k.Data[(bh*lk+j)*dh : (bh*lk+j+1)*dh]
+			kj := j
+			if keys != nil {
+				kj = keys[j]
+			}
+			kv := k.Data[(bh*lk+kj)*dh : (bh*lk+kj+1)*dh]
 			var dot float64
-			for i, x := range qv {
-				dot += float64(x) * float64(kv[i])
+			for d, x := range qv {
+				dot += float64(x) * float64(kv[d])
 			}
 			s[j] = dot * scale
 			mx = math.Max(mx, s[j])

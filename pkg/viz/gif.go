@@ -24,8 +24,10 @@ type GIFOptions struct {
 	// Delays, when not nil, gives each frame its own delay (for example a
 	// longer pause on the last frame) and must have one entry per frame.
 	Delays []int
-	// Palette to quantise to; nil means palette.Plan9 (256 colours that
-	// cover the RGB cube evenly, so heatmap hues survive).
+	// Palette to quantise to. nil means, for each frame, its own colours
+	// when it has at most 256 (every pixel kept exactly, in a local colour
+	// table), else palette.Plan9 (256 colours that cover the RGB cube
+	// evenly, so heatmap hues survive).
 	Palette color.Palette
 	// NoDither maps each pixel to its nearest palette colour instead of
 	// diffusing the error with Floyd-Steinberg; smaller files, banding.
@@ -44,30 +46,30 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 	if opt.Delays != nil && len(opt.Delays) != len(frames) {
 		return nil, fmt.Errorf("GIF has %d frames but %d delays", len(frames), len(opt.Delays))
 	}
+	for i, f := range frames {
+		if f == nil {
+			return nil, fmt.Errorf("GIF frame %d is nil", i)
+		}
+	}
 	delay := opt.Delay
 	if delay == 0 {
 		delay = DefaultDelay
 	}
 	pal := opt.Palette
-	if pal == nil {
+	own := pal == nil
+	if own {
 		pal = palette.Plan9
 	}
 	if len(pal) == 0 || len(pal) > 256 {
 		return nil, fmt.Errorf("GIF palette has %d colours, want 1 to 256", len(pal))
 	}
 	q := newQuantizer(pal) // the pixels draw.FloydSteinberg (draw.Src) would write, faster
-	if frames[0] == nil {
-		return nil, fmt.Errorf("GIF frame 0 is nil")
-	}
 	size := frames[0].Bounds().Size()
 	g := &gif.GIF{
 		LoopCount: 0, // 0 loops forever; -1 would play once
 		Config:    image.Config{ColorModel: pal, Width: size.X, Height: size.Y},
 	}
 	for i, f := range frames {
-		if f == nil {
-			return nil, fmt.Errorf("GIF frame %d is nil", i)
-		}
 		b := f.Bounds()
 		if b.Size() != size {
 			return nil, fmt.Errorf("GIF frame %d is %dx%d, frame 0 is %dx%d", i, b.Dx(), b.Dy(), size.X, size.Y)
@@ -79,7 +81,7 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 		if d < 0 {
 			return nil, fmt.Errorf("GIF frame %d has negative delay %d", i, d)
 		}
-		g.Image = append(g.Image, image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal))
+		g.Image = append(g.Image, nil)
 		g.Delay = append(g.Delay, d)
 		g.Disposal = append(g.Disposal, gif.DisposalNone)
 	}
@@ -89,10 +91,18 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 	for range min(max(opt.Threads, 1), len(frames)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(frames); i = int(next.Add(1) - 1) {
+				if own {
+					if p, ok := exactFrame(frames[i]); ok {
+						g.Image[i] = p
+						continue
+					}
+				}
+				g.Image[i] = image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal)
 				q.draw(g.Image[i], frames[i], frames[i].Bounds().Min, !opt.NoDither)
 			}
 		})
 	}
 	wg.Wait()
+	g.Config.ColorModel = g.Image[0].Palette // the global table; frames with other colours carry their own
 	return g, nil
 }

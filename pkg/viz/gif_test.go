@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/color/palette"
 	"image/gif"
 	"testing"
 )
@@ -92,6 +93,60 @@ func TestBuildGIFThreads(t *testing.T) {
 	for _, n := range []int{0, 2, 3, 16} {
 		if !bytes.Equal(encode(n), one) {
 			t.Errorf("%d threads: GIF differs from one thread's", n)
+		}
+	}
+}
+
+// A frame of at most 256 colours keeps every pixel exactly, in a palette
+// of just its colours in order of first appearance; a frame of one colour
+// more, or not opaque, goes to the Plan 9 palette.
+func TestBuildGIFExactPalette(t *testing.T) {
+	frame := func(colours, shift int) *image.RGBA {
+		m := image.NewRGBA(image.Rect(5, 7, 5+30, 7+20)) // an origin other than (0, 0)
+		for y := range 20 {
+			for x := range 30 {
+				k := (x + 30*y + shift) % colours
+				m.SetRGBA(5+x, 7+y, color.RGBA{uint8(k), uint8(k >> 8), uint8(255 - k), 255})
+			}
+		}
+		return m
+	}
+	translucent := frame(4, 0)
+	translucent.SetRGBA(6, 8, color.RGBA{0, 0, 0, 0})
+	frames := []image.Image{frame(1, 0), frame(2, 1), frame(255, 0), frame(256, 0), frame(257, 0), translucent}
+	ownColours := []int{1, 2, 255, 256, 0, 0} // 0: Plan 9
+	g, err := BuildGIF(frames, GIFOptions{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := gif.EncodeAll(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	back, err := gif.DecodeAll(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range frames {
+		pal := g.Image[i].Palette
+		if n := ownColours[i]; n == 0 {
+			if len(pal) != 256 || pal[1] != palette.Plan9[1] {
+				t.Errorf("frame %d: not the Plan 9 palette", i)
+			}
+			continue
+		} else if len(pal) != n {
+			t.Fatalf("frame %d: palette of %d, want its %d colours", i, len(pal), n)
+		}
+		if want := f.At(5, 7); pal[0] != want {
+			t.Errorf("frame %d: palette starts with %v, want the first pixel's %v", i, pal[0], want)
+		}
+		b := f.Bounds()
+		for y := range b.Dy() {
+			for x := range b.Dx() {
+				if got, want := color.RGBAModel.Convert(back.Image[i].At(x, y)), f.At(b.Min.X+x, b.Min.Y+y); got != want {
+					t.Fatalf("frame %d (%d,%d) is %v, want %v", i, x, y, got, want)
+				}
+			}
 		}
 	}
 }
