@@ -27,7 +27,8 @@ type GIFOptions struct {
 	// Palette to quantise to. nil means, for each frame, its own colours
 	// when it has at most 256 (every pixel kept exactly, in a local colour
 	// table), else palette.Plan9 (256 colours that cover the RGB cube
-	// evenly, so heatmap hues survive).
+	// evenly, so heatmap hues survive); and each frame after the first
+	// holds only what changed since the frame before (see deltaFrame).
 	Palette color.Palette
 	// NoDither maps each pixel to its nearest palette colour instead of
 	// diffusing the error with Floyd-Steinberg; smaller files, banding.
@@ -91,6 +92,12 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 	for range min(max(opt.Threads, 1), len(frames)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(frames); i = int(next.Add(1) - 1) {
+				if own && i > 0 {
+					if p, ok := deltaFrame(frames[i-1], frames[i], !opt.NoDither); ok {
+						g.Image[i] = p
+						continue
+					}
+				}
 				if own {
 					if p, ok := exactFrame(frames[i]); ok {
 						g.Image[i] = p
@@ -98,7 +105,7 @@ func BuildGIF(frames []image.Image, opt GIFOptions) (*gif.GIF, error) {
 					}
 				}
 				g.Image[i] = image.NewPaletted(image.Rect(0, 0, size.X, size.Y), pal)
-				q.draw(g.Image[i], frames[i], frames[i].Bounds().Min, !opt.NoDither)
+				q.draw(g.Image[i], frames[i], frames[i].Bounds().Min, !opt.NoDither, nil, 0)
 			}
 		})
 	}

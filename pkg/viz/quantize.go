@@ -130,7 +130,11 @@ func clamp16(v int32) int32 { return min(max(v, 0), 0xffff) }
 // pixels draw.FloydSteinberg.Draw(dst, dst.Rect, src, sp) (or draw.Src
 // without dither) writes, whose arithmetic it repeats step for step.
 // src must cover dst.Rect's size from sp.
-func (q *quantizer) draw(dst *image.Paletted, src image.Image, sp image.Point, dither bool) {
+//
+// skip, when not nil, marks pixels (row-major over dst) to leave out: they
+// get index skipIndex, and no error flows into or out of them, as if the
+// picture ended there.
+func (q *quantizer) draw(dst *image.Paletted, src image.Image, sp image.Point, dither bool, skip []bool, skipIndex uint8) {
 	w, h := dst.Rect.Dx(), dst.Rect.Dy()
 	// The errors carried to the current and the next row; +2 spares the
 	// edge tests, as in draw.
@@ -144,6 +148,11 @@ func (q *quantizer) draw(dst *image.Paletted, src image.Image, sp image.Point, d
 	for y := range h {
 		row := dst.Pix[dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y+y):]
 		for x := range w {
+			if skip != nil && skip[y*w+x] {
+				row[x] = skipIndex
+				errCur[x+1] = [4]int32{}
+				continue
+			}
 			var er, eg, eb, ea int32
 			if rgba != nil {
 				px := rgba.Pix[rgba.PixOffset(sp.X+x, sp.Y+y):]

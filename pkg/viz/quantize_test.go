@@ -87,7 +87,7 @@ func TestQuantizerMatchesDraw(t *testing.T) {
 					draw.Src.Draw(want, rect, src.img, src.sp)
 				}
 				got := image.NewPaletted(rect, pal)
-				newQuantizer(pal).draw(got, src.img, src.sp, dither)
+				newQuantizer(pal).draw(got, src.img, src.sp, dither, nil, 0)
 				if !bytes.Equal(got.Pix, want.Pix) {
 					t.Errorf("palette %s, source %s, dither %v: indices differ from image/draw's", pn, sn, dither)
 				}

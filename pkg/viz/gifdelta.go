@@ -1,0 +1,144 @@
+package viz
+
+import (
+	"image"
+	"image/color"
+	"image/color/palette"
+	"sync"
+)
+
+// A frame after the first is stored as what changed: the smallest
+// rectangle holding every pixel that differs from the frame before, with
+// the unchanged pixels inside it transparent, so that the previous frame
+// shows through (disposal "none"). This is the frame optimisation of
+// gifsicle and ImageMagick's OptimizeTransparency. A glimpse path or an
+// arrow moving over a still picture then costs the quantiser and the LZW
+// coder a small fraction of a frame, and the still parts no longer
+// shimmer with a new dither pattern every frame.
+
+// transparent is the palette entry that marks a pixel left as it was.
+var transparent = color.RGBA{}
+
+// plan9Delta is the palette of dithered delta frames: the Plan 9 palette
+// less the one colour nearest to another of its colours (the transparent
+// entry needs its slot), with the transparent entry last.
+var plan9Delta = sync.OnceValues(func() (color.Palette, *quantizer) {
+	drop, best := 0, int64(1<<62)
+	for i, c := range palette.Plan9 {
+		for j, d := range palette.Plan9 {
+			if i == j {
+				continue
+			}
+			if dist := sqDist(c, d); dist < best || dist == best && i > drop {
+				drop, best = i, dist
+			}
+		}
+	}
+	opaque := make(color.Palette, 0, 255)
+	for i, c := range palette.Plan9 {
+		if i != drop {
+			opaque = append(opaque, c)
+		}
+	}
+	return append(opaque[:255:255], transparent), newQuantizer(opaque)
+})
+
+func sqDist(c, d color.Color) int64 {
+	r1, g1, b1, _ := c.RGBA()
+	r2, g2, b2, _ := d.RGBA()
+	dr, dg, db := int64(r1)-int64(r2), int64(g1)-int64(g2), int64(b1)-int64(b2)
+	return dr*dr + dg*dg + db*db
+}
+
+// deltaFrame returns cur as a delta over prev (see above), its colours
+// kept exactly when the changed pixels have at most 255, else dithered
+// (when dither is set) to plan9Delta. ok is false when either frame is not
+// an *image.RGBA; the caller then stores the whole frame.
+func deltaFrame(prev, cur image.Image, dither bool) (*image.Paletted, bool) {
+	p, ok1 := prev.(*image.RGBA)
+	c, ok2 := cur.(*image.RGBA)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	w, h := c.Rect.Dx(), c.Rect.Dy()
+	rowOf := func(m *image.RGBA, y int) []uint8 { return m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y+y):][:4*w] }
+	// The changed rectangle [x0, x1) × [y0, y1).
+	x0, x1, y0, y1 := w, 0, h, 0
+	for y := range h {
+		a, b := rowOf(p, y), rowOf(c, y)
+		lo := 0
+		for lo < w && [4]uint8(a[4*lo:]) == [4]uint8(b[4*lo:]) {
+			lo++
+		}
+		if lo == w {
+			continue
+		}
+		hi := w
+		for [4]uint8(a[4*hi-4:]) == [4]uint8(b[4*hi-4:]) {
+			hi--
+		}
+		x0, x1, y0, y1 = min(x0, lo), max(x1, hi), min(y0, y), y+1
+	}
+	if x0 >= x1 { // nothing changed: one transparent pixel
+		return &image.Paletted{Pix: []uint8{0}, Stride: 1, Rect: image.Rect(0, 0, 1, 1), Palette: color.Palette{transparent}}, true
+	}
+	rect := image.Rect(x0, y0, x1, y1)
+	bw := rect.Dx()
+	skip := make([]bool, bw*rect.Dy())
+	for y := y0; y < y1; y++ {
+		a, b := rowOf(p, y), rowOf(c, y)
+		for x := x0; x < x1; x++ {
+			skip[(y-y0)*bw+x-x0] = [4]uint8(a[4*x:]) == [4]uint8(b[4*x:])
+		}
+	}
+	dst := image.NewPaletted(rect, nil)
+	if changedExactly(dst, c, skip) {
+		return dst, true
+	}
+	pal, q := plan9Delta()
+	dst.Palette = pal
+	q.draw(dst, c, c.Rect.Min.Add(rect.Min), dither, skip, uint8(len(pal)-1))
+	return dst, true
+}
+
+// changedExactly fills dst (whose Rect is the changed rectangle in frame
+// coordinates) with the exact colours of the changed, opaque pixels of c
+// and the transparent entry last, and reports whether they fit: at most
+// 255 colours, all opaque.
+func changedExactly(dst *image.Paletted, c *image.RGBA, skip []bool) bool {
+	var t colourTable
+	pal := make(color.Palette, 0, 256)
+	bw := dst.Rect.Dx()
+	for y := range dst.Rect.Dy() {
+		src := c.Pix[c.PixOffset(c.Rect.Min.X+dst.Rect.Min.X, c.Rect.Min.Y+dst.Rect.Min.Y+y):]
+		row := dst.Pix[y*dst.Stride:]
+		for x := range bw {
+			if skip[y*bw+x] {
+				continue // set to the transparent index below, once it is known
+			}
+			px := src[4*x : 4*x+4 : 4*x+4]
+			if px[3] != 0xff {
+				return false
+			}
+			i, found := t.lookup(uint32(px[0])<<16|uint32(px[1])<<8|uint32(px[2]), len(pal))
+			if !found {
+				if len(pal) == 255 {
+					return false
+				}
+				pal = append(pal, color.RGBA{px[0], px[1], px[2], 0xff})
+			}
+			row[x] = i
+		}
+	}
+	ti := uint8(len(pal))
+	for y := range dst.Rect.Dy() {
+		row := dst.Pix[y*dst.Stride:]
+		for x := range bw {
+			if skip[y*bw+x] {
+				row[x] = ti
+			}
+		}
+	}
+	dst.Palette = append(pal, transparent)
+	return true
+}
