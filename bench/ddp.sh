@@ -4,7 +4,7 @@
 # DistributedDataParallel, the Go tools load the weights, and the Go
 # evaluation must equal the Python one.
 #
-# Usage: bench/ddp.sh [MODEL...]       # 2 processes (gloo); MODEL: glimpse, lpa, nonlocal (default: all)
+# Usage: bench/ddp.sh [MODEL...]       # 2 processes (gloo); MODEL: glimpse, lpa, nonlocal, imgtx (default: all)
 #        NPROC=1 bench/ddp.sh          # the same on one process
 #        NPROC=2 bench/ddp.sh nonlocal # one model only
 #
@@ -14,7 +14,8 @@
 #   KEEP    a folder to keep the exports and models in (default: a temporary one, removed)
 #
 # The models, each trained for a few hundred steps (glimpse and lpa take
-# about 2-3 minutes together on 2 free cores, nonlocal about one):
+# about 2-3 minutes together on 2 free cores, nonlocal about one, imgtx
+# less):
 #   glimpse  the mnist task (the paper's model, random first location),
 #            2 epochs over 9,600 digits at a global batch of 64 = 300 steps,
 #            scored on the 10,000 test digits;
@@ -32,11 +33,16 @@
 #            1,000 test images. From scratch the sum task stays near chance
 #            this early (its label needs both digits); on the images the
 #            error falls below chance within these steps, so that run also
-#            checks a model whose predictions follow its input.
+#            checks a model whose predictions follow its input;
+#   imgtx    a small local-1D Image Transformer (2 layers of width 32, 2
+#            heads) on MNIST at 14x14, 2 epochs over the first 3,200
+#            training digits at a global batch of 32 = 200 steps, scored
+#            (bits/dim) on the first 1,000 test digits.
 # For each, `glimpse eval --json` / `lpa eval --json` / `nonlocal eval
-# --json` (Go, rendering its own test set) and `python -m
-# attnkit_torch.evaluate --json` (torch, on the exported test split) must
-# report the same n, errors and error_pct (and nonlocal's network name);
+# --json` / `imgtx eval --json` (Go, reading or rendering its own test
+# set) and `python -m attnkit_torch.evaluate --json` (torch, on the
+# exported test split) must report the same n, errors and error_pct (and
+# nonlocal's network name; for imgtx bits_per_dim and nll_nats_per_image);
 # the script prints both lines and exits 1 when they differ. Not part of
 # .ci/run: it needs python3-torch.
 #
@@ -57,12 +63,12 @@ else
 fi
 
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(glimpse lpa nonlocal)
+[ ${#models[@]} -gt 0 ] || models=(glimpse lpa nonlocal imgtx)
 for m in "${models[@]}"; do
 	case $m in
-	glimpse | lpa | nonlocal) ;;
+	glimpse | lpa | nonlocal | imgtx) ;;
 	*)
-		echo "bench/ddp.sh: unknown model $m (want glimpse, lpa or nonlocal)" >&2
+		echo "bench/ddp.sh: unknown model $m (want glimpse, lpa, nonlocal or imgtx)" >&2
 		exit 2
 		;;
 	esac
@@ -86,7 +92,8 @@ same() {
 	if "$PY" - "$2" "$3" <<-'EOF'; then echo "$1: agree"; else echo "$1: DIFFER"; status=1; fi
 		import json, sys
 		go, py = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-		keys = [k for k in ("task", "variant", "name", "data", "split", "n", "errors", "error_pct") if k in go]
+		keys = [k for k in ("task", "variant", "name", "data", "split", "n", "errors", "error_pct",
+		                    "bits_per_dim", "nll_nats_per_image") if k in go]
 		sys.exit(0 if all(go[k] == py.get(k) for k in keys) else 1)
 	EOF
 }
@@ -137,6 +144,17 @@ torchrun -m attnkit_torch.train_nonlocal --train "$tmp"/nl2d-train-{1,2}.npz --v
 	--stage 3 --epochs 2 --batch 32 -o "$tmp/nl2d.safetensors"
 same nonlocal-2d "$(nonlocal eval --model "$tmp/nl2d.safetensors" --limit 1000 --json)" \
 	"$("$PY" -m attnkit_torch.evaluate --model "$tmp/nl2d.safetensors" --data "$tmp/nl2d-test.npz" --json)"
+fi
+
+if want imgtx; then
+echo "== imgtx (mnist at 14x14): export, train on $NPROC processes, evaluate"
+imgtx render --format npz --size 14 --split train --limit 3200 -o "$tmp/tx-train.npz"
+imgtx render --format npz --size 14 --split val --limit 500 -o "$tmp/tx-val.npz"
+imgtx render --format npz --size 14 --limit 1000 -o "$tmp/tx-test.npz"
+torchrun -m attnkit_torch.train_imgtx --train "$tmp/tx-train.npz" --val "$tmp/tx-val.npz" \
+	--layers 2 --embed 32 --heads 2 --ff 64 --epochs 2 --batch 32 -o "$tmp/tx.safetensors"
+same imgtx "$(imgtx eval --model "$tmp/tx.safetensors" --limit 1000 --json)" \
+	"$("$PY" -m attnkit_torch.evaluate --model "$tmp/tx.safetensors" --data "$tmp/tx-test.npz" --json)"
 fi
 
 exit $status

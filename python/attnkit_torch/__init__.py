@@ -13,8 +13,9 @@ two without conversion:
 
 safetensors reads and writes the model files, data reads the datasets the
 Go tools export (`glimpse render --format npz`, `lpa render --format npz`,
-`nonlocal render --format npz`), and train_glimpse, train_lpa,
-train_nonlocal and evaluate are the command-line entry points (python -m
+`nonlocal render --format npz`, `imgtx render --format npz`), and
+train_glimpse, train_lpa, train_nonlocal, train_imgtx and evaluate are the
+command-line entry points (python -m
 attnkit_torch.train_glimpse ...), made to run under torchrun.
 See README.md beside this file.
 """
