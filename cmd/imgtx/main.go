@@ -58,6 +58,7 @@ func newApp() *cli.App {
 		completeCommand(),
 		upscaleCommand(),
 		attendCommand(),
+		renderCommand(),
 	}
 	app := cliutil.NewApp(name, "local self-attention image generation (Parmar et al. 2018) on the CPU", description, commands)
 	cliutil.AddHelp(app, examples, nil)

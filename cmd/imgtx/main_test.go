@@ -190,3 +190,34 @@ func TestTrainEvalSampleCompleteUpscaleAttend(t *testing.T) {
 	}
 	clitest.Run(t, bin, "attend", "--model", pc, "../../testdata/imgtx/digit7.png", "-o", out).Want(t, 2)
 }
+
+// render writes a split as PNGs or, --format npz, as one NumPy archive
+// for the PyTorch twin's trainer; a bad flag is a usage error before any
+// work.
+func TestRender(t *testing.T) {
+	needMNIST(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.npz")
+	r := clitest.Run(t, bin, "render", "--format", "npz", "--split", "val", "--size", "14", "--count", "3", "-o", path).Want(t, 0)
+	if r.Stdout != path+"\t3\tval\t-\n" {
+		t.Fatalf("printed %q", r.Stdout)
+	}
+	hdr, meta := clitest.NPZ(t, path)
+	if !strings.Contains(hdr["images"], "(3, 1, 14, 14)") || meta["tool"] != "imgtx" || meta["data"] != "mnist" ||
+		meta["split"] != "val" || meta["height"] != 14.0 || meta["channels"] != 1.0 || meta["classes"] != 10.0 {
+		t.Errorf("arrays %v, meta %v", hdr, meta)
+	}
+	pngs := filepath.Join(dir, "pngs")
+	r = clitest.Run(t, bin, "render", "--from", "2", "--count", "1", "-o", pngs).Want(t, 0)
+	if !strings.HasPrefix(r.Stdout, "2\t") || !strings.HasSuffix(r.Stdout, filepath.Join(pngs, "test-00002.png")+"\n") {
+		t.Errorf("printed %q", r.Stdout)
+	}
+	for _, args := range [][]string{
+		{"--format", "bmp"}, {"--split", "holdout"}, {"--channels", "3"}, {"--size", "1"}, {"--limit", "-1"},
+		{"--data", "nope"}, {"--format", "npz", "--limit", "5", "--from", "5"}, {"extra"},
+	} {
+		if r := clitest.Run(t, bin, append([]string{"render", "-o", path}, args...)...).Want(t, 2); r.Stdout != "" {
+			t.Errorf("%v: printed %q", args, r.Stdout)
+		}
+	}
+}

@@ -184,3 +184,40 @@ func TestPredictFolderOfGIFs(t *testing.T) {
 		t.Fatalf("predict %s: %s", dir, r)
 	}
 }
+
+// render --format npz writes a split as one NumPy archive, described in
+// its meta, for the PyTorch twin's trainer: clips [N, 1, T, S, S], images
+// [N, 1, S, S]; a bad flag is a usage error before any work.
+func TestRenderNPZ(t *testing.T) {
+	needMNIST(t)
+	path := filepath.Join(t.TempDir(), "x.npz")
+	r := clitest.Run(t, bin, "render", "--format", "npz", "--split", "train", "--epoch", "2", "--seed", "5",
+		"--limit", "40", "--count", "3", "-o", path).Want(t, 0)
+	if r.Stdout != path+"\t3\ttrain\t5\n" {
+		t.Fatalf("printed %q", r.Stdout)
+	}
+	hdr, meta := clitest.NPZ(t, path)
+	if !strings.Contains(hdr["images"], "(3, 1, 8, 32, 32)") || !strings.Contains(hdr["labels"], "(3,)") ||
+		meta["tool"] != "nonlocal" || meta["task"] != "sum" || meta["mode"] != "3d" || meta["split"] != "train" ||
+		meta["epoch"] != 2.0 || meta["seed"] != 5.0 || meta["limit"] != 40.0 || meta["frames"] != 8.0 || meta["count"] != 3.0 {
+		t.Errorf("arrays %v, meta %v", hdr, meta)
+	}
+	// Without --count: the rest of the split.
+	r = clitest.Run(t, bin, "render", "--format", "npz", "--task", "cluttered60", "--limit", "5", "--from", "1", "-o", path).Want(t, 0)
+	if !strings.HasPrefix(r.Stdout, path+"\t4\ttest\t") {
+		t.Fatalf("printed %q", r.Stdout)
+	}
+	hdr, meta = clitest.NPZ(t, path)
+	if !strings.Contains(hdr["images"], "(4, 1, 60, 60)") || meta["mode"] != "2d" || meta["side"] != 60.0 || meta["classes"] != 10.0 {
+		t.Errorf("arrays %v, meta %v", hdr, meta)
+	}
+	for _, args := range [][]string{
+		{"--format", "bmp"}, {"--split", "holdout"}, {"--epoch", "0"}, {"--limit", "-1"},
+		{"--format", "npz", "--limit", "5", "--from", "5"}, {"--format", "npz", "extra"},
+	} {
+		r := clitest.Run(t, bin, append([]string{"render", "-o", path}, args...)...).Want(t, 2)
+		if r.Stdout != "" {
+			t.Errorf("%v: printed %q", args, r.Stdout)
+		}
+	}
+}

@@ -201,13 +201,18 @@ func npyHeader(descr string, shape []int) []byte {
 	return append(out, hdr...)
 }
 
-// ImageSet is a labelled set of images rendered on demand, as the tools
-// export them for other software (the PyTorch twins' trainers).
+// ImageSet is a labelled set of images (or clips) rendered on demand, as
+// the tools export them for other software (the PyTorch twins' trainers).
 type ImageSet struct {
 	Len                     int
 	Channels, Height, Width int
-	// Load writes image i ([Channels, Height, Width], values in [0, 1])
-	// into dst and returns its label.
+	// Frames, when above 0, makes every sample a clip [Channels, Frames,
+	// Height, Width], the layout of a 3-D convolution's input; 0 is an
+	// image.
+	Frames int
+	// Load writes sample i ([Channels, Height, Width] or [Channels,
+	// Frames, Height, Width], values in [0, 1]) into dst and returns its
+	// label.
 	Load func(i int, dst []float32) int
 	// Meta says what the images are (tool, task, split, seeds, ...); an
 	// export stores it as JSON.
@@ -237,14 +242,23 @@ func (s ImageSet) Range(from, count int) (ImageSet, error) {
 	return s, nil
 }
 
-// WriteNPZ writes s as an .npz archive: "images" [N, C, H, W] float32,
-// "labels" [N] int64 and "meta", the meta as a JSON string with
+// Shape returns the shape of one sample: [C, H, W], or [C, T, H, W] for
+// clips.
+func (s ImageSet) Shape() []int {
+	if s.Frames > 0 {
+		return []int{s.Channels, s.Frames, s.Height, s.Width}
+	}
+	return []int{s.Channels, s.Height, s.Width}
+}
+
+// WriteNPZ writes s as an .npz archive: "images" [N, C, H, W] float32
+// ([N, C, T, H, W] for clips), "labels" [N] int64 and "meta", the meta as a JSON string with
 // "format": DatasetFormat. Images are rendered and written one at a time,
 // so the memory used does not grow with N. before, when not nil, is
 // called before each image with the number written so far; an error from
 // it stops the export (an interrupt, a progress bar's hook).
 func WriteNPZ(w io.Writer, s ImageSet, before func(done int) error) error {
-	if s.Len < 1 || s.Channels < 1 || s.Height < 1 || s.Width < 1 || s.Load == nil {
+	if s.Len < 1 || s.Channels < 1 || s.Height < 1 || s.Width < 1 || s.Frames < 0 || s.Load == nil {
 		return errors.New("npz export: empty image set")
 	}
 	meta := map[string]any{"format": DatasetFormat}
@@ -259,12 +273,13 @@ func WriteNPZ(w io.Writer, s ImageSet, before func(done int) error) error {
 	if err := z.String("meta", string(js)); err != nil {
 		return err
 	}
-	iw, err := z.Array("images", NPYFloat32, s.Len, s.Channels, s.Height, s.Width)
+	shape := s.Shape()
+	iw, err := z.Array("images", NPYFloat32, append([]int{s.Len}, shape...)...)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(iw, 1<<16)
-	img := make([]float32, s.Channels*s.Height*s.Width)
+	img := make([]float32, s.Channels*max(s.Frames, 1)*s.Height*s.Width)
 	labels := make([]int64, s.Len)
 	for i := range s.Len {
 		if before != nil {

@@ -209,3 +209,22 @@ func TestWriteNPZStops(t *testing.T) {
 		t.Errorf("Range(4, 0): %d images, %v", s.Len, err)
 	}
 }
+
+// A set of clips is written [N, C, T, H, W], each clip whole: the layout
+// a 3-D convolution reads.
+func TestWriteNPZClips(t *testing.T) {
+	set := testSet(2)
+	set.Frames = 5
+	var a bytes.Buffer
+	if err := WriteNPZ(&a, set, nil); err != nil {
+		t.Fatal(err)
+	}
+	dict, img := readNPY(t, members(t, a.Bytes())["images.npy"])
+	if !strings.Contains(dict, "'shape': (2, 2, 5, 3, 4)") || len(img) != 2*2*5*3*4*4 {
+		t.Fatalf("images: %s, %d bytes", dict, len(img))
+	}
+	// The last value of clip 1 is its value 119: 1 + 119/100.
+	if got := math.Float32frombits(binary.LittleEndian.Uint32(img[len(img)-4:])); got != float32(1)+float32(119)/100 {
+		t.Errorf("clip 1's last value = %v", got)
+	}
+}

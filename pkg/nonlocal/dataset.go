@@ -110,7 +110,7 @@ func Open(task, split string, seed uint64, limit int) (Dataset, error) {
 		case "val":
 			s = seed ^ 0x76616c
 		case "test":
-			s = data.SumClipTestSeed
+			s = TestSeed(spec)
 		}
 		g, err := data.NewSumClipGenerator(data.DefaultSumClip(), d, s)
 		if err != nil {
@@ -130,7 +130,7 @@ func Open(task, split string, seed uint64, limit int) (Dataset, error) {
 		case "val":
 			s = seed ^ 0x76616c
 		case "test":
-			s = data.DefaultTestSeed
+			s = TestSeed(spec)
 		}
 		g, err := data.NewGenerator(ct, d, s)
 		if err != nil {

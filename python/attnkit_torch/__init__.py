@@ -12,8 +12,10 @@ two without conversion:
     nonlocal_net    pkg/nonlocal.Model, the C2D/I3D network (nonlocal)
 
 safetensors reads and writes the model files, data reads the datasets the
-Go tools export (`glimpse render --format npz`, `lpa render --format npz`),
-and train_glimpse, train_lpa and evaluate are the command-line entry points
-(python -m attnkit_torch.train_glimpse ...), made to run under torchrun.
+Go tools export (`glimpse render --format npz`, `lpa render --format npz`,
+`nonlocal render --format npz`, `imgtx render --format npz`), and
+train_glimpse, train_lpa, train_nonlocal, train_imgtx and evaluate are the
+command-line entry points (python -m
+attnkit_torch.train_glimpse ...), made to run under torchrun.
 See README.md beside this file.
 """

@@ -1,14 +1,14 @@
 """Datasets exported by the Go tools, read with numpy.
 
-`glimpse render --format npz` and `lpa render --format npz` write one split
-of a task (or of CIFAR, or of an image folder, decoded and resized by Go)
-into a NumPy archive:
+`glimpse render --format npz`, `lpa render --format npz` and `nonlocal
+render --format npz` write one split of a task (or of CIFAR, or of an
+image folder, decoded and resized by Go) into a NumPy archive:
 
-    images  [N, C, S, S] float32 in [0, 1]
+    images  [N, C, S, S] float32 in [0, 1] ([N, C, T, S, S] for clips)
     labels  [N] int64
     meta    a JSON string: format "attnkit.dataset/1", tool, split, seeds,
             and what a model of the data needs (task, canvas or side,
-            classes, class names)
+            frames, classes, class names)
 
 The Go side renders; Python only reads. That keeps one generator of the
 built-in tasks, so the twins train and are scored on exactly the pixels
@@ -36,9 +36,9 @@ class Split:
         return len(self.labels)
 
     def batch(self, indices):
-        """Images [B, C, S, S] (a float32 copy) and labels [B] of the given
-        indices, read in ascending file order and returned in the order
-        asked."""
+        """Images [B, C, S, S] or clips [B, C, T, S, S] (a float32 copy)
+        and labels [B] of the given indices, read in ascending file order
+        and returned in the order asked."""
         idx = np.asarray(indices)
         order = np.argsort(idx, kind="stable")
         rows = np.empty((len(idx),) + self.images.shape[1:], dtype=np.float32)
@@ -71,8 +71,8 @@ def _member_array(f, info, mmap):
 
 def load_npz(path, mmap=True, want_tool=None):
     """Read an exported split. With mmap the images stay on disk and are
-    paged in as batches touch them. want_tool ("glimpse" or "lpa") checks
-    which tool wrote the file."""
+    paged in as batches touch them. want_tool ("glimpse", "lpa" or
+    "nonlocal") checks which tool wrote the file."""
     with zipfile.ZipFile(path) as z:
         infos = {i.filename: i for i in z.infolist()}
         for need in ("images.npy", "labels.npy", "meta.npy"):
@@ -90,6 +90,7 @@ def load_npz(path, mmap=True, want_tool=None):
         raise ValueError(f"{path}: format {meta.get('format')!r}, want {FORMAT!r}")
     if want_tool and meta.get("tool") != want_tool:
         raise ValueError(f"{path}: exported by {meta.get('tool')!r}, want {want_tool!r}")
-    if images.dtype != np.float32 or images.ndim != 4 or len(images) != len(labels):
+    want_dims = 5 if meta.get("frames") else 4  # clips carry a time axis
+    if images.dtype != np.float32 or images.ndim != want_dims or len(images) != len(labels):
         raise ValueError(f"{path}: images {images.dtype} {images.shape}, labels {labels.shape}")
     return Split(path, images, labels, meta)

@@ -1,15 +1,20 @@
-"""Score a glimpse or lpa model file on an exported split, as the Go tool's
-`eval` does, and print the same line.
+"""Score a glimpse, lpa, nonlocal or imgtx model file on an exported split,
+as the Go tool's `eval` does, and print the same line.
 
     python -m attnkit_torch.evaluate --model M.safetensors --data test.npz [--json]
 
 The model file may come from the Go tools or from the twins' trainers
 (the format in its metadata says which model it is); the data from
-`glimpse render --format npz` or `lpa render --format npz`. For a glimpse
+`glimpse render --format npz`, `lpa render --format npz`, `nonlocal
+render --format npz` or `imgtx render --format npz`. For a glimpse
 model the greedy episode is `glimpse eval`'s, random first location
 included (drawn from Go's generator with --policy-seed and --batch, as
 Go draws it), so on the test split the line matches `glimpse eval --json`
-field for field; for lpa it matches `lpa eval --json`. The figures agree
+field for field; for lpa it matches `lpa eval --json`; for nonlocal
+`nonlocal eval --json` but for gflops_per_clip (`nonlocal eval --limit N`
+builds its test set from the first N digits: compare it with an export
+made with `render --limit N`, not with --limit here); for imgtx `imgtx
+eval --json` (bits/dim and nats per image). The figures agree
 to the last digit unless a float32 rounding difference between torch and
 Go flips an image's argmax or a glimpse's pixel corner, which is rare.
 """
@@ -20,7 +25,7 @@ import math
 
 import torch
 
-from . import lpa, ram
+from . import imgtx, lpa, nonlocal_net, ram
 from .data import load_npz
 from .safetensors import read_safetensors
 
@@ -50,11 +55,11 @@ def lpa_variant(cfg):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", required=True, help="a glimpse or lpa model file (safetensors)")
+    ap.add_argument("--model", required=True, help="a glimpse, lpa, nonlocal or imgtx model file (safetensors)")
     ap.add_argument("--data", required=True, help="an exported split (render --format npz)")
     ap.add_argument("--json", action="store_true", help="one JSON object, as the Go tool's --json")
     ap.add_argument("--batch", type=int, default=0, help="images per forward pass (default: the Go tool's, "
-                                                         "250 for glimpse, 100 for lpa)")
+                                                         "250 for glimpse, 100 for lpa, 50 for nonlocal, 32 for imgtx)")
     ap.add_argument("--policy-seed", type=int, default=1, help="glimpse: seed of the random first locations")
     ap.add_argument("--limit", type=int, default=0, help="only the first N images")
     ap.add_argument("--threads", type=int, default=1)
@@ -81,8 +86,31 @@ def main(argv=None):
         fields = {"model": a.model, "variant": lpa_variant(model.cfg), "data": split.meta["data"],
                   "split": split.meta["split"], "n": n, "errors": errors,
                   "error_pct": go_number(round_half_away(100 * errors / n, 2) if n else 0)}
+    elif fmt == nonlocal_net.FORMAT:
+        model = nonlocal_net.load_model(a.model)
+        split = load_npz(a.data, want_tool="nonlocal")
+        if split.meta["task"] != model.cfg["task"]:
+            raise SystemExit(f"{a.data} holds task {split.meta['task']}, the model is for {model.cfg['task']}")
+        n, errors = nonlocal_net.evaluate(model, split.images, split.labels, batch=a.batch or 50, limit=a.limit)
+        fields = {"model": a.model, "name": nonlocal_net.config_name(model.cfg), "task": model.cfg["task"],
+                  "split": split.meta["split"], "n": n, "errors": errors,
+                  "error_pct": go_number(round_half_away(100 * errors / n, 2) if n else 0)}
+    elif fmt == imgtx.FORMAT:
+        model, _ = imgtx.load_model(a.model)
+        c = model.cfg
+        split = load_npz(a.data, want_tool="imgtx")
+        m = split.meta
+        if (m["height"], m["width"], m["channels"]) != (c["height"], c["width"], c["channels"]):
+            raise SystemExit(f"{a.data} has {m['height']}x{m['width']}x{m['channels']} images, "
+                             f"the model takes {c['height']}x{c['width']}x{c['channels']}")
+        dims, nats = imgtx.evaluate(model, split.images, split.labels, batch=a.batch or 32, limit=a.limit)
+        n = dims // (c["height"] * c["width"] * c["channels"])
+        fields = {"model": a.model, "variant": imgtx.config_name(c), "data": m["data"], "split": m["split"], "n": n,
+                  "bits_per_dim": go_number(round_half_away(nats / dims / math.log(2), 4) if n else 0),
+                  "nll_nats_per_image": go_number(round_half_away(nats / n, 2) if n else 0)}
     else:
-        raise SystemExit(f"{a.model}: format {fmt!r}: not a glimpse ({ram.FORMAT}) or lpa ({lpa.FORMAT}) model")
+        raise SystemExit(f"{a.model}: format {fmt!r}: not a glimpse ({ram.FORMAT}), lpa ({lpa.FORMAT}), "
+                         f"nonlocal ({nonlocal_net.FORMAT}) or imgtx ({imgtx.FORMAT}) model")
     if a.json:
         print(json.dumps(fields, separators=(",", ":")))
     else:

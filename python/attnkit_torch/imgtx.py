@@ -6,11 +6,14 @@ so weights move both ways through safetensors files. Its layers are
 torch.nn.TransformerEncoderLayer (relu, batch_first, norm_first = the Go
 model's prenorm) with the local-1D mask as a boolean attn_mask, so a
 comparison covers Go's blocked attention against torch's dense one.
+save_model writes a file `imgtx eval --model FILE` loads as it is;
+evaluate is pkg/imgtx.Model.Evaluate.
 """
 
 import json
 import math
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -63,10 +66,18 @@ class ImageTransformer(nn.Module):
             self.register_buffer("pos_tab", positions(cfg["height"], cfg["width"] * c, e), persistent=False)
         if cfg["cond"] == "class":
             self.class_emb = nn.Embedding(cfg["classes"], e)
+        p = cfg.get("dropout", 0.0)
         self.layers = nn.ModuleList([
-            nn.TransformerEncoderLayer(e, cfg["heads"], cfg["ff"], dropout=0.0, activation="relu",
+            nn.TransformerEncoderLayer(e, cfg["heads"], cfg["ff"], dropout=p, activation="relu",
                                        batch_first=True, norm_first=cfg.get("prenorm", False))
             for _ in range(cfg["layers"])])
+        for layer in self.layers:
+            # pkg/nn drops a sublayer's output before the residual sum
+            # only (torch's dropout1, dropout2); torch also drops the
+            # attention weights and the feed-forward's hidden units.
+            layer.self_attn.dropout = 0.0
+            layer.dropout = nn.Identity()
+        self.drop_input = nn.Dropout(p)  # pkg/imgtx drops the summed input embeddings too
         if cfg.get("prenorm", False):
             self.norm = nn.LayerNorm(e)
         self.head = nn.Linear(e, LEVELS)
@@ -76,9 +87,9 @@ class ImageTransformer(nn.Module):
         """imgtx.inputID: the start token, then the previous sub-pixel in its channel's table."""
         c = self.cfg["channels"]
         prev = pix[:, :-1]
-        ch = torch.arange(self.n - 1) % c
+        ch = torch.arange(self.n - 1, device=pix.device) % c
         ids = ch.unsqueeze(0) * LEVELS + prev
-        start = torch.full((pix.shape[0], 1), c * LEVELS, dtype=torch.long)
+        start = torch.full((pix.shape[0], 1), c * LEVELS, dtype=torch.long, device=pix.device)
         return torch.cat([start, ids], dim=1)
 
     def forward(self, pix, labels=None, blocked=False):
@@ -89,6 +100,7 @@ class ImageTransformer(nn.Module):
         x = x + (self.pos_emb.weight if self.cfg["positions"] == "learned" else self.pos_tab)
         if self.cfg["cond"] == "class":
             x = x + self.class_emb(labels).unsqueeze(1)
+        x = self.drop_input(x)
         for layer in self.layers:
             if blocked:
                 x = blocked_layer(layer, x, self.cfg["block_len"], self.cfg["mem_len"], self.cfg.get("prenorm", False))
@@ -139,10 +151,65 @@ def nll(logits, pix):
     return F.cross_entropy(logits.reshape(-1, LEVELS), pix.reshape(-1))
 
 
-def save_model(model, path, extra=None):
+def save_model(model, path, extra=None, meta=None):
+    """Write the twin as a pkg/imgtx model file (plus extra tensors)."""
     tensors = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
     tensors.update(extra or {})
-    write_safetensors(path, tensors, {"format": FORMAT, "config": json.dumps(model.cfg, sort_keys=True)})
+    m = {"format": FORMAT, "config": json.dumps(model.cfg, sort_keys=True)}
+    m.update(meta or {})
+    write_safetensors(path, tensors, m)
+
+
+def default_config(height, width, channels, data="mnist"):
+    """pkg/imgtx.DefaultConfig("transformer", ...) with the Go JSON names
+    (the ones Go omits when empty are left out)."""
+    return dict(arch="transformer", data=data, height=height, width=width, channels=channels, cond="none",
+                attention="local1d", block_len=width * channels, mem_len=2 * width * channels,
+                query_h=4, query_w=min(7, width) * channels, mem_h=4, mem_w=min(7, width) * channels,
+                layers=4, enc_layers=2, embed=128, heads=4, ff=256, dropout=0.1, prenorm=True,
+                positions="sinusoidal")
+
+
+def config_name(cfg):
+    """pkg/imgtx.Config.Name, the variant `imgtx eval` prints."""
+    s = cfg["arch"]
+    if cfg["arch"] == "transformer":
+        s += " " + cfg["attention"]
+    s += " %d layers" % cfg["layers"]
+    if cfg["cond"] != "none":
+        s += " cond " + cfg["cond"]
+    return s
+
+
+def pixels(images):
+    """The model's sub-pixel sequences [B, H*W*C] (int64, raster order,
+    channels innermost) of exported images [B, C, H, W] (value k as k/255)."""
+    x = images if isinstance(images, torch.Tensor) else torch.from_numpy(np.array(images, dtype=np.float32))
+    return torch.round(x * 255).long().permute(0, 2, 3, 1).reshape(x.shape[0], -1)
+
+
+@torch.no_grad()
+def evaluate(model, images, labels, batch=32, limit=0, shard=(0, 1)):
+    """pkg/imgtx.Model.Evaluate (what `imgtx eval` runs): the negative
+    log-likelihood of exported images [N, C, H, W] in evaluation mode, a
+    float32 mean per batch times its sub-pixels, summed in float64 as Go
+    sums it. shard = (rank, world) takes only the batches b with b mod
+    world = rank. Returns (sub-pixels, nats) of the batches taken."""
+    model.eval()
+    dev = next(model.parameters()).device
+    n = len(labels) if limit <= 0 else min(limit, len(labels))
+    rank, world = shard
+    dims, nats = 0, 0.0
+    for b, lo in enumerate(range(0, n, batch)):
+        if b % world != rank:
+            continue
+        hi = min(lo + batch, n)
+        pix = pixels(images[lo:hi]).to(dev)
+        y = torch.as_tensor(np.asarray(labels[lo:hi])).to(dev)
+        loss = nll(model(pix, y if model.cfg["cond"] == "class" else None), pix)
+        nats += float(loss) * pix.numel()
+        dims += pix.numel()
+    return dims, nats
 
 
 def load_model(path):
@@ -153,4 +220,5 @@ def load_model(path):
     model = ImageTransformer(cfg)
     names = set(model.state_dict())
     model.load_state_dict({k: v for k, v in tensors.items() if k in names}, strict=True)
+    model.eval()
     return model, {k: v for k, v in tensors.items() if k not in names}

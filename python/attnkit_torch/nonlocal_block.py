@@ -67,5 +67,7 @@ class NonLocalBlock(nn.Module):
             if cfg["scale"]:
                 s = s / math.sqrt(q.shape[1])
             att = s / nk if cfg["pairwise"] == "dot" else F.softmax(s, dim=2)
-        y = torch.bmm(att, v.transpose(1, 2)).transpose(1, 2).reshape(n, d, *x.shape[2:])
+        # contiguous: a channels-last y would give W_z a gradient of strides
+        # DDP's buckets do not have (a warning and a copy every step).
+        y = torch.bmm(att, v.transpose(1, 2)).transpose(1, 2).contiguous().reshape(n, d, *x.shape[2:])
         return self.bn(self.w(y)) + x, att

@@ -4,16 +4,22 @@ cmd/nonlocal with 0, 1 or 5 non-local blocks.
 It builds the same network from the same configuration (the JSON of
 pkg/nonlocal.Config, as a model file stores it under "config"), with the
 same parameter names, so a model file written by 'nonlocal train' loads
-into it unchanged (load_model).
+into it unchanged (load_model), and one the twin writes (save_model) is
+loaded as it is by every nonlocal command (`nonlocal eval --model FILE`).
+evaluate is pkg/nonlocal.Model.Evaluate.
 """
 
 import json
 
+import numpy as np
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from .nonlocal_block import NonLocalBlock
-from .safetensors import read_safetensors
+from .safetensors import read_safetensors, write_safetensors
+
+FORMAT = "attnkit.nonlocal/1"  # pkg/nonlocal.Format
 
 # pkg/nonlocal.DefaultConfig("sum")
 DEFAULT = dict(mode="3d", task="sum", frames=8, side=32, channels=1, classes=10,
@@ -132,11 +138,69 @@ def input_shape(cfg, n):
     return (n, cfg["channels"], cfg["side"], cfg["side"])
 
 
+def task_config(meta):
+    """pkg/nonlocal.DefaultConfig of the task an exported split describes
+    (its meta): the sample shape and classes come from the data."""
+    cfg = dict(DEFAULT, widths=list(DEFAULT["widths"]), depths=list(DEFAULT["depths"]))
+    cfg.update(mode=meta["mode"], task=meta["task"], frames=meta["frames"], side=meta["side"],
+               channels=meta["channels"], classes=meta["classes"])
+    if cfg["mode"] != "3d":
+        cfg["extent"] = ""  # an image model has none (cmd/nonlocal clears it too)
+    return cfg
+
+
+def config_name(cfg):
+    """pkg/nonlocal.Config.Name, the name `nonlocal eval` prints."""
+    base = "CNN" if cfg["mode"] != "3d" else "I3D" if cfg.get("inflate") else "C2D"
+    if cfg["blocks"] == 0:
+        return base
+    where = "res3+res4" if cfg["blocks"] == 5 else "res%d" % cfg["stage"]
+    s = "NL %s (%d %s, %s" % (base, cfg["blocks"], cfg["pairwise"], where)
+    if cfg["mode"] == "3d" and cfg["extent"] != "spacetime":
+        s += ", " + cfg["extent"]
+    if not cfg["subsample"]:
+        s += ", full"
+    return s + ")"
+
+
+def save_model(model, path, meta=None):
+    """Write the twin as a pkg/nonlocal model file (Model.Save): every
+    parameter and batch-norm buffer under its state-dict name, the
+    configuration as JSON under "config", the format under "format"."""
+    tensors = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    m = {"format": FORMAT, "config": json.dumps(model.cfg, sort_keys=True)}
+    m.update(meta or {})
+    write_safetensors(path, tensors, m)
+
+
+@torch.no_grad()
+def evaluate(model, samples, labels, batch=50, limit=0, shard=(0, 1)):
+    """pkg/nonlocal.Model.Evaluate (what `nonlocal eval` runs): classify
+    samples [N, C, T, S, S] or [N, C, S, S] (numpy, a memory map or torch)
+    in evaluation mode. shard = (rank, world) takes only the batches b
+    with b mod world = rank. Returns (n, errors) of the batches taken."""
+    model.eval()
+    dev = next(model.parameters()).device
+    n = len(labels) if limit <= 0 else min(limit, len(labels))
+    rank, world = shard
+    done = errors = 0
+    for b, lo in enumerate(range(0, n, batch)):
+        if b % world != rank:
+            continue
+        hi = min(lo + batch, n)
+        logits = model(torch.from_numpy(np.array(samples[lo:hi], dtype=np.float32)).to(dev))
+        errors += int((logits.argmax(1).cpu() != torch.as_tensor(np.asarray(labels[lo:hi]))).sum())
+        done += hi - lo
+    return done, errors
+
+
 def load_model(path):
     """Build a Net from a model file written by 'nonlocal train', strictly
     (every name and shape must match; training state is set aside), in
     evaluation mode."""
     tensors, meta = read_safetensors(path)
+    if meta.get("format", FORMAT) != FORMAT:
+        raise ValueError(f"{path}: format {meta.get('format')!r}, want {FORMAT!r}")
     cfg = json.loads(meta["config"])
     net = Net(cfg)
     state = {k: v for k, v in tensors.items() if not k.startswith(("optim.", "train."))}

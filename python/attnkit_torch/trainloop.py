@@ -16,8 +16,10 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
+import warnings
 
 import torch
 import torch.distributed as dist
@@ -62,10 +64,14 @@ class Processes:
     def sync_buffers(self, model):
         """Give every process rank 0's buffers (batch-norm statistics):
         each process updated its own with its own batches, and evaluation
-        and the saved model must be one model."""
+        and the saved model must be one model. Buffers outside the state
+        dict (a mask, a table of the configuration) are the same everywhere
+        and are left alone: gloo cannot broadcast a bool mask."""
         if self.distributed:
-            for b in model.buffers():
-                dist.broadcast(b, 0)
+            kept = set(model.state_dict())
+            for name, b in model.named_buffers():
+                if name in kept:
+                    dist.broadcast(b, 0)
 
     def barrier(self):
         if self.distributed:
@@ -76,7 +82,8 @@ class Processes:
             dist.destroy_process_group()
 
 
-def add_flags(ap, epochs, batch, optimizer, lr, schedule, weight_decay=0.0, momentum=0.9, step_size=50, gamma=0.1):
+def add_flags(ap, epochs, batch, optimizer, lr, schedule, weight_decay=0.0, momentum=0.9, step_size=50, gamma=0.1,
+              warmup=0, clip=0.0):
     """The flags every trainer takes; the defaults are the Go tool's. lr
     maps each optimizer to its default rate."""
     g = ap.add_argument_group("data and output")
@@ -101,7 +108,9 @@ def add_flags(ap, epochs, batch, optimizer, lr, schedule, weight_decay=0.0, mome
     g.add_argument("--schedule", default=schedule, choices=["cosine", "step", "none"], help="stepped once per epoch")
     g.add_argument("--step-size", type=int, default=step_size)
     g.add_argument("--gamma", type=float, default=gamma)
-    g.add_argument("--clip", type=float, default=0.0, help="clip the gradient norm (0: off)")
+    g.add_argument("--warmup", type=int, default=warmup,
+                   help="cosine and step: epochs of linear warm-up from a tenth of the rate")
+    g.add_argument("--clip", type=float, default=clip, help="clip the gradient norm (0: off)")
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--threads", type=int, default=1, help="torch threads per process")
     g.add_argument("--json", action="store_true", help="one JSON object per epoch")
@@ -114,11 +123,22 @@ def make_optimizer(params, a):
 
 
 def make_schedule(opt, a):
+    warmup = getattr(a, "warmup", 0) if a.schedule != "none" else 0
     if a.schedule == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(a.epochs, 1), eta_min=0)
-    if a.schedule == "step":
-        return torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
-    return None
+        inner = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(a.epochs - warmup, 1), eta_min=0)
+    elif a.schedule == "step":
+        inner = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
+    else:
+        return None
+    if warmup == 0:
+        return inner
+    # optim.LinearWarmup: from a tenth of the rate to the full rate over
+    # the warm-up epochs, then the schedule starts from its own step 0.
+    # torch 1.13's SequentialLR starts it with step(0), which warns that
+    # the argument is deprecated on every run; the rates are right.
+    warnings.filterwarnings("ignore", message=re.escape("The epoch parameter in `scheduler.step()` was not necessary"))
+    ramp = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, end_factor=1.0, total_iters=warmup)
+    return torch.optim.lr_scheduler.SequentialLR(opt, [ramp, inner], milestones=[warmup])
 
 
 def retarget(opt, sched, offset, epochs):
@@ -126,7 +146,8 @@ def retarget(opt, sched, offset, epochs):
     (optim.Retarget): one still annealing continues from its current rate
     towards the new end; one that has ended restarts from the base rate
     and anneals over the epochs left (its steps then count from offset).
-    Returns the schedule and its offset."""
+    Returns the schedule and its offset. A cosine behind a warm-up
+    (--warmup) is not re-aimed: resume it with the same --epochs."""
     if not isinstance(sched, torch.optim.lr_scheduler.CosineAnnealingLR) or offset + sched.T_max == epochs:
         return sched, offset
     done = offset + sched.last_epoch
@@ -159,14 +180,34 @@ def _print(a, fields):
         print("\t".join("-" if v is None else str(v) for v in fields.values()), flush=True)
 
 
-def fit(procs, a, model, step, validate, save_model, config_check=None, find_unused=False):
+class Metric:
+    """What an epoch's line reports about training and validation, as
+    pkg/trainrun.Metric: its name (the columns are train_NAME, val_NAME and
+    best_val_NAME), its decimals, and how a figure comes from sums over the
+    processes. train(total, seen) takes the sum of step's second value and
+    the number of samples; val(a, b) the sums of the two numbers validate
+    returns. Lower is better."""
+
+    def __init__(self, name, digits, train, val):
+        self.name, self.digits, self.train, self.val = name, digits, train, val
+
+
+# The classifiers' metric: step counts the correct answers, validate
+# returns (n, errors).
+ERROR_PCT = Metric("error_pct", 2, train=lambda correct, seen: 100 * (1 - correct / seen),
+                   val=lambda n, errors: 100 * errors / n)
+
+
+def fit(procs, a, model, step, validate, save_model, config_check=None, find_unused=False, metric=ERROR_PCT):
     """Train model (the bare module) for a.epochs epochs.
 
-    step(net, images, labels, epoch, batch_index) returns (loss, correct)
-    for this process's share of a batch (tensors on the device); net is the
-    DDP-wrapped model. validate(model, split, shard) returns (n, errors) on
-    this process's shard (rank, world) of a validation split. save_model(
-    model, path, meta) writes the Go-loadable file.
+    step(net, images, labels, epoch, batch_index) returns (loss, stat) for
+    this process's share of a batch (tensors on the device); net is the
+    DDP-wrapped model. validate(model, split, shard) returns two numbers
+    on this process's shard (rank, world) of a validation split. metric
+    turns their sums into the reported figures; the default, ERROR_PCT,
+    wants stat = the correct answers and validate = (n, errors).
+    save_model(model, path, meta) writes the Go-loadable file.
     """
     if a.lr is None:
         a.lr = a.lr_defaults[a.optimizer]
@@ -208,23 +249,23 @@ def fit(procs, a, model, step, validate, save_model, config_check=None, find_unu
         torch.manual_seed((a.seed * 1000003 + epoch) * 1009 + procs.rank)
         net.train()
         t0 = time.perf_counter()
-        loss_sum, correct, seen = 0.0, 0, 0
+        loss_sum, stat, seen = 0.0, 0.0, 0
         lr = opt.param_groups[0]["lr"]
         for b in range(batches):
             x, y = split.batch(order[b * local:(b + 1) * local])
             x = torch.from_numpy(x).to(procs.device)
             y = torch.from_numpy(y).to(procs.device)
             opt.zero_grad(set_to_none=False)
-            loss, ok = step(net, x, y, epoch, b)
+            loss, batch_stat = step(net, x, y, epoch, b)
             loss.backward()
             if a.clip > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
             opt.step()
             loss_sum += float(loss.detach()) * len(y)
-            correct += int(ok)
+            stat += float(batch_stat)
             seen += len(y)
         secs = time.perf_counter() - t0
-        loss_sum, correct, seen = procs.sum([loss_sum, correct, seen])
+        loss_sum, stat, seen = procs.sum([loss_sum, stat, seen])
         if sched is not None:
             sched.step()
         procs.sync_buffers(model)
@@ -232,8 +273,8 @@ def fit(procs, a, model, step, validate, save_model, config_check=None, find_unu
         if vals:
             errs = []
             for v in vals:
-                n, e = procs.sum(list(validate(model, v, (procs.rank, procs.world))))
-                errs.append(100 * e / n)
+                u, w = procs.sum(list(validate(model, v, (procs.rank, procs.world))))
+                errs.append(metric.val(u, w))
             val_err = sum(errs) / len(errs)
         improved = val_err is None or val_err < best
         if improved:
@@ -248,9 +289,10 @@ def fit(procs, a, model, step, validate, save_model, config_check=None, find_unu
                   "best": best, "best_epoch": best_epoch, "args": vars(a)}
             save_atomic(state_path(a.out), lambda p: torch.save(st, p))
             r = lambda v, d: None if v is None or v == math.inf else round(v, d)  # noqa: E731
+            k, d = metric.name, metric.digits
             _print(a, {"epoch": epoch, "lr": lr, "loss": r(loss_sum / seen, 4),
-                       "train_error_pct": r(100 * (1 - correct / seen), 2), "val_error_pct": r(val_err, 2),
-                       "best_val_error_pct": r(best, 2), "best_epoch": best_epoch, "seconds": r(secs, 1),
+                       "train_" + k: r(metric.train(stat, seen), d), "val_" + k: r(val_err, d),
+                       "best_val_" + k: r(best, d), "best_epoch": best_epoch, "seconds": r(secs, 1),
                        "samples_per_s": r(seen / secs, 1)})
     procs.barrier()
     return model
