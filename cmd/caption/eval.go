@@ -20,6 +20,7 @@ func evalCommand() *cli.Command {
 		&cli.Uint64Flag{Name: "test-seed", Value: caption.TestSeed, Usage: "rendering seed of the built-in test set (the default is the fixed test set)"},
 		&cli.IntFlag{Name: "limit", Usage: "evaluate only the first `N` images (0: all)"},
 		&cli.IntFlag{Name: "batch", Value: 50, Usage: "images per decoding batch"},
+		&cli.BoolFlag{Name: "nll", Usage: "also print nll_per_word, the teacher-forced NLL per word of the references"},
 	}
 	flags = append(flags, decodeFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)
@@ -37,7 +38,11 @@ the scene grammar: object_f1 is the F1 of the (digit, colour, size) objects
 named against those present, relation_acc the share of stated relations
 that hold. attn_correctness is the mean attention mass inside the box of
 the object each word names; attn_correctness_uniform is what a uniform map
-would score (the box's area share).
+would score (the box's area share). --nll adds nll_per_word before n: the
+negative log-likelihood per word (<end> included) of every reference caption
+given the ones before it, in nats, the figure training validates on; it
+does not depend on decoding, so another implementation of the model (the
+PyTorch twin) can be checked against it.
 
 Examples:
    caption eval --json
@@ -95,18 +100,26 @@ func runEval(c *cli.Context) error {
 		return err
 	}
 	s := res.Scores
-	return cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON)).Print(
-		cliutil.Field{Key: "model", Value: name},
-		cliutil.Field{Key: "bleu1", Value: cliutil.Round(s.BLEU1, 4)},
-		cliutil.Field{Key: "bleu2", Value: cliutil.Round(s.BLEU2, 4)},
-		cliutil.Field{Key: "bleu3", Value: cliutil.Round(s.BLEU3, 4)},
-		cliutil.Field{Key: "bleu4", Value: cliutil.Round(s.BLEU4, 4)},
-		cliutil.Field{Key: "cider", Value: cliutil.Round(s.CIDEr, 4)},
-		cliutil.Field{Key: "object_f1", Value: cliutil.Round(s.ObjectF1, 4)},
-		cliutil.Field{Key: "relation_acc", Value: cliutil.Round(s.RelationAcc, 4)},
-		cliutil.Field{Key: "relations", Value: s.Relations},
-		cliutil.Field{Key: "attn_correctness", Value: cliutil.Round(s.AttnCorrectness, 4)},
-		cliutil.Field{Key: "attn_correctness_uniform", Value: cliutil.Round(s.AttnCorrectnessUniform, 4)},
-		cliutil.Field{Key: "n", Value: s.N},
-	)
+	fields := []cliutil.Field{
+		{Key: "model", Value: name},
+		{Key: "bleu1", Value: cliutil.Round(s.BLEU1, 4)},
+		{Key: "bleu2", Value: cliutil.Round(s.BLEU2, 4)},
+		{Key: "bleu3", Value: cliutil.Round(s.BLEU3, 4)},
+		{Key: "bleu4", Value: cliutil.Round(s.BLEU4, 4)},
+		{Key: "cider", Value: cliutil.Round(s.CIDEr, 4)},
+		{Key: "object_f1", Value: cliutil.Round(s.ObjectF1, 4)},
+		{Key: "relation_acc", Value: cliutil.Round(s.RelationAcc, 4)},
+		{Key: "relations", Value: s.Relations},
+		{Key: "attn_correctness", Value: cliutil.Round(s.AttnCorrectness, 4)},
+		{Key: "attn_correctness_uniform", Value: cliutil.Round(s.AttnCorrectnessUniform, 4)},
+	}
+	if c.Bool("nll") {
+		nll, err := m.NLL(ds, c.Int("batch"), threads)
+		if err != nil {
+			return err
+		}
+		fields = append(fields, cliutil.Field{Key: "nll_per_word", Value: cliutil.Round(nll, 4)})
+	}
+	fields = append(fields, cliutil.Field{Key: "n", Value: s.N})
+	return cliutil.NewPrinter(c.App.Writer, c.Bool(cliutil.FlagJSON)).Print(fields...)
 }

@@ -151,6 +151,26 @@ func TestTrainRenderPredictAttendEval(t *testing.T) {
 			t.Errorf("eval --json has no %q: %s", k, r.Stdout)
 		}
 	}
+	if _, ok := s["nll_per_word"]; ok {
+		t.Errorf("eval without --nll printed nll_per_word: %s", r.Stdout)
+	}
+	// --nll adds the teacher-forced NLL per word, the same at any thread
+	// count.
+	var nll [2]any
+	for i, threads := range []string{"1", "2"} {
+		r = clitest.Run(t, bin, "eval", "--model", model, "--limit", "6", "--batch", "4", "--beam", "1", "--nll", "--threads", threads, "--json").Want(t, 0)
+		s = nil
+		if err := json.Unmarshal([]byte(r.Stdout), &s); err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := s["nll_per_word"].(float64); !ok || !(v > 0) {
+			t.Fatalf("eval --nll: %s", r.Stdout)
+		}
+		nll[i] = s["nll_per_word"]
+	}
+	if nll[0] != nll[1] {
+		t.Errorf("eval --nll: %v at 1 thread, %v at 2", nll[0], nll[1])
+	}
 }
 
 // A Karpathy file whose test split is empty is a data error, not a line
