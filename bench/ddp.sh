@@ -4,7 +4,7 @@
 # DistributedDataParallel, the Go tools load the weights, and the Go
 # evaluation must equal the Python one.
 #
-# Usage: bench/ddp.sh [MODEL...]       # 2 processes (gloo); MODEL: glimpse, lpa, nonlocal, imgtx (default: all)
+# Usage: bench/ddp.sh [MODEL...]       # 2 processes (gloo); MODEL: glimpse, lpa, nonlocal, imgtx, caption (default: all)
 #        NPROC=1 bench/ddp.sh          # the same on one process
 #        NPROC=2 bench/ddp.sh nonlocal # one model only
 #
@@ -37,12 +37,21 @@
 #   imgtx    a small local-1D Image Transformer (2 layers of width 32, 2
 #            heads) on MNIST at 14x14, 2 epochs over the first 3,200
 #            training digits at a global batch of 32 = 200 steps, scored
-#            (bits/dim) on the first 1,000 test digits.
+#            (bits/dim) on the first 1,000 test digits;
+#   caption  a small soft-attention captioner (encoder widths 8,16,32,32,
+#            one convolution per block, embedding 32, 64 LSTM units) on
+#            the built-in scenes, 2 epochs of 3,200 scenes (one export per
+#            epoch, as the Go loop renders new scenes every epoch) at a
+#            global batch of 32 scenes with their 5 references = 200
+#            steps, scored on the first 1,000 test scenes by the
+#            teacher-forced NLL per word (`caption eval --nll`; --beam 1
+#            only keeps its decoding short, its scores are not compared).
 # For each, `glimpse eval --json` / `lpa eval --json` / `nonlocal eval
-# --json` / `imgtx eval --json` (Go, reading or rendering its own test
-# set) and `python -m attnkit_torch.evaluate --json` (torch, on the
-# exported test split) must report the same n, errors and error_pct (and
-# nonlocal's network name; for imgtx bits_per_dim and nll_nats_per_image);
+# --json` / `imgtx eval --json` / `caption eval --nll --json` (Go, reading
+# or rendering its own test set) and `python -m attnkit_torch.evaluate
+# --json` (torch, on the exported test split) must report the same n,
+# errors and error_pct (and nonlocal's network name; for imgtx
+# bits_per_dim and nll_nats_per_image; for caption nll_per_word);
 # the script prints both lines and exits 1 when they differ. Not part of
 # .ci/run: it needs python3-torch.
 #
@@ -63,12 +72,12 @@ else
 fi
 
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(glimpse lpa nonlocal imgtx)
+[ ${#models[@]} -gt 0 ] || models=(glimpse lpa nonlocal imgtx caption)
 for m in "${models[@]}"; do
 	case $m in
-	glimpse | lpa | nonlocal | imgtx) ;;
+	glimpse | lpa | nonlocal | imgtx | caption) ;;
 	*)
-		echo "bench/ddp.sh: unknown model $m (want glimpse, lpa, nonlocal or imgtx)" >&2
+		echo "bench/ddp.sh: unknown model $m (want glimpse, lpa, nonlocal, imgtx or caption)" >&2
 		exit 2
 		;;
 	esac
@@ -93,7 +102,7 @@ same() {
 		import json, sys
 		go, py = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 		keys = [k for k in ("task", "variant", "name", "data", "split", "n", "errors", "error_pct",
-		                    "bits_per_dim", "nll_nats_per_image") if k in go]
+		                    "bits_per_dim", "nll_nats_per_image", "nll_per_word") if k in go]
 		sys.exit(0 if all(go[k] == py.get(k) for k in keys) else 1)
 	EOF
 }
@@ -155,6 +164,20 @@ torchrun -m attnkit_torch.train_imgtx --train "$tmp/tx-train.npz" --val "$tmp/tx
 	--layers 2 --embed 32 --heads 2 --ff 64 --epochs 2 --batch 32 -o "$tmp/tx.safetensors"
 same imgtx "$(imgtx eval --model "$tmp/tx.safetensors" --limit 1000 --json)" \
 	"$("$PY" -m attnkit_torch.evaluate --model "$tmp/tx.safetensors" --data "$tmp/tx-test.npz" --json)"
+fi
+
+if want caption; then
+echo "== caption (built-in scenes): export, train on $NPROC processes, evaluate"
+for e in 1 2; do
+	caption render --format npz --split train --epoch $e --count 3200 -o "$tmp/cap-train-$e.npz"
+done
+caption render --format npz --split val --count 500 -o "$tmp/cap-val.npz"
+caption render --format npz --count 1000 -o "$tmp/cap-test.npz"
+torchrun -m attnkit_torch.train_caption --train "$tmp"/cap-train-{1,2}.npz --val "$tmp/cap-val.npz" \
+	--widths 8,16,32,32 --convs 1,1,1,1 --embed 32 --hidden 64 --attn-dim 32 --epochs 2 --batch 32 \
+	-o "$tmp/cap.safetensors"
+same caption "$(caption eval --model "$tmp/cap.safetensors" --limit 1000 --beam 1 --nll --json)" \
+	"$("$PY" -m attnkit_torch.evaluate --model "$tmp/cap.safetensors" --data "$tmp/cap-test.npz" --json)"
 fi
 
 exit $status

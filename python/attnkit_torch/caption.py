@@ -85,18 +85,25 @@ class Captioner(nn.Module):
         n, d, h, w = x.shape
         return x.permute(0, 2, 3, 1).reshape(n, h * w, d)
 
+    def forward(self, images, rows, caps, dropout=False):
+        """The teacher-forced loss (loss's dict) of captions of images
+        [B, 3, S, S]: the call DistributedDataParallel wraps, so that the
+        encoder's gradients are averaged with the decoder's."""
+        return self.loss(self.encode(images), rows, caps, dropout)
+
     def loss(self, ann, rows, caps, dropout=False):
         """Teacher-forced loss of captions (lists of ids, <start> ... <end>)
         of images rows: returns dict(loss, nll, penalty, logits [T*N, V],
-        alpha [T*N, L] or None), rows time-major as in Go."""
+        alpha [T*N, L] or None, logp [T*N]: each word's log-probability, 0
+        on padding), rows time-major as in Go."""
         cfg = self.cfg
         N = len(caps)
         T = max(len(c) for c in caps) - 1
-        ids = padded(caps)  # [N, T+1]; <pad> after each caption's <end>
+        ids = padded(caps).to(ann.device)  # [N, T+1]; <pad> after each caption's <end>
         targets = ids[:, 1:].t().reshape(-1)  # time-major: row t*N + k
         mask = (targets != PAD).float()
         inputs = ids[:, :T].t().reshape(-1) * mask.long()  # <pad> after <end>, as Go feeds
-        a = ann[torch.tensor(rows)]
+        a = ann[torch.as_tensor(rows, device=ann.device)]
         mean = a.mean(1)
         h, c = torch.tanh(self.init_h(mean)), torch.tanh(self.init_c(mean))
         emb = self.embed(inputs)
@@ -120,7 +127,7 @@ class Captioner(nn.Module):
         logp = F.log_softmax(logits, 1).gather(1, targets[:, None]).squeeze(1) * mask
         nll = -logp.sum()
         loss = nll
-        pen = torch.zeros(())
+        pen = torch.zeros((), device=ann.device)
         alpha = None
         if alphas:
             alpha = torch.cat(alphas, 0)
@@ -128,7 +135,7 @@ class Captioner(nn.Module):
             s = (alpha.view(T, N, L) * mask.view(T, N, 1)).sum(0)
             pen = ((1 - s) ** 2).sum()
             loss = loss + cfg["lambda"] * pen
-        return dict(loss=loss / N, nll=nll, penalty=pen, logits=logits, alpha=alpha)
+        return dict(loss=loss / N, nll=nll, penalty=pen, logits=logits, alpha=alpha, logp=logp)
 
 
 def save_model(model, path, vocab, extra=None, meta=None):
@@ -150,6 +157,30 @@ def load_model(path):
     names = set(model.state_dict())
     model.load_state_dict({k: v for k, v in tensors.items() if k in names}, strict=True)
     return model, {k: v for k, v in tensors.items() if k not in names}, meta
+
+
+@torch.no_grad()
+def nll_sums(model, split, batch=50, limit=0, shard=(0, 1)):
+    """pkg/caption.Model.NLL (what training validates on and `caption eval
+    --nll` prints) as sums: the teacher-forced negative log-likelihood of
+    every reference of an exported split (data.load_captions), <end>
+    included, in evaluation mode (batch-norm statistics, no dropout), the
+    words' float32 log-probabilities summed in float64 as Go sums them.
+    shard = (rank, world) takes only the batches b with b mod world =
+    rank. Returns (words, nats) of the batches taken."""
+    model.eval()
+    dev = next(model.parameters()).device
+    n = len(split) if limit <= 0 else min(limit, len(split))
+    rank, world = shard
+    words, nats = 0, 0.0
+    for b, lo in enumerate(range(0, n, batch)):
+        if b % world != rank:
+            continue
+        images, rows, caps = split.batch(range(lo, min(lo + batch, n)))
+        r = model(torch.from_numpy(images).to(dev), rows, caps)
+        nats -= float(r["logp"].double().sum())
+        words += sum(len(c) - 1 for c in caps)
+    return words, nats
 
 
 def padded(caps):

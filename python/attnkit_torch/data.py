@@ -10,6 +10,9 @@ image folder, decoded and resized by Go) into a NumPy archive:
             and what a model of the data needs (task, canvas or side,
             frames, classes, class names)
 
+`caption render --format npz` writes captioned scenes: images, no labels,
+and every reference caption as token ids (load_captions).
+
 The Go side renders; Python only reads. That keeps one generator of the
 built-in tasks, so the twins train and are scored on exactly the pixels
 the Go tools use. The archive's members are stored uncompressed, so
@@ -94,3 +97,63 @@ def load_npz(path, mmap=True, want_tool=None):
     if images.dtype != np.float32 or images.ndim != want_dims or len(images) != len(labels):
         raise ValueError(f"{path}: images {images.dtype} {images.shape}, labels {labels.shape}")
     return Split(path, images, labels, meta)
+
+
+class CaptionSplit:
+    """An exported split of captioned images: images [N, 3, S, S] (a
+    read-only memory map, or an array), captions [M, T] int64 (<start> ...
+    <end>, then <pad> = 0), lengths [M], caption_image [M] (the image each
+    caption describes, in image order) and meta (its "vocab" lists the
+    words by id)."""
+
+    def __init__(self, path, images, captions, lengths, caption_image, meta):
+        self.path, self.images, self.meta = path, images, meta
+        self.captions, self.lengths, self.caption_image = captions, lengths, caption_image
+        # Each image's captions are one run of rows, in order.
+        self.first = np.searchsorted(caption_image, np.arange(len(images) + 1))
+
+    def __len__(self):
+        return len(self.images)
+
+    def refs(self, i):
+        """The captions of image i as lists of ids."""
+        return [self.captions[k, :self.lengths[k]].tolist() for k in range(self.first[i], self.first[i + 1])]
+
+    def batch(self, indices):
+        """Images [B, 3, S, S] (a float32 copy), and for every caption of
+        those images in the order asked: its image's row in the batch and
+        its ids (a list, <start> ... <end>)."""
+        idx = np.asarray(indices)
+        order = np.argsort(idx, kind="stable")
+        rows = np.empty((len(idx),) + self.images.shape[1:], dtype=np.float32)
+        rows[order] = self.images[idx[order]]
+        owner, caps = [], []
+        for r, i in enumerate(idx):
+            for c in self.refs(i):
+                owner.append(r)
+                caps.append(c)
+        return rows, owner, caps
+
+
+def load_captions(path, mmap=True):
+    """Read a split that `caption render --format npz` exported."""
+    with zipfile.ZipFile(path) as z:
+        infos = {i.filename: i for i in z.infolist()}
+        for need in ("images.npy", "captions.npy", "lengths.npy", "caption_image.npy", "meta.npy"):
+            if need not in infos:
+                raise ValueError(f"{path}: no {need[:-4]!r} array; not an exported caption split")
+    with np.load(path) as z:
+        meta = json.loads(str(z["meta"]))
+        captions = np.asarray(z["captions"], dtype=np.int64)
+        lengths = np.asarray(z["lengths"], dtype=np.int64)
+        owner = np.asarray(z["caption_image"], dtype=np.int64)
+    with open(path, "rb") as f:
+        images = _member_array(f, infos["images.npy"], mmap)
+    if meta.get("format") != FORMAT or meta.get("tool") != "caption":
+        raise ValueError(f"{path}: format {meta.get('format')!r} from {meta.get('tool')!r}, "
+                         f"want {FORMAT!r} from 'caption'")
+    if images.dtype != np.float32 or images.ndim != 4 or captions.ndim != 2 or \
+            not len(captions) == len(lengths) == len(owner) or np.any(np.diff(owner) < 0):
+        raise ValueError(f"{path}: images {images.dtype} {images.shape}, captions {captions.shape}, "
+                         f"lengths {lengths.shape}, caption_image {owner.shape}")
+    return CaptionSplit(path, images, captions, lengths, owner, meta)

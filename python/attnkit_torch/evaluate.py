@@ -1,5 +1,5 @@
-"""Score a glimpse, lpa, nonlocal or imgtx model file on an exported split,
-as the Go tool's `eval` does, and print the same line.
+"""Score a glimpse, lpa, nonlocal, imgtx or caption model file on an
+exported split, as the Go tool's `eval` does, and print the same line.
 
     python -m attnkit_torch.evaluate --model M.safetensors --data test.npz [--json]
 
@@ -14,7 +14,9 @@ field for field; for lpa it matches `lpa eval --json`; for nonlocal
 `nonlocal eval --json` but for gflops_per_clip (`nonlocal eval --limit N`
 builds its test set from the first N digits: compare it with an export
 made with `render --limit N`, not with --limit here); for imgtx `imgtx
-eval --json` (bits/dim and nats per image). The figures agree
+eval --json` (bits/dim and nats per image); for caption the teacher-forced
+NLL per word of `caption eval --nll --json` (nll_per_word and n; not the
+decoding scores). The figures agree
 to the last digit unless a float32 rounding difference between torch and
 Go flips an image's argmax or a glimpse's pixel corner, which is rare.
 """
@@ -25,8 +27,8 @@ import math
 
 import torch
 
-from . import imgtx, lpa, nonlocal_net, ram
-from .data import load_npz
+from . import caption, imgtx, lpa, nonlocal_net, ram
+from .data import load_captions, load_npz
 from .safetensors import read_safetensors
 
 
@@ -55,11 +57,11 @@ def lpa_variant(cfg):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", required=True, help="a glimpse, lpa, nonlocal or imgtx model file (safetensors)")
+    ap.add_argument("--model", required=True, help="a glimpse, lpa, nonlocal, imgtx or caption model file (safetensors)")
     ap.add_argument("--data", required=True, help="an exported split (render --format npz)")
     ap.add_argument("--json", action="store_true", help="one JSON object, as the Go tool's --json")
     ap.add_argument("--batch", type=int, default=0, help="images per forward pass (default: the Go tool's, "
-                                                         "250 for glimpse, 100 for lpa, 50 for nonlocal, 32 for imgtx)")
+                                                         "250 for glimpse, 100 for lpa, 50 for nonlocal and caption, 32 for imgtx)")
     ap.add_argument("--policy-seed", type=int, default=1, help="glimpse: seed of the random first locations")
     ap.add_argument("--limit", type=int, default=0, help="only the first N images")
     ap.add_argument("--threads", type=int, default=1)
@@ -108,9 +110,19 @@ def main(argv=None):
         fields = {"model": a.model, "variant": imgtx.config_name(c), "data": m["data"], "split": m["split"], "n": n,
                   "bits_per_dim": go_number(round_half_away(nats / dims / math.log(2), 4) if n else 0),
                   "nll_nats_per_image": go_number(round_half_away(nats / n, 2) if n else 0)}
+    elif fmt == caption.FORMAT:
+        model, _, meta = caption.load_model(a.model)
+        split = load_captions(a.data)
+        if split.meta["vocab"] != json.loads(meta["vocab"])["words"] or split.meta["side"] != model.cfg["side"]:
+            raise SystemExit(f"{a.data} has another vocabulary or side ({split.meta['side']}) than the model")
+        words, nats = caption.nll_sums(model, split, batch=a.batch or 50, limit=a.limit)
+        n = len(split) if a.limit <= 0 else min(a.limit, len(split))
+        fields = {"model": a.model, "split": split.meta["split"],
+                  "nll_per_word": go_number(round_half_away(nats / words, 4) if words else 0), "n": n}
     else:
         raise SystemExit(f"{a.model}: format {fmt!r}: not a glimpse ({ram.FORMAT}), lpa ({lpa.FORMAT}), "
-                         f"nonlocal ({nonlocal_net.FORMAT}) or imgtx ({imgtx.FORMAT}) model")
+                         f"nonlocal ({nonlocal_net.FORMAT}), imgtx ({imgtx.FORMAT}) or caption ({caption.FORMAT}) "
+                         f"model")
     if a.json:
         print(json.dumps(fields, separators=(",", ":")))
     else:

@@ -198,15 +198,27 @@ ERROR_PCT = Metric("error_pct", 2, train=lambda correct, seen: 100 * (1 - correc
                    val=lambda n, errors: 100 * errors / n)
 
 
-def fit(procs, a, model, step, validate, save_model, config_check=None, find_unused=False, metric=ERROR_PCT):
+def image_batch(split, indices, device):
+    """The classifiers' batch: images and labels as tensors on the device,
+    counted by their labels."""
+    x, y = split.batch(indices)
+    return torch.from_numpy(x).to(device), torch.from_numpy(y).to(device), len(y)
+
+
+def fit(procs, a, model, step, validate, save_model, config_check=None, find_unused=False, metric=ERROR_PCT,
+        load=load_npz, batch=image_batch):
     """Train model (the bare module) for a.epochs epochs.
 
-    step(net, images, labels, epoch, batch_index) returns (loss, stat) for
-    this process's share of a batch (tensors on the device); net is the
-    DDP-wrapped model. validate(model, split, shard) returns two numbers
-    on this process's shard (rank, world) of a validation split. metric
-    turns their sums into the reported figures; the default, ERROR_PCT,
-    wants stat = the correct answers and validate = (n, errors).
+    step(net, x, y, epoch, batch_index) returns (loss, stat) for this
+    process's share of a batch; net is the DDP-wrapped model. x and y come
+    from batch(split, indices, device), which also returns the samples the
+    loss averages over (the weight of its loss in the epoch's mean);
+    the default gives images and labels. validate(model, split, shard)
+    returns two numbers on this process's shard (rank, world) of a
+    validation split. metric turns their sums into the reported figures;
+    the default, ERROR_PCT, wants stat = the correct answers and validate
+    = (n, errors). A stat that is a tuple is summed element by element and
+    metric.train gets the list of sums. load(path) reads a split.
     save_model(model, path, meta) writes the Go-loadable file.
     """
     if a.lr is None:
@@ -214,8 +226,8 @@ def fit(procs, a, model, step, validate, save_model, config_check=None, find_unu
     if a.batch % procs.world:
         sys.exit(f"--batch {a.batch} is not a multiple of the {procs.world} processes")
     local = a.batch // procs.world
-    trains = [load_npz(p) for p in a.train]
-    vals = [load_npz(p) for p in a.val]
+    trains = [load(p) for p in a.train]
+    vals = [load(p) for p in a.val]
     for s in trains + vals:
         if config_check:
             config_check(s)
@@ -249,23 +261,26 @@ def fit(procs, a, model, step, validate, save_model, config_check=None, find_unu
         torch.manual_seed((a.seed * 1000003 + epoch) * 1009 + procs.rank)
         net.train()
         t0 = time.perf_counter()
-        loss_sum, stat, seen = 0.0, 0.0, 0
+        loss_sum, stat, seen, several = 0.0, [0.0], 0, False
         lr = opt.param_groups[0]["lr"]
         for b in range(batches):
-            x, y = split.batch(order[b * local:(b + 1) * local])
-            x = torch.from_numpy(x).to(procs.device)
-            y = torch.from_numpy(y).to(procs.device)
+            x, y, n = batch(split, order[b * local:(b + 1) * local], procs.device)
             opt.zero_grad(set_to_none=False)
             loss, batch_stat = step(net, x, y, epoch, b)
             loss.backward()
             if a.clip > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
             opt.step()
-            loss_sum += float(loss.detach()) * len(y)
-            stat += float(batch_stat)
-            seen += len(y)
+            loss_sum += float(loss.detach()) * n
+            several = isinstance(batch_stat, (tuple, list))
+            parts = batch_stat if several else (batch_stat,)
+            if len(stat) < len(parts):
+                stat = [0.0] * len(parts)
+            stat = [s + float(v) for s, v in zip(stat, parts)]
+            seen += n
         secs = time.perf_counter() - t0
-        loss_sum, stat, seen = procs.sum([loss_sum, stat, seen])
+        sums = procs.sum([loss_sum, seen] + stat)
+        loss_sum, seen, stat = sums[0], sums[1], (sums[2:] if several else sums[2])
         if sched is not None:
             sched.step()
         procs.sync_buffers(model)
