@@ -24,7 +24,7 @@ func denoiseCommand() *cli.Command {
 		&cli.IntFlag{Name: "search", Value: 21, Usage: "side of the search window (odd)"},
 		&cli.IntFlag{Name: "frames", Value: 1, Usage: "temporal window `K`: with K > 1 the inputs are one clip or burst, in order (an animated GIF gives all its frames), and each frame is averaged with similar patches in its K nearest frames"},
 		&cli.StringFlag{Name: "suffix", Value: "_denoised", Usage: "appended to each input's name to name its output `SUFFIX`"},
-		&cli.IntFlag{Name: cliutil.FlagThreads, Value: runtime.NumCPU(), Usage: "worker threads (the result does not depend on it)"},
+		&cli.IntFlag{Name: cliutil.FlagThreads, Value: runtime.GOMAXPROCS(0), Usage: "worker threads (default: the cores this process may use; the result does not depend on it)"},
 	}
 	flags = append(flags, cliutil.InputFlags()...)
 	flags = append(flags, cliutil.OutputFlags()...)

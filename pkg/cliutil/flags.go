@@ -29,7 +29,10 @@ func OutputFlags() []cli.Flag {
 // ComputeFlags are --threads and --seed.
 func ComputeFlags(defaultSeed uint64) []cli.Flag {
 	return []cli.Flag{
-		&cli.IntFlag{Name: FlagThreads, Value: runtime.NumCPU(), Usage: "worker threads (default: all cores)"},
+		// GOMAXPROCS, not NumCPU: in a container with a CPU quota Go
+		// sizes GOMAXPROCS to the quota while NumCPU still counts the
+		// host's cores, and more busy threads than the quota only queue.
+		&cli.IntFlag{Name: FlagThreads, Value: runtime.GOMAXPROCS(0), Usage: "worker threads (default: the cores this process may use)"},
 		&cli.Uint64Flag{Name: FlagSeed, Value: defaultSeed, Usage: "random seed; the same seed and thread count give the same result"},
 	}
 }
