@@ -190,10 +190,16 @@ func TestBuildGIFDeltaFrames(t *testing.T) {
 	}
 	for _, colours := range []int{50, 256 * 3} {
 		var frames []image.Image
-		for i := range 6 {
+		for i := range 7 {
 			m := still(colours, 0)
-			if i == 5 { // everything changes: the dithered path when there are many colours
-				m = still(colours, 1)
+			switch i {
+			case 5: // the left 16 columns change: the dithered delta when there are many colours
+				shifted := still(colours, 1)
+				for y := range 30 {
+					copy(m.Pix[y*m.Stride:y*m.Stride+4*16], shifted.Pix[y*m.Stride:])
+				}
+			case 6: // everything changes: a whole frame
+				m = still(colours, 2)
 			}
 			if i != 3 { // frame 3 repeats frame 2
 				Rect(m, image.Rect(3+5*min(i, 2), 4, 13+5*min(i, 2), 14), color.RGBA{255, 0, 0, 255}, 2)
@@ -213,6 +219,12 @@ func TestBuildGIFDeltaFrames(t *testing.T) {
 		if r := g.Image[3].Rect; r.Dx()*r.Dy() != 1 {
 			t.Errorf("%d colours: unchanged frame 3 covers %v, want one pixel", colours, r)
 		}
+		if r := g.Image[5].Rect; r != image.Rect(0, 0, 16, 30) {
+			t.Errorf("%d colours: frame 5 covers %v, want its changed columns", colours, r)
+		}
+		if r := g.Image[6].Rect; r != image.Rect(0, 0, 40, 30) {
+			t.Errorf("%d colours: frame 6 covers %v, want the whole frame", colours, r)
+		}
 		shown := play(roundTrip(t, g))
 		for i, f := range frames {
 			src := f.(*image.RGBA)
@@ -226,7 +238,7 @@ func TestBuildGIFDeltaFrames(t *testing.T) {
 			// show what they showed; the mean error stays small.
 			var sum, n float64
 			for p := 0; p < len(src.Pix); p += 4 {
-				if i > 0 && [4]uint8(src.Pix[p:]) == [4]uint8(frames[i-1].(*image.RGBA).Pix[p:]) && [4]uint8(shown[i].Pix[p:]) != [4]uint8(shown[i-1].Pix[p:]) {
+				if i > 0 && i < 6 && [4]uint8(src.Pix[p:]) == [4]uint8(frames[i-1].(*image.RGBA).Pix[p:]) && [4]uint8(shown[i].Pix[p:]) != [4]uint8(shown[i-1].Pix[p:]) {
 					t.Fatalf("frame %d: an unchanged pixel changed", i)
 				}
 				for c := range 3 {

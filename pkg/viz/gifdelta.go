@@ -53,7 +53,8 @@ func sqDist(c, d color.Color) int64 {
 // deltaFrame returns cur as a delta over prev (see above), its colours
 // kept exactly when the changed pixels have at most 255, else dithered
 // (when dither is set) to plan9Delta. ok is false when either frame is not
-// an *image.RGBA; the caller then stores the whole frame.
+// an *image.RGBA or when more than half of its pixels changed; the caller
+// then stores the whole frame.
 func deltaFrame(prev, cur image.Image, dither bool) (*image.Paletted, bool) {
 	p, ok1 := prev.(*image.RGBA)
 	c, ok2 := cur.(*image.RGBA)
@@ -85,11 +86,22 @@ func deltaFrame(prev, cur image.Image, dither bool) (*image.Paletted, bool) {
 	rect := image.Rect(x0, y0, x1, y1)
 	bw := rect.Dx()
 	skip := make([]bool, bw*rect.Dy())
+	changed := 0
 	for y := y0; y < y1; y++ {
 		a, b := rowOf(p, y), rowOf(c, y)
 		for x := x0; x < x1; x++ {
-			skip[(y-y0)*bw+x-x0] = [4]uint8(a[4*x:]) == [4]uint8(b[4*x:])
+			same := [4]uint8(a[4*x:]) == [4]uint8(b[4*x:])
+			skip[(y-y0)*bw+x-x0] = same
+			if !same {
+				changed++
+			}
 		}
+	}
+	if 2*changed > w*h {
+		// Most of the frame changed (a new picture, not a moving mark):
+		// a delta saves little, and a whole frame shares frame 0's
+		// palette and quantiser.
+		return nil, false
 	}
 	dst := image.NewPaletted(rect, nil)
 	if changedExactly(dst, c, skip) {
