@@ -5,11 +5,14 @@
 # of a PyTorch tool), as a markdown table of the median and the fastest of
 # N runs each.
 #
-# Usage: bench/latency.sh            # 20 runs of each command
+# Usage: bench/latency.sh                 # 20 runs of each command
 #        N=5 bench/latency.sh
+#        REV=55dfda3 bench/latency.sh     # also time the build of an older commit
 #
 # Environment:
 #   N    runs of each command    default: 20
+#   REV  a git revision to build and time beside the working tree: each
+#        command then gets a second row, measured right after the first
 #
 # The inputs are each tool's own rendered test images (its 'render'
 # command): a 28x28 MNIST digit for glimpse, a 64x64 textured digit for
@@ -28,6 +31,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/bin/" ./cmd/glimpse ./cmd/lpa ./cmd/caption ./cmd/nonlocal ./cmd/imgtx
 bin=$tmp/bin
+REV=${REV:-}
+if [[ -n $REV ]]; then
+	mkdir -p "$tmp/src"
+	git archive "$REV" | tar -x -C "$tmp/src"
+	(cd "$tmp/src" && go build -o "$tmp/old/" ./cmd/glimpse ./cmd/lpa ./cmd/caption ./cmd/nonlocal ./cmd/imgtx)
+fi
 "$bin/glimpse" render --task mnist --count 1 -q -o "$tmp/in" >/dev/null
 "$bin/lpa" render --count 1 -q -o "$tmp/in" >/dev/null
 "$bin/caption" render --count 1 -q -o "$tmp/in" >/dev/null
@@ -38,6 +47,18 @@ out=$tmp/out
 # measure LABEL CMD... runs CMD N times and prints a table row: the
 # median and the fastest wall time in ms. A failing run stops the script.
 measure() {
+	measure1 "$@"
+	if [[ -n $REV ]]; then
+		local label=$1
+		shift
+		[[ $1 == "$bin"/* ]] || return 0 # python3: nothing to compare
+		local cmd=("$@")
+		cmd[0]=$tmp/old/$(basename "$1")
+		measure1 "$label, $REV" "${cmd[@]}"
+	fi
+}
+
+measure1() {
 	local label=$1
 	shift
 	local i t0 t1
