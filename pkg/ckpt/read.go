@@ -275,7 +275,8 @@ func strictObject(data []byte, fn func(key string, val json.RawMessage) error) e
 		return fmt.Errorf("invalid JSON: %w", err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("invalid JSON: want an object, found %v", tok)
+		// %q: a string token may hold a newline, and errors are one line.
+		return fmt.Errorf("invalid JSON: want an object, found %q", fmt.Sprint(tok))
 	}
 	seen := map[string]bool{}
 	for dec.More() {

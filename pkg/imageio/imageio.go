@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"io"
 	"io/fs"
 	"os"
@@ -162,6 +163,15 @@ func decodeBytes(data []byte, name string, opt Options) (img image.Image, err er
 	}
 	if format == "jpeg" && !opt.IgnoreOrientation {
 		img = ApplyOrientation(img, ExifOrientation(data))
+	}
+	if screen := image.Rect(0, 0, cfg.Width, cfg.Height); format == "gif" && img.Bounds() != screen {
+		// image/gif returns the first frame at its own place and size,
+		// while the header (and every viewer) has the logical screen: show
+		// the frame on the screen, as ReadFrames does, so that the image
+		// has the size DecodeConfig reported and its origin at (0, 0).
+		canvas := image.NewRGBA(screen)
+		draw.Draw(canvas, img.Bounds().Intersect(screen), img, img.Bounds().Min, draw.Over)
+		img = canvas
 	}
 	return img, nil
 }
