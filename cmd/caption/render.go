@@ -157,16 +157,7 @@ func renderNPZ(c *cli.Context, split string, dopt caption.DataOptions, epoch int
 	// A signal stops the export between scenes; the archive is written
 	// whole or not at all.
 	ctx := cliutil.Interruptible(c)
-	bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), n, "render "+split)
-	err = atomicfile.Write(out, func(w io.Writer) error {
-		return ex.WriteNPZ(w, func(done int) error {
-			if done > 0 {
-				bar.Add(1)
-			}
-			return cliutil.Stopped(ctx, "%d of %d scenes rendered, no archive written", done, n)
-		})
-	})
-	bar.Finish("")
+	err = cliutil.WriteArchive(c, ctx, out, "render "+split, "scenes", n, ex.WriteNPZ)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
-	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -100,16 +98,9 @@ func runRender(c *cli.Context) error {
 	// an archive is written whole or not at all.
 	ctx := cliutil.Interruptible(c)
 	if format == "npz" {
-		bar := cliutil.NewProgress(os.Stderr, cliutil.ShowProgress(c), set.Len, "render "+split.Name)
-		err := atomicfile.Write(out, func(w io.Writer) error {
-			return data.WriteNPZ(w, set, func(done int) error {
-				if done > 0 {
-					bar.Add(1)
-				}
-				return cliutil.Stopped(ctx, "%d of %d images rendered, no archive written", done, set.Len)
-			})
+		err := cliutil.WriteArchive(c, ctx, out, "render "+split.Name, "images", set.Len, func(w io.Writer, before func(int) error) error {
+			return data.WriteNPZ(w, set, before)
 		})
-		bar.Finish("")
 		if err != nil {
 			return err
 		}

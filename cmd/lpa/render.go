@@ -5,7 +5,6 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/attnkit/attn/pkg/atomicfile"
 	"github.com/attnkit/attn/pkg/cliutil"
 	"github.com/attnkit/attn/pkg/data"
 	"github.com/attnkit/attn/pkg/imageio"
@@ -114,16 +113,9 @@ func runRender(c *cli.Context) error {
 	// an archive is written whole or not at all.
 	ctx := cliutil.Interruptible(c)
 	if format == "npz" {
-		bar := cliutil.NewProgress(c.App.ErrWriter, cliutil.ShowProgress(c), set.Len, "render "+split)
-		err := atomicfile.Write(out, func(w io.Writer) error {
-			return data.WriteNPZ(w, set, func(done int) error {
-				if done > 0 {
-					bar.Add(1)
-				}
-				return cliutil.Stopped(ctx, "%d of %d images rendered, no archive written", done, set.Len)
-			})
+		err := cliutil.WriteArchive(c, ctx, out, "render "+split, "images", set.Len, func(w io.Writer, before func(int) error) error {
+			return data.WriteNPZ(w, set, before)
 		})
-		bar.Finish("")
 		if err != nil {
 			return err
 		}

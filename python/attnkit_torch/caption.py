@@ -13,6 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .shards import shard_batches
 from .safetensors import read_safetensors, write_safetensors
 
 FORMAT = "attnkit.caption/1"  # pkg/caption format
@@ -170,13 +171,9 @@ def nll_sums(model, split, batch=50, limit=0, shard=(0, 1)):
     rank. Returns (words, nats) of the batches taken."""
     model.eval()
     dev = next(model.parameters()).device
-    n = len(split) if limit <= 0 else min(limit, len(split))
-    rank, world = shard
     words, nats = 0, 0.0
-    for b, lo in enumerate(range(0, n, batch)):
-        if b % world != rank:
-            continue
-        images, rows, caps = split.batch(range(lo, min(lo + batch, n)))
+    for _, lo, hi in shard_batches(len(split), batch, limit, shard):
+        images, rows, caps = split.batch(range(lo, hi))
         r = model(torch.from_numpy(images).to(dev), rows, caps)
         nats -= float(r["logp"].double().sum())
         words += sum(len(c) - 1 for c in caps)

@@ -18,6 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .shards import shard_batches
 from .safetensors import read_safetensors, write_safetensors
 
 FORMAT = "attnkit.imgtx/1"  # pkg/imgtx.Format
@@ -197,13 +198,8 @@ def evaluate(model, images, labels, batch=32, limit=0, shard=(0, 1)):
     world = rank. Returns (sub-pixels, nats) of the batches taken."""
     model.eval()
     dev = next(model.parameters()).device
-    n = len(labels) if limit <= 0 else min(limit, len(labels))
-    rank, world = shard
     dims, nats = 0, 0.0
-    for b, lo in enumerate(range(0, n, batch)):
-        if b % world != rank:
-            continue
-        hi = min(lo + batch, n)
+    for _, lo, hi in shard_batches(len(labels), batch, limit, shard):
         pix = pixels(images[lo:hi]).to(dev)
         y = torch.as_tensor(np.asarray(labels[lo:hi])).to(dev)
         loss = nll(model(pix, y if model.cfg["cond"] == "class" else None), pix)

@@ -16,6 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .shards import shard_batches
 from .safetensors import read_safetensors, write_safetensors
 
 FORMAT = "attnkit.lpa/1"  # pkg/lpa.Format
@@ -192,13 +193,8 @@ def evaluate(model, images, labels, batch=100, limit=0, shard=(0, 1)):
     rank. Returns (n, errors) of the batches taken."""
     model.eval()
     dev = next(model.parameters()).device
-    n = len(labels) if limit <= 0 else min(limit, len(labels))
-    rank, world = shard
     done = errors = 0
-    for b, lo in enumerate(range(0, n, batch)):
-        if b % world != rank:
-            continue
-        hi = min(lo + batch, n)
+    for _, lo, hi in shard_batches(len(labels), batch, limit, shard):
         logits, _, _ = model(torch.from_numpy(np.array(images[lo:hi], dtype=np.float32)).to(dev))
         errors += int((logits.argmax(1).cpu() != torch.as_tensor(np.asarray(labels[lo:hi]))).sum())
         done += hi - lo

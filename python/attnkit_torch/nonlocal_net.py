@@ -17,6 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .nonlocal_block import NonLocalBlock
+from .shards import shard_batches
 from .safetensors import read_safetensors, write_safetensors
 
 FORMAT = "attnkit.nonlocal/1"  # pkg/nonlocal.Format
@@ -181,13 +182,8 @@ def evaluate(model, samples, labels, batch=50, limit=0, shard=(0, 1)):
     with b mod world = rank. Returns (n, errors) of the batches taken."""
     model.eval()
     dev = next(model.parameters()).device
-    n = len(labels) if limit <= 0 else min(limit, len(labels))
-    rank, world = shard
     done = errors = 0
-    for b, lo in enumerate(range(0, n, batch)):
-        if b % world != rank:
-            continue
-        hi = min(lo + batch, n)
+    for _, lo, hi in shard_batches(len(labels), batch, limit, shard):
         logits = model(torch.from_numpy(np.array(samples[lo:hi], dtype=np.float32)).to(dev))
         errors += int((logits.argmax(1).cpu() != torch.as_tensor(np.asarray(labels[lo:hi]))).sum())
         done += hi - lo

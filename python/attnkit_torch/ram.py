@@ -19,6 +19,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .gorand import GoRand
+from .shards import shard_batches
 from .safetensors import read_safetensors, write_safetensors
 
 FORMAT = "attnkit.ram/1"  # pkg/ram.Format
@@ -294,13 +295,8 @@ def evaluate(model, images, labels, seed=1, batch=250, limit=0, shard=(0, 1)):
     the batches taken."""
     model.eval()
     dev = next(model.parameters()).device
-    n = len(labels) if limit <= 0 else min(limit, len(labels))
-    rank, world = shard
     done = errors = 0
-    for b, lo in enumerate(range(0, n, batch)):
-        if b % world != rank:
-            continue
-        hi = min(lo + batch, n)
+    for b, lo, hi in shard_batches(len(labels), batch, limit, shard):
         x = torch.from_numpy(np.array(images[lo:hi], dtype=np.float32)).to(dev)
         y = torch.as_tensor(np.asarray(labels[lo:hi])).to(dev)
         first = None if model.cfg.get("learned_first") else go_first_locations(hi - lo, seed, b).to(dev)
