@@ -20,33 +20,48 @@ func exactFrame(f image.Image) (*image.Paletted, bool) {
 	if !ok {
 		return nil, false
 	}
+	p := image.NewPaletted(image.Rect(0, 0, m.Rect.Dx(), m.Rect.Dy()), nil)
+	pal, ok := exactColours(p, m, m.Rect.Min, nil, 256)
+	p.Palette = pal
+	return p, ok
+}
+
+// exactColours fills dst with the indices of the colours of src from sp
+// on, in a palette of those colours in order of first appearance, and
+// returns it; ok is false, and the work abandoned, at colour limit+1 or at
+// a pixel that is not opaque. Pixels that skip marks (row-major over
+// dst, nil: none) are left as they are and not counted.
+func exactColours(dst *image.Paletted, src *image.RGBA, sp image.Point, skip []bool, limit int) (pal color.Palette, ok bool) {
 	var t colourTable
-	b := m.Bounds()
-	p := image.NewPaletted(image.Rect(0, 0, b.Dx(), b.Dy()), make(color.Palette, 0, 256))
+	pal = make(color.Palette, 0, limit)
+	w := dst.Rect.Dx()
 	last, lastIndex := uint32(1<<32-1), uint8(0) // runs of one colour skip the table
-	for y := range b.Dy() {
-		src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][:4*b.Dx()]
-		dst := p.Pix[y*p.Stride:][:b.Dx()]
-		for x := range dst {
-			px := src[4*x : 4*x+4 : 4*x+4]
+	for y := range dst.Rect.Dy() {
+		row := src.Pix[src.PixOffset(sp.X, sp.Y+y):][:4*w]
+		out := dst.Pix[y*dst.Stride:][:w]
+		for x := range out {
+			if skip != nil && skip[y*w+x] {
+				continue
+			}
+			px := row[4*x : 4*x+4 : 4*x+4]
 			if px[3] != 0xff {
 				return nil, false
 			}
 			c := uint32(px[0])<<16 | uint32(px[1])<<8 | uint32(px[2])
 			if c != last {
-				i, found := t.lookup(c, len(p.Palette))
+				i, found := t.lookup(c, len(pal))
 				if !found {
-					if len(p.Palette) == 256 {
+					if len(pal) == limit {
 						return nil, false
 					}
-					p.Palette = append(p.Palette, color.RGBA{px[0], px[1], px[2], 0xff})
+					pal = append(pal, color.RGBA{px[0], px[1], px[2], 0xff})
 				}
 				last, lastIndex = c, i
 			}
-			dst[x] = lastIndex
+			out[x] = lastIndex
 		}
 	}
-	return p, true
+	return pal, true
 }
 
 // colourTable maps 24-bit colours to palette indices by open addressing:

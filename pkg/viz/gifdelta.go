@@ -118,37 +118,14 @@ func deltaFrame(prev, cur image.Image, dither bool) (*image.Paletted, bool) {
 // and the transparent entry last, and reports whether they fit: at most
 // 255 colours, all opaque.
 func changedExactly(dst *image.Paletted, c *image.RGBA, skip []bool) bool {
-	var t colourTable
-	pal := make(color.Palette, 0, 256)
-	bw := dst.Rect.Dx()
-	for y := range dst.Rect.Dy() {
-		src := c.Pix[c.PixOffset(c.Rect.Min.X+dst.Rect.Min.X, c.Rect.Min.Y+dst.Rect.Min.Y+y):]
-		row := dst.Pix[y*dst.Stride:]
-		for x := range bw {
-			if skip[y*bw+x] {
-				continue // set to the transparent index below, once it is known
-			}
-			px := src[4*x : 4*x+4 : 4*x+4]
-			if px[3] != 0xff {
-				return false
-			}
-			i, found := t.lookup(uint32(px[0])<<16|uint32(px[1])<<8|uint32(px[2]), len(pal))
-			if !found {
-				if len(pal) == 255 {
-					return false
-				}
-				pal = append(pal, color.RGBA{px[0], px[1], px[2], 0xff})
-			}
-			row[x] = i
-		}
+	pal, ok := exactColours(dst, c, c.Rect.Min.Add(dst.Rect.Min), skip, 255)
+	if !ok {
+		return false
 	}
 	ti := uint8(len(pal))
-	for y := range dst.Rect.Dy() {
-		row := dst.Pix[y*dst.Stride:]
-		for x := range bw {
-			if skip[y*bw+x] {
-				row[x] = ti
-			}
+	for i, s := range skip { // dst.Stride is the rectangle's width
+		if s {
+			dst.Pix[i] = ti
 		}
 	}
 	dst.Palette = append(pal, transparent)
