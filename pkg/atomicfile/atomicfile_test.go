@@ -2,12 +2,14 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -224,5 +226,31 @@ func TestAbandon(t *testing.T) {
 	}
 	if n := names(t, d); !slices.Equal(n, []string{"done.txt"}) {
 		t.Errorf("after Abandon the folder holds %q", n)
+	}
+}
+
+// TestSetConcurrentWrites stages files of one Set from several goroutines
+// (as 'nonlocal attend' writes a filmstrip and a GIF side by side); CI
+// runs it under the race detector.
+func TestSetConcurrentWrites(t *testing.T) {
+	d := t.TempDir()
+	var s Set
+	var wg sync.WaitGroup
+	want := []string{}
+	for i := range 8 {
+		name := fmt.Sprintf("f%d.txt", i)
+		want = append(want, name)
+		wg.Go(func() {
+			if err := s.Write(filepath.Join(d, name), text(name)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if n := names(t, d); !slices.Equal(n, want) {
+		t.Fatalf("after Commit: %q", n)
 	}
 }

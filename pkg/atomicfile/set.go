@@ -6,13 +6,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // A Set is a group of files that appear together or not at all, such as
 // the pictures a command makes from one input. Write stages each file
 // under a temporary name; Commit renames them all into place; Abort (or
-// a failed Commit) removes them. The zero Set is ready to use; a Set is
-// not safe for concurrent use.
+// a failed Commit) removes them. The zero Set is ready to use. Several
+// goroutines may Write at once (a command encodes one input's pictures in
+// parallel); Commit and Abort come after every Write has returned.
 //
 //	var out atomicfile.Set
 //	defer out.Abort() // removes what is staged unless Commit succeeded
@@ -20,6 +22,7 @@ import (
 //	if err := out.Write(b, encodeB); err != nil { return err }
 //	return out.Commit()
 type Set struct {
+	mu     sync.Mutex // guards staged against concurrent Writes
 	staged []staged
 }
 
@@ -62,7 +65,9 @@ func (s *Set) Write(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	ok = true
+	s.mu.Lock()
 	s.staged = append(s.staged, staged{tmp, path})
+	s.mu.Unlock()
 	return nil
 }
 

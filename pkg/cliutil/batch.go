@@ -312,3 +312,16 @@ func firstFrames(stack []byte) string {
 	}
 	return ""
 }
+
+// Async runs fn on a goroutine of its own, with the panic guard every
+// input's work has (see safeCall), and returns a wait that gives fn's
+// error once it has returned: a command's work on one input can fan out
+// without a bug in one branch taking the whole batch down.
+func Async(fn func() error) (wait func() error) {
+	done := make(chan error, 1)
+	go func() {
+		_, err := safeCall("", func(string) (struct{}, error) { return struct{}{}, fn() })
+		done <- err
+	}()
+	return sync.OnceValue(func() error { return <-done })
+}

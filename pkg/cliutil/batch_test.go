@@ -201,3 +201,20 @@ func ExampleForEachParallel() {
 	// y	Y
 	// z	Z
 }
+
+// TestAsync: the wait gives fn's error, the same on every call, and a
+// panic in fn comes back as an error naming an internal error.
+func TestAsync(t *testing.T) {
+	boom := errors.New("boom")
+	wait := Async(func() error { return boom })
+	if err := wait(); err != boom || wait() != boom {
+		t.Fatalf("wait() = %v, want %v twice", err, boom)
+	}
+	if err := Async(func() error { return nil })(); err != nil {
+		t.Fatalf("wait() = %v, want nil", err)
+	}
+	err := Async(func() error { panic("bug") })()
+	if err == nil || !strings.Contains(err.Error(), "internal error") || !strings.Contains(err.Error(), "bug") {
+		t.Fatalf("a panic gave %v", err)
+	}
+}

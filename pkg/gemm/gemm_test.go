@@ -416,3 +416,31 @@ func TestSgemmPanicsOnBadArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestSgemmJobReuse runs a product in the shared-packing mode and then a
+// batch of products that the planner splits by item, on two threads: the
+// pooled job of the first must not carry its packing mode into the second
+// (it did, and the second crashed on the buffer the first had returned).
+func TestSgemmJobReuse(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 12))
+	const m, n, k = 50, 700, 200 // shared packing (TestSgemmSharedPacking)
+	const batch, bm, bn, bk = 4, 64, 64, 64
+	a, b, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+	ba, bb := randSlice(r, batch*bm*bk), randSlice(r, batch*bk*bn)
+	for _, kn := range kernelsUnderTest() {
+		want := make([]float32, batch*bm*bn)
+		withKernel(t, kn, 1, func() {
+			SgemmBatched(false, false, batch, bm, bn, bk, 1, ba, bm*bk, bk, bb, bk*bn, bn, 0, want, bm*bn, bn)
+		})
+		for range 3 {
+			got := make([]float32, batch*bm*bn)
+			withKernel(t, kn, 2, func() {
+				Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+				SgemmBatched(false, false, batch, bm, bn, bk, 1, ba, bm*bk, bk, bb, bk*bn, bn, 0, got, bm*bn, bn)
+			})
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: a batched product after a shared-packing one differs from the one-thread result", kn.name)
+			}
+		}
+	}
+}

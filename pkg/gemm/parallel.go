@@ -294,7 +294,7 @@ func (j *job) runParts(helpers int) {
 	j.done.Wait()
 	if j.prepack {
 		prePool.put(j.preBuf)
-		j.preBuf = nil
+		j.preBuf, j.prepack = nil, false
 	}
 	j.release()
 }
@@ -317,7 +317,9 @@ type floatBuf struct{ f []float32 }
 // as threads when every part keeps at least 4·minPartWork of work.
 func (j *job) plan(t int) {
 	p := &j.p
-	j.small = false
+	// A pooled job keeps the modes of its last use: clear them all before
+	// any early return.
+	j.small, j.prepack = false, false
 	// Many small products: runs of whole items, no duplicated packing.
 	if p.batch >= 2*t || (p.batch >= t && p.batch%t == 0) {
 		j.splitBatch, j.tn = true, 1
@@ -330,7 +332,6 @@ func (j *job) plan(t int) {
 	j.splitBatch = false
 	mt := (p.m + j.kern.mr - 1) / j.kern.mr // tile rows
 	nt := (p.n + j.kern.nr - 1) / j.kern.nr // tile columns
-	j.prepack = false
 	j.parts, j.tn = 1, 1
 	// Pick the tm×tn grid (tm·tn = t, shrinking t if no grid fits) that
 	// minimises the packing overhead per part, tm/m + tn/n.
