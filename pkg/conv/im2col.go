@@ -65,6 +65,101 @@ func clearWrapped(plane []float32, W, hlo, hhi, wlo, whi int) {
 	}
 }
 
+// A "same" plan (shiftedRows with as many output rows as input rows)
+// has output planes exactly as large as its input planes, so a tap's row
+// over all T frames of a channel is the channel's whole T·H·W block
+// shifted by one offset: one copy (or one add) per tap and channel, then
+// zeros for the positions that read padding (the bands of rows above and
+// below each frame's valid rows, and the wrapped columns). The frame-by-
+// frame form below moves 16- or 64-float runs at the 4×4 and 8×8 maps of
+// the small networks, where the bookkeeping per run cost more than the
+// copying.
+func (p *Plan) sameShape() bool { return p.shiftedRows() && p.Out[1] == p.In[1] }
+
+// tapZeros zeroes, in a tap's row of n = T·H·W positions, those that read
+// padding: the rows of every frame outside [hlo, hhi) and the columns
+// outside [wlo, whi).
+func tapZeros(row []float32, T, H, W, hlo, hhi, wlo, whi int) {
+	hw := H * W
+	for t := range T {
+		f := row[t*hw : (t+1)*hw]
+		clear(f[:hlo*W])
+		clear(f[hhi*W:])
+	}
+	for j := 0; j < wlo; j++ {
+		for i := j; i < len(row); i += W {
+			row[i] = 0
+		}
+	}
+	for j := whi; j < W; j++ {
+		for i := j; i < len(row); i += W {
+			row[i] = 0
+		}
+	}
+}
+
+// im2colSame is im2col for sameShape plans.
+func (p *Plan) im2colSame(col, x []float32, ld int) {
+	T, H, W := p.In[0], p.In[1], p.In[2]
+	KH, KW := p.Kernel[1], p.Kernel[2]
+	n := T * H * W
+	taps := KH * KW
+	for kh := 0; kh < KH; kh++ {
+		for kw := 0; kw < KW; kw++ {
+			offH, offW := kh-p.Pad[1], kw-p.Pad[2]
+			hlo, hhi, wlo, whi, ok := p.tapSpan(offH, offW)
+			off := offH*W + offW
+			for c := 0; c < p.Cin; c++ {
+				r := c*taps + kh*KW + kw
+				row := col[r*ld : r*ld+n]
+				if !ok {
+					clear(row)
+					continue
+				}
+				src := x[c*n : (c+1)*n]
+				if off >= 0 {
+					copy(row[:n-off], src[off:])
+				} else {
+					copy(row[-off:], src[:n+off])
+				}
+				// What the shift brought in from beyond the block is
+				// padding too, inside the bands tapZeros clears.
+				tapZeros(row, T, H, W, hlo, hhi, wlo, whi)
+			}
+		}
+	}
+}
+
+// col2imSame is col2im for sameShape plans. It zeroes the positions of
+// col that read padding before adding whole blocks, so col is clobbered.
+func (p *Plan) col2imSame(dx, col []float32, ld int) {
+	T, H, W := p.In[0], p.In[1], p.In[2]
+	KH, KW := p.Kernel[1], p.Kernel[2]
+	n := T * H * W
+	taps := KH * KW
+	for kh := 0; kh < KH; kh++ {
+		for kw := 0; kw < KW; kw++ {
+			offH, offW := kh-p.Pad[1], kw-p.Pad[2]
+			hlo, hhi, wlo, whi, ok := p.tapSpan(offH, offW)
+			if !ok {
+				continue
+			}
+			off := offH*W + offW
+			for c := 0; c < p.Cin; c++ {
+				r := c*taps + kh*KW + kw
+				row := col[r*ld : r*ld+n]
+				tapZeros(row, T, H, W, hlo, hhi, wlo, whi)
+				d := dx[c*n : (c+1)*n]
+				if off >= 0 {
+					vec.Add(d[off:], d[off:], row[:n-off])
+				} else {
+					vec.Add(d[:n+off], d[:n+off], row[-off:])
+				}
+			}
+		}
+	}
+}
+
 // im2colShifted is im2col for shiftedRows plans.
 func (p *Plan) im2colShifted(col, x []float32, ld int) {
 	T, H, W := p.In[0], p.In[1], p.In[2]
@@ -131,6 +226,10 @@ func (p *Plan) col2imShifted(dx, col []float32, ld int) {
 // im2col fills the column matrix of one image x [Cin, T, H, W]: row r of
 // [Cin·kt·kh·kw, OT·OH·OW] is col[r·ld : r·ld+OT·OH·OW].
 func (p *Plan) im2col(col, x []float32, ld int) {
+	if p.sameShape() {
+		p.im2colSame(col, x, ld)
+		return
+	}
 	if p.shiftedRows() {
 		p.im2colShifted(col, x, ld)
 		return
@@ -187,6 +286,10 @@ func (p *Plan) im2col(col, x []float32, ld int) {
 // accumulating: dx [Cin, T, H, W] += Σ over taps. col is scratch and may
 // be clobbered.
 func (p *Plan) col2im(dx, col []float32, ld int) {
+	if p.sameShape() {
+		p.col2imSame(dx, col, ld)
+		return
+	}
 	if p.shiftedRows() {
 		p.col2imShifted(dx, col, ld)
 		return
