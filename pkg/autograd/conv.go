@@ -47,6 +47,7 @@ func (tp *Tape) convolve(pl *conv.Plan, out *tensor.Tensor, x, w, b *Var) *Var {
 	if b != nil && b.Value.Size() != pl.Cout {
 		panic(fmt.Sprintf("autograd: conv bias %v for %d output channels", b.Value.Shape, pl.Cout))
 	}
+	pl.Threads = tp.threads
 	ws := tp.Alloc(pl.WorkspaceLen())
 	pl.Forward(out.Data, x.Value.Data, w.Value.Data, biasData(b), ws.Data)
 	y := tp.Result(out, x, w, b)

@@ -10,6 +10,7 @@ import (
 // A Tape is used by one goroutine at a time.
 type Tape struct {
 	record   bool
+	threads  int // goroutines an op may use; see SetThreads
 	backward []func()
 	arena    arena
 }
@@ -26,6 +27,16 @@ func (tp *Tape) Recording() bool { return tp.record }
 
 // SetRecording switches recording on or off (off is PyTorch's no_grad).
 func (tp *Tape) SetRecording(on bool) { tp.record = on }
+
+// SetThreads lets the ops on this tape use up to n goroutines (n ≤ 1:
+// only the caller's). Convolutions split their batch over them, forward
+// and backward; the other ops run on the caller's goroutine. Forward
+// values do not depend on n; weight gradients are summed per goroutine
+// and then in a fixed order, the same bits for the same n.
+func (tp *Tape) SetThreads(n int) { tp.threads = n }
+
+// Threads returns the goroutines the ops may use (see SetThreads).
+func (tp *Tape) Threads() int { return max(tp.threads, 1) }
 
 // Alloc returns a zeroed scratch tensor owned by the tape until Reset.
 // Op implementations use it for outputs and saved intermediates.

@@ -16,6 +16,7 @@ package conv
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/vec"
@@ -70,6 +71,12 @@ type Plan struct {
 	In, Kernel, Out [3]int
 	Stride, Pad     [3]int
 	Dil             [3]int
+	// Threads is how many goroutines the kernels may use (0 or 1: the
+	// caller's alone). Each takes a run of whole images with a workspace
+	// of its own, so Forward and BackwardInput give the same bits at any
+	// count; BackwardWeight sums the workers' weight gradients in a fixed
+	// order, the same bits for the same count.
+	Threads int
 }
 
 // NewPlan2D returns the plan of a 2-D convolution of an input of shape x
@@ -160,11 +167,23 @@ func (p *Plan) chunkImages() int {
 func (p *Plan) colRows() int { return p.Cin * p.kernelVol() }
 
 // WorkspaceLen returns the number of floats the kernels need as workspace:
-// the column matrix of one chunk of images, [Cin·kernel volume, images·output
-// plane], and, when a chunk holds more than one image, the chunk's output
-// (or output gradient) rows [Cout, images·output plane]. A pointwise
-// convolution of one image at a time needs none.
+// for each worker (see Threads) the column matrix of one chunk of images,
+// [Cin·kernel volume, images·output plane], and, when a chunk holds more
+// than one image, the chunk's output (or output gradient) rows [Cout,
+// images·output plane]; with more than one worker, a weight gradient for
+// each worker but the first. A pointwise convolution of one image at a
+// time needs none.
 func (p *Plan) WorkspaceLen() int {
+	w := p.workers()
+	n := w * p.workerLen()
+	if w > 1 {
+		n += (w - 1) * p.WeightLen()
+	}
+	return n
+}
+
+// workerLen is one worker's workspace.
+func (p *Plan) workerLen() int {
 	nb := p.chunkImages()
 	cols := nb * p.outPlane()
 	if nb == 1 {
@@ -174,6 +193,36 @@ func (p *Plan) WorkspaceLen() int {
 		return p.colRows() * cols
 	}
 	return (p.colRows() + p.Cout) * cols
+}
+
+// workers returns how many goroutines share the chunks: Threads, at most
+// one per chunk.
+func (p *Plan) workers() int {
+	nb := p.chunkImages()
+	return max(1, min(p.Threads, (p.N+nb-1)/nb))
+}
+
+// eachWorker cuts the chunks into workers() runs and calls fn for each,
+// with the images [n0, n1) of whole chunks and the worker's workspace,
+// the first on the caller's goroutine; it returns when all are done.
+func (p *Plan) eachWorker(ws []float32, fn func(k, n0, n1 int, ws []float32)) {
+	w, wl, nb := p.workers(), p.workerLen(), p.chunkImages()
+	if w == 1 {
+		fn(0, 0, p.N, ws[:wl])
+		return
+	}
+	// The goroutines see only these locals, not p: a plan that escaped
+	// would cost the one-worker path an allocation.
+	n, chunks := p.N, (p.N+nb-1)/nb
+	run := func(k int) {
+		fn(k, k*chunks/w*nb, min(n, (k+1)*chunks/w*nb), ws[k*wl:(k+1)*wl])
+	}
+	var wg sync.WaitGroup
+	for k := 1; k < w; k++ {
+		wg.Go(func() { run(k) })
+	}
+	run(0)
+	wg.Wait()
 }
 
 // workspace returns ws, or a fresh buffer when ws is too short. Callers that
@@ -238,10 +287,27 @@ func (p *Plan) Forward(y, x, w, b, ws []float32) {
 		p.check("forward", "bias", b, p.Cout)
 	}
 	ws = p.workspace(ws)
+	if p.workers() == 1 {
+		p.forwardRange(y, x, w, b, 0, p.N, ws)
+		return
+	}
+	p.forwardParallel(y, x, w, b, ws)
+}
+
+// forwardParallel runs forwardRange on every worker. (Its closure lives
+// here so that the one-worker path allocates nothing.)
+func (p *Plan) forwardParallel(y, x, w, b, ws []float32) {
+	q := *p // a copy for the goroutines, so that p does not escape
+	p.eachWorker(ws, func(_, lo, hi int, ws []float32) { q.forwardRange(y, x, w, b, lo, hi, ws) })
+}
+
+// forwardRange is Forward for the images [lo, hi), whole chunks, with
+// one worker's workspace.
+func (p *Plan) forwardRange(y, x, w, b []float32, lo, hi int, ws []float32) {
 	outC := p.outPlane()
 	cg, og := p.Cin/p.Groups, p.Cout/p.Groups
 	kg := cg * p.kernelVol() // GEMM inner size per group
-	for n0 := 0; n0 < p.N; n0 += p.chunkImages() {
+	for n0 := lo; n0 < hi; n0 += p.chunkImages() {
 		c := p.chunkAt(n0)
 		col := p.columns(ws, x, c)
 		out := p.rowsBuf(ws, y, c)
@@ -290,10 +356,24 @@ func (p *Plan) BackwardInput(dx, dy, w, ws []float32) {
 	p.check("backward input", "weight", w, p.WeightLen())
 	p.check("backward input", "output gradient", dy, p.OutLen())
 	ws = p.workspace(ws)
+	if p.workers() == 1 {
+		p.backwardInputRange(dx, dy, w, 0, p.N, ws)
+		return
+	}
+	p.backwardInputParallel(dx, dy, w, ws)
+}
+
+func (p *Plan) backwardInputParallel(dx, dy, w, ws []float32) {
+	q := *p
+	p.eachWorker(ws, func(_, lo, hi int, ws []float32) { q.backwardInputRange(dx, dy, w, lo, hi, ws) })
+}
+
+// backwardInputRange is BackwardInput for the images [lo, hi).
+func (p *Plan) backwardInputRange(dx, dy, w []float32, lo, hi int, ws []float32) {
 	inC, outC := p.inPlane(), p.outPlane()
 	cg, og := p.Cin/p.Groups, p.Cout/p.Groups
 	kg := cg * p.kernelVol()
-	for n0 := 0; n0 < p.N; n0 += p.chunkImages() {
+	for n0 := lo; n0 < hi; n0 += p.chunkImages() {
 		c := p.chunkAt(n0)
 		dyc := p.gradRows(ws, dy, c)
 		dxs := dx[c.n0*p.Cin*inC : (c.n0+c.m)*p.Cin*inC]
@@ -332,8 +412,6 @@ func (p *Plan) BackwardWeight(dw, db, dy, x, ws []float32) {
 		p.check("backward weight", "bias gradient", db, p.Cout)
 	}
 	outC := p.outPlane()
-	cg, og := p.Cin/p.Groups, p.Cout/p.Groups
-	kg := cg * p.kernelVol()
 	if db != nil {
 		for co := 0; co < p.Cout; co++ {
 			var s float64
@@ -348,7 +426,39 @@ func (p *Plan) BackwardWeight(dw, db, dy, x, ws []float32) {
 		return
 	}
 	ws = p.workspace(ws)
-	for n0 := 0; n0 < p.N; n0 += p.chunkImages() {
+	if p.workers() == 1 {
+		p.backwardWeightRange(dw, dy, x, 0, p.N, ws)
+		return
+	}
+	p.backwardWeightParallel(dw, dy, x, ws)
+}
+
+// backwardWeightParallel runs backwardWeightRange on every worker: the
+// first adds into dw, each other one into a gradient of its own, added to
+// dw in worker order at the end.
+func (p *Plan) backwardWeightParallel(dw, dy, x, ws []float32) {
+	nw, wl, wn := p.workers(), p.workerLen(), p.WeightLen()
+	parts := ws[nw*wl : nw*wl+(nw-1)*wn]
+	q := *p
+	p.eachWorker(ws, func(k, lo, hi int, ws []float32) {
+		acc := dw
+		if k > 0 {
+			acc = parts[(k-1)*wn : k*wn]
+			clear(acc)
+		}
+		q.backwardWeightRange(acc, dy, x, lo, hi, ws)
+	})
+	for k := 1; k < nw; k++ {
+		vec.Add(dw, dw, parts[(k-1)*wn:k*wn])
+	}
+}
+
+// backwardWeightRange adds the weight gradient of the images [lo, hi)
+// into dw.
+func (p *Plan) backwardWeightRange(dw, dy, x []float32, lo, hi int, ws []float32) {
+	cg, og := p.Cin/p.Groups, p.Cout/p.Groups
+	kg := cg * p.kernelVol()
+	for n0 := lo; n0 < hi; n0 += p.chunkImages() {
 		c := p.chunkAt(n0)
 		// The columns are recomputed rather than saved from forward: a
 		// batch's columns are kernel-volume times its input, too much to

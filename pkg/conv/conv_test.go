@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -290,5 +291,56 @@ func benchConv(b *testing.B, n, c, hw int) {
 func BenchmarkConv2DFwdBwd(b *testing.B) {
 	for _, s := range []struct{ n, c, hw int }{{32, 64, 32}, {32, 128, 16}, {32, 256, 8}} {
 		b.Run(fmt.Sprintf("N%d_C%d_%dx%d", s.n, s.c, s.hw, s.hw), func(b *testing.B) { benchConv(b, s.n, s.c, s.hw) })
+	}
+}
+
+// TestThreads runs plans whose images make several chunks with 2, 3 and
+// 4 workers: every result matches the direct convolution, Forward and
+// BackwardInput give the bits of one worker, and BackwardWeight the same
+// bits on every call with the same count.
+func TestThreads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 5))
+	plans := []struct {
+		x, w []int
+		p    Params
+	}{
+		{[]int{9, 3, 8, 8}, []int{4, 3, 3, 3}, Params{PadH: 1, PadW: 1}},              // 4 images a chunk: 3 chunks
+		{[]int{5, 2, 12, 12}, []int{3, 2, 3, 3}, Params{PadH: 1, PadW: 1}},            // 2 images a chunk
+		{[]int{7, 4, 16, 16}, []int{6, 4, 3, 3}, Params{StrideH: 2, StrideW: 2}},      // one image a chunk, strided
+		{[]int{6, 4, 9, 9}, []int{6, 4, 1, 1}, Params{}},                              // pointwise
+		{[]int{6, 4, 20, 20}, []int{6, 2, 3, 3}, Params{PadH: 1, PadW: 1, Groups: 2}}, // grouped, one image a chunk
+	}
+	for i, c := range plans {
+		for _, threads := range []int{2, 3, 4} {
+			t.Run(fmt.Sprintf("%d/threads=%d", i, threads), func(t *testing.T) {
+				p, err := NewPlan2D(c.x, c.w, c.p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p.Threads = threads
+				checkPlan(t, p, rng, true)
+
+				one := p
+				one.Threads = 1
+				x, w, dy := randSlice(rng, p.InLen()), randSlice(rng, p.WeightLen()), randSlice(rng, p.OutLen())
+				run := func(p Plan) (y, dx, dw []float32) {
+					y, dx, dw = make([]float32, p.OutLen()), make([]float32, p.InLen()), make([]float32, p.WeightLen())
+					ws := make([]float32, p.WorkspaceLen())
+					p.Forward(y, x, w, nil, ws)
+					p.BackwardInput(dx, dy, w, ws)
+					p.BackwardWeight(dw, nil, dy, x, ws)
+					return y, dx, dw
+				}
+				y1, dx1, _ := run(one)
+				y, dx, dw := run(p)
+				_, _, dwAgain := run(p)
+				if !slices.Equal(y, y1) || !slices.Equal(dx, dx1) {
+					t.Errorf("forward or input gradient differs from one worker's")
+				}
+				if !slices.Equal(dw, dwAgain) {
+					t.Errorf("weight gradient differs between two calls")
+				}
+			})
+		}
 	}
 }

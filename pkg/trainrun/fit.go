@@ -99,6 +99,7 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 	}
 	tm, hasTrainMetric := t.(TrainMetric)
 	tp := autograd.NewTape()
+	tp.SetThreads(opts.Threads)
 	for epoch := r.state.Epoch + 1; epoch <= opts.Epochs; epoch++ {
 		if err := r.stopped(); err != nil {
 			return r.state, err
