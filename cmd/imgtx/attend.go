@@ -139,6 +139,9 @@ func runAttend(c *cli.Context) error {
 		}
 		var out atomicfile.Set // the panels of all queries appear together or not at all
 		defer out.Abort()
+		// The panels share nothing: they are drawn and encoded side by
+		// side.
+		waits := make([]func() error, len(qs))
 		for i := range qs {
 			var mine []imgtx.AttentionMap
 			for _, am := range maps {
@@ -146,13 +149,21 @@ func runAttend(c *cli.Context) error {
 					mine = append(mine, am)
 				}
 			}
-			panel, err := cfg.AttentionPanel(mine, zoom)
-			if err == nil {
-				err = out.Write(paths[i], imageio.PNG(panel))
+			waits[i] = cliutil.Async(func() error {
+				panel, err := cfg.AttentionPanel(mine, zoom)
+				if err != nil {
+					return err
+				}
+				return out.Write(paths[i], imageio.PNG(panel))
+			})
+		}
+		for _, wait := range waits {
+			if e := wait(); e != nil && err == nil {
+				err = e
 			}
-			if err != nil {
-				return nil, err
-			}
+		}
+		if err != nil {
+			return nil, err
 		}
 		if err := out.Commit(); err != nil {
 			return nil, err

@@ -42,11 +42,22 @@ func SinusoidalPositionsAt(rows, cols []float64, dim int) *tensor.Tensor {
 	}
 	t := tensor.New(len(rows)*len(cols), dim)
 	half := dim / 2
+	// Each row's and each column's half is computed once and copied to
+	// every position that has it: a 28×28 grid takes 56 encodings, not
+	// 1,568 (building the table was 6% of 'imgtx attend' on one digit).
+	rowEnc := make([]float32, len(rows)*half)
 	for i, r := range rows {
-		for j, c := range cols {
+		sinusoid(rowEnc[i*half:(i+1)*half], r)
+	}
+	colEnc := make([]float32, len(cols)*(dim-half))
+	for j, c := range cols {
+		sinusoid(colEnc[j*(dim-half):(j+1)*(dim-half)], c)
+	}
+	for i := range rows {
+		for j := range cols {
 			row := t.Data[(i*len(cols)+j)*dim : (i*len(cols)+j+1)*dim]
-			sinusoid(row[:half], r)
-			sinusoid(row[half:], c)
+			copy(row[:half], rowEnc[i*half:(i+1)*half])
+			copy(row[half:], colEnc[j*(dim-half):(j+1)*(dim-half)])
 		}
 	}
 	return t
