@@ -222,12 +222,19 @@ func (tp *Tape) binary(op binaryOp, a, b *Var) *Var {
 	var shape [maxDims]int
 	nd := broadcastShapes(shape[:], a.Value.Shape, b.Value.Shape)
 	out := tp.Scratch(shape[:nd]...) // binaryForward writes every element
-	binaryForward(op, out.Data, a.Value.Data, b.Value.Data, &p)
+	// Operands of the output's size broadcast nothing: every element is
+	// on its own, and a tape with threads splits them.
+	par := tp.threads > 1 && p.size >= parallelMin && len(a.Value.Data) == p.size && len(b.Value.Data) == p.size
+	if par {
+		binaryForwardParallel(tp.threads, op, out.Data, a.Value.Data, b.Value.Data)
+	} else {
+		binaryForward(op, out.Data, a.Value.Data, b.Value.Data, &p)
+	}
 	y := tp.Result(out, a, b)
 	if y.RequiresGrad {
 		// The plan is copied here so only a recording tape moves it to the
 		// heap; the closure would otherwise capture it by reference.
-		saved := p
+		saved, t := p, tp.threads
 		tp.Push(func() {
 			if y.Grad == nil {
 				return
@@ -238,6 +245,10 @@ func (tp *Tape) binary(op binaryOp, a, b *Var) *Var {
 			}
 			if b.RequiresGrad {
 				db = tp.GradOf(b).Data
+			}
+			if par {
+				binaryBackwardParallel(t, op, da, db, y.Grad.Data, a.Value.Data, b.Value.Data)
+				return
 			}
 			binaryBackward(op, da, db, y.Grad.Data, a.Value.Data, b.Value.Data, &saved)
 		})
@@ -270,11 +281,21 @@ type pointwiseBackward func(dx, dy, x, y []float32)
 // allocates nothing on an inference tape.
 func (tp *Tape) pointwise(x *Var, fwd pointwiseForward, bwd pointwiseBackward) *Var {
 	out := tp.Scratch(x.Value.Shape...) // every forward kernel writes all of y
-	fwd(out.Data, x.Value.Data)
+	par := tp.threads > 1 && len(out.Data) >= parallelMin
+	if par {
+		pointwiseForwardParallel(tp.threads, fwd, out.Data, x.Value.Data)
+	} else {
+		fwd(out.Data, x.Value.Data)
+	}
 	y := tp.Result(out, x)
 	if y.RequiresGrad {
+		t := tp.threads
 		tp.Push(func() {
 			if y.Grad == nil {
+				return
+			}
+			if par {
+				pointwiseBackwardParallel(t, bwd, tp.GradOf(x).Data, y.Grad.Data, x.Value.Data, out.Data)
 				return
 			}
 			bwd(tp.GradOf(x).Data, y.Grad.Data, x.Value.Data, out.Data)

@@ -61,15 +61,23 @@ func (tp *Tape) batchNorm(x, gamma, beta *Var, runningMean, runningVar *tensor.T
 	// channel; backward recomputes the normalised x from the first two. tmp
 	// is the vector kernels' scratch, kept for backward too.
 	vecRows := l >= bnVecMin
+	// A tape with threads splits the channels (vector kernels only), each
+	// goroutine with its own scratch; every channel is computed alike.
+	workers := 1
+	if vecRows && tp.threads > 1 && n*c*l >= parallelMin {
+		workers = min(tp.threads, c)
+	}
 	scratch := 0
 	if vecRows {
 		scratch = bnScratchLen(l)
 	}
-	buf := tp.Alloc(3*c + scratch).Data
+	buf := tp.Alloc(3*c + workers*scratch).Data
 	stats, tmp := buf[:3*c], buf[3*c:]
 	if batchStats {
-		if vecRows {
-			bnBatchStats(stats, x.Value.Data, tmp, n, c, l, eps)
+		if workers > 1 {
+			bnBatchStatsParallel(workers, stats, x.Value.Data, tmp, n, c, l, eps)
+		} else if vecRows {
+			bnBatchStats(stats, x.Value.Data, tmp, n, c, l, eps, 0, c)
 		} else {
 			bnBatchStatsScalar(stats, x.Value.Data, n, c, l, eps)
 		}
@@ -83,8 +91,10 @@ func (tp *Tape) batchNorm(x, gamma, beta *Var, runningMean, runningVar *tensor.T
 		}
 	}
 	out := tp.Alloc(x.Value.Shape...)
-	if vecRows {
-		bnForward(out.Data, x.Value.Data, stats, varData(gamma), varData(beta), n, c, l)
+	if workers > 1 {
+		bnForwardParallel(workers, out.Data, x.Value.Data, stats, varData(gamma), varData(beta), n, c, l)
+	} else if vecRows {
+		bnForward(out.Data, x.Value.Data, stats, varData(gamma), varData(beta), n, c, l, 0, c)
 	} else {
 		bnForwardScalar(out.Data, x.Value.Data, stats, varData(gamma), varData(beta), n, c, l)
 	}
@@ -95,8 +105,10 @@ func (tp *Tape) batchNorm(x, gamma, beta *Var, runningMean, runningVar *tensor.T
 				return
 			}
 			dx, dgamma, dbeta := gradIfNeeded(tp, x), gradIfNeeded(tp, gamma), gradIfNeeded(tp, beta)
-			if vecRows {
-				bnBackward(dx, dgamma, dbeta, y.Grad.Data, x.Value.Data, tmp, stats, varData(gamma), n, c, l, batchStats)
+			if workers > 1 {
+				bnBackwardParallel(workers, dx, dgamma, dbeta, y.Grad.Data, x.Value.Data, tmp, stats, varData(gamma), n, c, l, batchStats)
+			} else if vecRows {
+				bnBackward(dx, dgamma, dbeta, y.Grad.Data, x.Value.Data, tmp, stats, varData(gamma), n, c, l, batchStats, 0, c)
 			} else {
 				bnBackwardScalar(dx, dgamma, dbeta, y.Grad.Data, x.Value.Data, stats, varData(gamma), n, c, l, batchStats)
 			}
@@ -148,10 +160,11 @@ func bnScratchLen(l int) int { return min(l, bnChunk) }
 // Two passes, the second over x − mean: one channel sums up to N·H·W values,
 // and E[x²]−E[x]² would cancel badly. vec.Sum and vec.Dot add in float32
 // lanes over short blocks and in float64 across blocks, and the rows are
-// added in float64. tmp holds bnScratchLen(l) floats.
-func bnBatchStats(stats, x, tmp []float32, n, c, l int, eps float32) {
+// added in float64. tmp holds bnScratchLen(l) floats. Only the channels
+// [c0, c1) are computed (a tape with threads splits them).
+func bnBatchStats(stats, x, tmp []float32, n, c, l int, eps float32, c0, c1 int) {
 	m := float64(n * l)
-	for ch := 0; ch < c; ch++ {
+	for ch := c0; ch < c1; ch++ {
 		var s float64
 		for b := 0; b < n; b++ {
 			s += float64(vec.Sum(x[(b*c+ch)*l : (b*c+ch+1)*l]))
@@ -185,8 +198,8 @@ func bnUpdateRunning(rm, rv, stats []float32, m int, momentum float32) {
 
 // bnForward writes y = (x − mean)·invstd·gamma + beta per channel as
 // x·scale + shift; nil gamma means 1 and nil beta 0.
-func bnForward(y, x, stats, gamma, beta []float32, n, c, l int) {
-	for ch := 0; ch < c; ch++ {
+func bnForward(y, x, stats, gamma, beta []float32, n, c, l int, c0, c1 int) {
+	for ch := c0; ch < c1; ch++ {
 		scale, shift := stats[c+ch], -stats[ch]*stats[c+ch]
 		if gamma != nil {
 			scale *= gamma[ch]
@@ -209,10 +222,10 @@ func bnForward(y, x, stats, gamma, beta []float32, n, c, l int) {
 // adds the two projection terms:
 // dx = gamma·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)); with running
 // statistics dx = gamma·invstd·dy. tmp holds bnScratchLen(l) floats.
-func bnBackward(dx, dgamma, dbeta, dy, x, tmp, stats, gamma []float32, n, c, l int, batchStats bool) {
+func bnBackward(dx, dgamma, dbeta, dy, x, tmp, stats, gamma []float32, n, c, l int, batchStats bool, c0, c1 int) {
 	m := float64(n * l)
 	needX := dgamma != nil || (dx != nil && batchStats)
-	for ch := 0; ch < c; ch++ {
+	for ch := c0; ch < c1; ch++ {
 		mean, inv := stats[ch], stats[c+ch]
 		// sdy = Σ dy and sdyc = Σ dy·(x − mean); Σ dy·x̂ = invstd·sdyc.
 		var sdy, sdyc float64

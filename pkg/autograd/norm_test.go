@@ -192,7 +192,7 @@ func TestBatchNormVectorMatchesScalar(t *testing.T) {
 				tmp := make([]float32, bnScratchLen(l))
 				stats, want := make([]float32, 3*c), make([]float32, 3*c)
 				if batchStats {
-					bnBatchStats(stats, x, tmp, n, c, l, 1e-5)
+					bnBatchStats(stats, x, tmp, n, c, l, 1e-5, 0, c)
 					bnBatchStatsScalar(want, x, n, c, l, 1e-5)
 					closeSlices(t, "stats", stats, want, 1e-5)
 				} else {
@@ -201,7 +201,7 @@ func TestBatchNormVectorMatchesScalar(t *testing.T) {
 					}
 				}
 				y, wantY := make([]float32, size), make([]float32, size)
-				bnForward(y, x, stats, gamma, beta, n, c, l)
+				bnForward(y, x, stats, gamma, beta, n, c, l, 0, c)
 				bnForwardScalar(wantY, x, stats, gamma, beta, n, c, l)
 				closeSlices(t, "y", y, wantY, 1e-6)
 				for _, wantDgamma := range []bool{true, false} {
@@ -213,7 +213,7 @@ func TestBatchNormVectorMatchesScalar(t *testing.T) {
 					if wantDgamma {
 						dg, db, wantDg, wantDb = make([]float32, c), make([]float32, c), make([]float32, c), make([]float32, c)
 					}
-					bnBackward(dx, dg, db, dy, x, tmp, stats, gamma, n, c, l, batchStats)
+					bnBackward(dx, dg, db, dy, x, tmp, stats, gamma, n, c, l, batchStats, 0, c)
 					bnBackwardScalar(wantDx, wantDg, wantDb, dy, x, stats, gamma, n, c, l, batchStats)
 					closeSlices(t, "dx", dx, wantDx, 1e-4)
 					closeSlices(t, "dgamma", dg, wantDg, 1e-4)
