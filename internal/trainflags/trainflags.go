@@ -149,9 +149,9 @@ func AblationStopped(err error, done, total int) error {
 // and --resume, makes a signal stop the run between batches (o.Context,
 // see Interrupts), points r at the app's stdout (NDJSON with --json) and its
 // stderr for the progress bar when that is a terminal, creates the folder
-// of -o, and runs GEMM on one thread: a training step's products are
-// small enough that one thread each is fastest, and validation spreads
-// its batches over --threads goroutines instead.
+// of -o, and runs GEMM on one thread until trainrun.Fit, which gives the
+// training steps --threads GEMM threads and validation one each (it
+// spreads its batches over --threads goroutines instead).
 func Start(c *cli.Context, o *trainrun.Options, r *trainrun.Report) error {
 	o.Out, o.Resume = c.String("out"), c.Bool("resume")
 	o.Context = cliutil.Interruptible(c)

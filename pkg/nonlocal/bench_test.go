@@ -13,8 +13,9 @@ import (
 // BenchmarkTrainStep times one training step of the sum-task network
 // (forward, cross-entropy, backward, SGD with momentum and weight decay)
 // on a batch of 32 random clips, for C2D, one block and five blocks, on 1
-// and 2 threads as 'nonlocal train --threads' runs it (GEMM on one thread,
-// the convolutions splitting the batch over the tape's threads): what
+// and 2 threads as 'nonlocal train --threads' runs it (GEMM on as many
+// threads, and the tape's convolutions, elementwise ops and batch norms
+// splitting their work over them): what
 // bench/nonlocal_train.sh sets beside the
 // PyTorch twin's `bench/torch/nonlocal_net.py --bench`, which times the
 // same step on the same shapes.
@@ -24,7 +25,7 @@ func BenchmarkTrainStep(b *testing.B) {
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("blocks=%d/threads=%d", blocks, threads), func(b *testing.B) {
 				defer gemm.SetThreads(gemm.Threads())
-				gemm.SetThreads(1)
+				gemm.SetThreads(threads)
 				cfg, err := DefaultConfig("sum")
 				if err != nil {
 					b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/ckpt"
 	"github.com/attnkit/attn/pkg/cliutil"
+	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/optim"
 )
 
@@ -98,6 +99,11 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 		lines = cliutil.NewPrinter(rep.Lines, rep.JSON)
 	}
 	tm, hasTrainMetric := t.(TrainMetric)
+	// The training step gets every thread: its large products split over
+	// them (gemm keeps small ones on one), and so do its convolutions,
+	// elementwise ops and batch norms (the tape's threads). Validation
+	// spreads its batches over the threads instead, each product on one.
+	defer gemm.SetThreads(gemm.Threads())
 	tp := autograd.NewTape()
 	tp.SetThreads(opts.Threads)
 	for epoch := r.state.Epoch + 1; epoch <= opts.Epochs; epoch++ {
@@ -109,6 +115,7 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 		if err != nil {
 			return r.state, fmt.Errorf("epoch %d: %w", epoch, err)
 		}
+		gemm.SetThreads(opts.Threads)
 		bar := cliutil.NewProgress(rep.Bar, rep.Bar != nil, nb, fmt.Sprintf("%sepoch %d", rep.Label, epoch))
 		var sum float64
 		n := 0
@@ -145,6 +152,7 @@ func Fit(t Trainer, opts Options, rep Report) (State, error) {
 			}
 			bar.Add(1)
 		}
+		gemm.SetThreads(1)
 		val, err := t.Validate(epoch)
 		if err != nil {
 			return r.state, fmt.Errorf("epoch %d: validation: %w", epoch, err)
