@@ -1,3 +1,4 @@
 # the local-2D transformer at imgtx-tx's recipe and budget (query blocks 4x7, memory 4 rows above and 7 columns either side; 10 epochs of 4,000 digits), to compare per epoch with imgtx-tx (local 1D)
 imgtx train --arch transformer --attention local2d --query-h 4 --query-w 7 --mem-h 4 --mem-w 7 --layers 4 --embed 128 --heads 4 --ff 256 --dropout 0 --batch 16 --lr 1e-3 --epochs 10 --epoch-images 4000 --val-limit 1000 --threads 1 --json -o runs/imgtx-tx2d.safetensors
 # stopped by hand after epoch 5 of 10 (the time available); the per-epoch validation is compared with imgtx-tx's at the same epochs of the same schedule
+# resumed after epoch 5 with the same command and --resume (stdout appended to the log); the line of epoch 10 was lost when the log file was rewritten under the running process, and was restored from the "val" metadata of runs/imgtx-tx2d.safetensors (the best model, written at that epoch)

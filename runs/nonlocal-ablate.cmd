@@ -1,0 +1,2 @@
+# the paper's Table 2 on the sum clip task: every variant but res2 (which runs as nonlocal-ablate-res2 on the other core), the same budget for each: 3 epochs of 25,000 training clips from the per-frame digit network nonlocal-digits-r2, SGD with the cosine schedule, tested on all 10,000 test clips
+nonlocal ablate --init runs/nonlocal-digits-r2.safetensors --only baseline,gaussian,embedded,dot,concat,res3,res5,5\ blocks,space,time --epochs 3 --limit 25000 --val-limit 1000 --test-limit 0 --threads 1 -q --json -o runs/nonlocal-ablate
