@@ -57,7 +57,7 @@ func TestModelUsageErrors(t *testing.T) {
 // that model, and says how to train one (exit 3) when it has not.
 func TestEmbeddedModels(t *testing.T) {
 	have := nlmodels.Names()
-	for _, name := range []string{"c2d", "nl"} {
+	for _, name := range []string{"c2d", "nl", "cnn", "nl2d"} {
 		if !slices.Contains(have, name) {
 			r := clitest.Run(t, bin, "eval", "--model", "embedded:"+name).Want(t, 3)
 			if !strings.Contains(r.Stderr, "no embedded model embedded:"+name) || !strings.Contains(r.Stderr, "nonlocal train") {
@@ -219,5 +219,25 @@ func TestRenderNPZ(t *testing.T) {
 		if r.Stdout != "" {
 			t.Errorf("%v: printed %q", args, r.Stdout)
 		}
+	}
+}
+
+// TestDefaultModelForStills: without --model a still picture goes to the
+// image model (embedded:nl2d) and a GIF to the clip model: a photograph
+// is not scored as a still clip.
+func TestDefaultModelForStills(t *testing.T) {
+	have := nlmodels.Names()
+	if !slices.Contains(have, "nl2d") || !slices.Contains(have, "nl") {
+		t.Skip("this build lacks embedded:nl2d or embedded:nl")
+	}
+	needMNIST(t)
+	dir := t.TempDir()
+	clitest.Run(t, bin, "render", "--task", "cluttered60", "--count", "1", "-q", "-o", dir).Want(t, 0)
+	img := filepath.Join(dir, "cluttered60-0000.png")
+	def := clitest.Run(t, bin, "predict", "--json", img).Want(t, 0)
+	nl2d := clitest.Run(t, bin, "predict", "--json", "--model", "embedded:nl2d", img).Want(t, 0)
+	clip := clitest.Run(t, bin, "predict", "--json", "--model", "embedded:nl", img).Want(t, 0)
+	if def.Stdout != nl2d.Stdout || def.Stdout == clip.Stdout {
+		t.Errorf("a PNG without --model:\n%s\nwant embedded:nl2d's\n%s\nnot embedded:nl's\n%s", def.Stdout, nl2d.Stdout, clip.Stdout)
 	}
 }

@@ -1,7 +1,8 @@
 // Package nonlocal embeds the default models of cmd/nonlocal
 // (pkg/nonlocal): c2d.safetensors, the C2D baseline, and nl.safetensors,
 // the same network with a non-local block, both trained on the built-in
-// sum clip task. A build made before they were trained has none: Load's
+// sum clip task; cnn.safetensors and nl2d.safetensors, the plain CNN and
+// the CNN with five 2-D blocks, trained on the cluttered60 images. A build made before they were trained has none: Load's
 // error wraps models.ErrNoModel and the command says how to train one.
 //
 // Import it under another name, since pkg/nonlocal is the model itself:
@@ -23,14 +24,14 @@ import (
 //go:embed *
 var files embed.FS
 
-// Names returns the models this build has (of "c2d", "nl"), sorted.
+// Names returns the models this build has (of "c2d", "nl", "cnn", "nl2d"), sorted.
 func Names() []string { return models.List(files) }
 
-// Bytes returns the safetensors bytes of the model "c2d" or "nl" and
+// Bytes returns the safetensors bytes of the model "c2d", "nl", "cnn" or "nl2d" and
 // whether this build has it.
 func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
 
-// Load returns the model "c2d" or "nl", named "embedded:NAME" in
+// Load returns the model "c2d", "nl", "cnn" or "nl2d", named "embedded:NAME" in
 // messages. Its error wraps models.ErrNoModel when this build has none.
 func Load(name string) (*pkgnonlocal.Model, error) {
 	f, ok, err := models.Decode(files, name)

@@ -11,7 +11,7 @@ import (
 // Every embedded model loads; a missing one wraps models.ErrNoModel.
 func TestLoad(t *testing.T) {
 	for _, name := range Names() {
-		if !slices.Contains([]string{"c2d", "nl"}, name) {
+		if !slices.Contains([]string{"c2d", "nl", "cnn", "nl2d"}, name) {
 			t.Errorf("unexpected embedded model %q", name)
 		}
 		if _, err := Load(name); err != nil {

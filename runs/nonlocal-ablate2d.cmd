@@ -1,0 +1,2 @@
+# the image side of the comparison on the cluttered60 task (60x60 canvases, one digit among clutter; the task of glimpse's cluttered60): the plain CNN against 2-D non-local blocks (one embedded-Gaussian block in res4 or in res3, and five blocks), the same budget for each: 8 epochs of all 55,000 training images from scratch, SGD with the cosine schedule, tested on all 10,000 test images
+nonlocal ablate --mode 2d --only baseline,embedded,res3,5\ blocks --epochs 8 --limit 0 --val-limit 1000 --test-limit 0 --threads 1 -q --json -o runs/nonlocal-ablate2d
