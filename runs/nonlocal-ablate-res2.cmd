@@ -1,0 +1,2 @@
+# the res2 row of the paper's Table 2 on the sum clip task, at nonlocal-ablate's budget (3 epochs of 25,000 clips from nonlocal-digits-r2, SGD, cosine; all 10,000 test clips), run apart because a block at res2 (32x32 maps, 8,192 positions a clip) costs as much training time as the other rows together
+nonlocal ablate --init runs/nonlocal-digits-r2.safetensors --only res2 --epochs 3 --limit 25000 --val-limit 1000 --test-limit 0 --threads 1 -q --json -o runs/nonlocal-ablate-res2
