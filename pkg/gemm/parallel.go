@@ -294,7 +294,9 @@ func (j *job) runParts(helpers int) {
 	j.done.Wait()
 	if j.prepack {
 		prePool.put(j.preBuf)
-		j.preBuf, j.prepack = nil, false
+		// j.prepack stays: a late helper may still read it (plan clears
+		// it once the job is back from the pool).
+		j.preBuf = nil
 	}
 	j.release()
 }
