@@ -1,29 +1,24 @@
 package autograd
 
-import "sync"
+import "github.com/attnkit/attn/pkg/parallel"
 
 // parallelMin is the number of elements below which an elementwise op or
 // a batch norm stays on the caller's goroutine even when the tape has
 // threads: under it, starting goroutines costs more than it saves.
 const parallelMin = 1 << 15
 
-// splitRange calls fn on [0, n) cut into t contiguous ranges, t−1 of
-// them on new goroutines, and returns when all are done. Each element
-// (or channel) is computed by the same code whatever t is, so the result
-// does not depend on it.
-func splitRange(t, n int, fn func(lo, hi int)) {
-	splitWorkers(t, n, func(_, lo, hi int) { fn(lo, hi) })
-}
-
-// The functions below hold the closures of the parallel paths, so that
-// the ops' one-goroutine paths (every inference tape) allocate nothing.
+// The functions below are the ops' parallel paths, split by
+// parallel.Ranges: each element (or channel) is computed by the same code
+// whatever the thread count, so the result does not depend on it. Their
+// closures live here so that the one-goroutine paths (every inference
+// tape) allocate nothing.
 
 func pointwiseForwardParallel(t int, fwd pointwiseForward, y, x []float32) {
-	splitRange(t, len(y), func(lo, hi int) { fwd(y[lo:hi], x[lo:hi]) })
+	parallel.Ranges(t, len(y), func(_, lo, hi int) { fwd(y[lo:hi], x[lo:hi]) })
 }
 
 func pointwiseBackwardParallel(t int, bwd pointwiseBackward, dx, dy, x, y []float32) {
-	splitRange(t, len(dy), func(lo, hi int) { bwd(dx[lo:hi], dy[lo:hi], x[lo:hi], y[lo:hi]) })
+	parallel.Ranges(t, len(dy), func(_, lo, hi int) { bwd(dx[lo:hi], dy[lo:hi], x[lo:hi], y[lo:hi]) })
 }
 
 // flatPlan is the broadcast plan of two operands of n elements each.
@@ -34,14 +29,14 @@ func flatPlan(n int) bcastPlan {
 }
 
 func binaryForwardParallel(t int, op binaryOp, out, a, b []float32) {
-	splitRange(t, len(out), func(lo, hi int) {
+	parallel.Ranges(t, len(out), func(_, lo, hi int) {
 		p := flatPlan(hi - lo)
 		binaryForward(op, out[lo:hi], a[lo:hi], b[lo:hi], &p)
 	})
 }
 
 func binaryBackwardParallel(t int, op binaryOp, da, db, dy, a, b []float32) {
-	splitRange(t, len(dy), func(lo, hi int) {
+	parallel.Ranges(t, len(dy), func(_, lo, hi int) {
 		p := flatPlan(hi - lo)
 		var dal, dbl []float32
 		if da != nil {
@@ -59,28 +54,16 @@ func binaryBackwardParallel(t int, op binaryOp, da, db, dy, a, b []float32) {
 
 func bnBatchStatsParallel(t int, stats, x, tmp []float32, n, c, l int, eps float32) {
 	k := bnScratchLen(l)
-	splitWorkers(t, c, func(w, c0, c1 int) { bnBatchStats(stats, x, tmp[w*k:(w+1)*k], n, c, l, eps, c0, c1) })
+	parallel.Ranges(t, c, func(w, c0, c1 int) { bnBatchStats(stats, x, tmp[w*k:(w+1)*k], n, c, l, eps, c0, c1) })
 }
 
 func bnForwardParallel(t int, y, x, stats, gamma, beta []float32, n, c, l int) {
-	splitWorkers(t, c, func(_, c0, c1 int) { bnForward(y, x, stats, gamma, beta, n, c, l, c0, c1) })
+	parallel.Ranges(t, c, func(_, c0, c1 int) { bnForward(y, x, stats, gamma, beta, n, c, l, c0, c1) })
 }
 
 func bnBackwardParallel(t int, dx, dgamma, dbeta, dy, x, tmp, stats, gamma []float32, n, c, l int, batchStats bool) {
 	k := bnScratchLen(l)
-	splitWorkers(t, c, func(w, c0, c1 int) {
+	parallel.Ranges(t, c, func(w, c0, c1 int) {
 		bnBackward(dx, dgamma, dbeta, dy, x, tmp[w*k:(w+1)*k], stats, gamma, n, c, l, batchStats, c0, c1)
 	})
-}
-
-// splitWorkers is splitRange that also tells fn which of the t runs it
-// has (0 on the caller's goroutine).
-func splitWorkers(t, n int, fn func(w, lo, hi int)) {
-	var wg sync.WaitGroup
-	for k := 1; k < t; k++ {
-		lo, hi := k*n/t, (k+1)*n/t
-		wg.Go(func() { fn(k, lo, hi) })
-	}
-	fn(0, 0, n/t)
-	wg.Wait()
 }

@@ -30,13 +30,13 @@ func (tp *Tape) SetRecording(on bool) { tp.record = on }
 
 // SetThreads lets the ops on this tape use up to n goroutines (n ≤ 1:
 // only the caller's). Convolutions split their batch over them, forward
-// and backward; the other ops run on the caller's goroutine. Forward
-// values do not depend on n; weight gradients are summed per goroutine
-// and then in a fixed order, the same bits for the same n.
+// and backward; elementwise ops without broadcasting split their
+// elements and batch norms their channels, when large enough
+// (parallelMin); the other ops run on the caller's goroutine. Values and
+// gradients do not depend on n, except a convolution's weight gradient,
+// summed per goroutine and then in a fixed order: the same bits for the
+// same n.
 func (tp *Tape) SetThreads(n int) { tp.threads = n }
-
-// Threads returns the goroutines the ops may use (see SetThreads).
-func (tp *Tape) Threads() int { return max(tp.threads, 1) }
 
 // Alloc returns a zeroed scratch tensor owned by the tape until Reset.
 // Op implementations use it for outputs and saved intermediates.

@@ -16,9 +16,9 @@ package conv
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/attnkit/attn/pkg/gemm"
+	"github.com/attnkit/attn/pkg/parallel"
 	"github.com/attnkit/attn/pkg/vec"
 )
 
@@ -202,27 +202,17 @@ func (p *Plan) workers() int {
 	return max(1, min(p.Threads, (p.N+nb-1)/nb))
 }
 
-// eachWorker cuts the chunks into workers() runs and calls fn for each,
-// with the images [n0, n1) of whole chunks and the worker's workspace,
-// the first on the caller's goroutine; it returns when all are done.
-func (p *Plan) eachWorker(ws []float32, fn func(k, n0, n1 int, ws []float32)) {
-	w, wl, nb := p.workers(), p.workerLen(), p.chunkImages()
-	if w == 1 {
-		fn(0, 0, p.N, ws[:wl])
-		return
-	}
-	// The goroutines see only these locals, not p: a plan that escaped
-	// would cost the one-worker path an allocation.
-	n, chunks := p.N, (p.N+nb-1)/nb
-	run := func(k int) {
-		fn(k, k*chunks/w*nb, min(n, (k+1)*chunks/w*nb), ws[k*wl:(k+1)*wl])
-	}
-	var wg sync.WaitGroup
-	for k := 1; k < w; k++ {
-		wg.Go(func() { run(k) })
-	}
-	run(0)
-	wg.Wait()
+// eachWorker cuts the chunks into workers() runs (parallel.Ranges) and
+// calls fn for each with a copy of the plan, the images [n0, n1) of whole
+// chunks and the worker's workspace. The one-worker case does not come
+// here: a plan handed to goroutines escapes, and the kernels call their
+// range methods directly then, allocating nothing.
+func (p *Plan) eachWorker(ws []float32, fn func(q *Plan, k, n0, n1 int, ws []float32)) {
+	q := *p
+	wl, nb := q.workerLen(), q.chunkImages()
+	parallel.Ranges(q.workers(), (q.N+nb-1)/nb, func(k, c0, c1 int) {
+		fn(&q, k, c0*nb, min(q.N, c1*nb), ws[k*wl:(k+1)*wl])
+	})
 }
 
 // workspace returns ws, or a fresh buffer when ws is too short. Callers that
@@ -291,14 +281,7 @@ func (p *Plan) Forward(y, x, w, b, ws []float32) {
 		p.forwardRange(y, x, w, b, 0, p.N, ws)
 		return
 	}
-	p.forwardParallel(y, x, w, b, ws)
-}
-
-// forwardParallel runs forwardRange on every worker. (Its closure lives
-// here so that the one-worker path allocates nothing.)
-func (p *Plan) forwardParallel(y, x, w, b, ws []float32) {
-	q := *p // a copy for the goroutines, so that p does not escape
-	p.eachWorker(ws, func(_, lo, hi int, ws []float32) { q.forwardRange(y, x, w, b, lo, hi, ws) })
+	p.eachWorker(ws, func(q *Plan, _, lo, hi int, ws []float32) { q.forwardRange(y, x, w, b, lo, hi, ws) })
 }
 
 // forwardRange is Forward for the images [lo, hi), whole chunks, with
@@ -360,12 +343,7 @@ func (p *Plan) BackwardInput(dx, dy, w, ws []float32) {
 		p.backwardInputRange(dx, dy, w, 0, p.N, ws)
 		return
 	}
-	p.backwardInputParallel(dx, dy, w, ws)
-}
-
-func (p *Plan) backwardInputParallel(dx, dy, w, ws []float32) {
-	q := *p
-	p.eachWorker(ws, func(_, lo, hi int, ws []float32) { q.backwardInputRange(dx, dy, w, lo, hi, ws) })
+	p.eachWorker(ws, func(q *Plan, _, lo, hi int, ws []float32) { q.backwardInputRange(dx, dy, w, lo, hi, ws) })
 }
 
 // backwardInputRange is BackwardInput for the images [lo, hi).
@@ -430,17 +408,12 @@ func (p *Plan) BackwardWeight(dw, db, dy, x, ws []float32) {
 		p.backwardWeightRange(dw, dy, x, 0, p.N, ws)
 		return
 	}
-	p.backwardWeightParallel(dw, dy, x, ws)
-}
-
-// backwardWeightParallel runs backwardWeightRange on every worker: the
-// first adds into dw, each other one into a gradient of its own, added to
-// dw in worker order at the end.
-func (p *Plan) backwardWeightParallel(dw, dy, x, ws []float32) {
-	nw, wl, wn := p.workers(), p.workerLen(), p.WeightLen()
-	parts := ws[nw*wl : nw*wl+(nw-1)*wn]
-	q := *p
-	p.eachWorker(ws, func(k, lo, hi int, ws []float32) {
+	// The first worker adds into dw, each other one into a gradient of
+	// its own (after the workers' workspaces), added to dw in worker
+	// order at the end.
+	nw, wn := p.workers(), p.WeightLen()
+	parts := ws[nw*p.workerLen():][:(nw-1)*wn]
+	p.eachWorker(ws, func(q *Plan, k, lo, hi int, ws []float32) {
 		acc := dw
 		if k > 0 {
 			acc = parts[(k-1)*wn : k*wn]

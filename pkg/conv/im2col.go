@@ -76,23 +76,47 @@ func clearWrapped(plane []float32, W, hlo, hhi, wlo, whi int) {
 // copying.
 func (p *Plan) sameShape() bool { return p.shiftedRows() && p.Out[1] == p.In[1] }
 
-// tapZeros zeroes, in a tap's row of n = T·H·W positions, those that read
-// padding: the rows of every frame outside [hlo, hhi) and the columns
-// outside [wlo, whi).
-func tapZeros(row []float32, T, H, W, hlo, hhi, wlo, whi int) {
-	hw := H * W
-	for t := range T {
-		f := row[t*hw : (t+1)*hw]
-		clear(f[:hlo*W])
-		clear(f[hhi*W:])
+// sameTap is one kernel tap of a sameShape plan: the shift of its row
+// against the channel's T·H·W block, and the positions that read
+// padding.
+type sameTap struct {
+	off                int // the row's position i reads the block at i+off
+	t, h, w            int // T, H, W
+	hlo, hhi, wlo, whi int // each frame's valid rows and columns
+	ok                 bool
+}
+
+// sameTapAt returns the tap at kernel offsets (kh, kw).
+func (p *Plan) sameTapAt(kh, kw int) sameTap {
+	offH, offW := kh-p.Pad[1], kw-p.Pad[2]
+	hlo, hhi, wlo, whi, ok := p.tapSpan(offH, offW)
+	W := p.In[2]
+	return sameTap{off: offH*W + offW, t: p.In[0], h: p.In[1], w: W, hlo: hlo, hhi: hhi, wlo: wlo, whi: whi, ok: ok}
+}
+
+// span returns the positions [lo, hi) of a row whose shifted position
+// lies inside the block; the others are all padding.
+func (s sameTap) span() (lo, hi int) {
+	return max(0, -s.off), s.t*s.h*s.w - max(0, s.off)
+}
+
+// zero clears, in a row of T·H·W positions, those that read padding: the
+// rows of every frame outside [hlo, hhi) and the columns outside
+// [wlo, whi).
+func (s sameTap) zero(row []float32) {
+	hw := s.h * s.w
+	for f := range s.t {
+		frame := row[f*hw : (f+1)*hw]
+		clear(frame[:s.hlo*s.w])
+		clear(frame[s.hhi*s.w:])
 	}
-	for j := 0; j < wlo; j++ {
-		for i := j; i < len(row); i += W {
+	for j := 0; j < s.wlo; j++ {
+		for i := j; i < len(row); i += s.w {
 			row[i] = 0
 		}
 	}
-	for j := whi; j < W; j++ {
-		for i := j; i < len(row); i += W {
+	for j := s.whi; j < s.w; j++ {
+		for i := j; i < len(row); i += s.w {
 			row[i] = 0
 		}
 	}
@@ -100,32 +124,20 @@ func tapZeros(row []float32, T, H, W, hlo, hhi, wlo, whi int) {
 
 // im2colSame is im2col for sameShape plans.
 func (p *Plan) im2colSame(col, x []float32, ld int) {
-	T, H, W := p.In[0], p.In[1], p.In[2]
-	KH, KW := p.Kernel[1], p.Kernel[2]
-	n := T * H * W
-	taps := KH * KW
-	for kh := 0; kh < KH; kh++ {
-		for kw := 0; kw < KW; kw++ {
-			offH, offW := kh-p.Pad[1], kw-p.Pad[2]
-			hlo, hhi, wlo, whi, ok := p.tapSpan(offH, offW)
-			off := offH*W + offW
-			for c := 0; c < p.Cin; c++ {
-				r := c*taps + kh*KW + kw
-				row := col[r*ld : r*ld+n]
-				if !ok {
-					clear(row)
-					continue
-				}
-				src := x[c*n : (c+1)*n]
-				if off >= 0 {
-					copy(row[:n-off], src[off:])
-				} else {
-					copy(row[-off:], src[:n+off])
-				}
-				// What the shift brought in from beyond the block is
-				// padding too, inside the bands tapZeros clears.
-				tapZeros(row, T, H, W, hlo, hhi, wlo, whi)
+	n, taps := p.inPlane(), p.Kernel[1]*p.Kernel[2]
+	for tap := range taps {
+		st := p.sameTapAt(tap/p.Kernel[2], tap%p.Kernel[2])
+		lo, hi := st.span()
+		for c := 0; c < p.Cin; c++ {
+			row := col[(c*taps+tap)*ld:][:n]
+			if !st.ok {
+				clear(row)
+				continue
 			}
+			copy(row[lo:hi], x[c*n+lo+st.off:c*n+hi+st.off])
+			// The positions outside [lo, hi) are padding too, inside the
+			// bands zero clears.
+			st.zero(row)
 		}
 	}
 }
@@ -133,29 +145,18 @@ func (p *Plan) im2colSame(col, x []float32, ld int) {
 // col2imSame is col2im for sameShape plans. It zeroes the positions of
 // col that read padding before adding whole blocks, so col is clobbered.
 func (p *Plan) col2imSame(dx, col []float32, ld int) {
-	T, H, W := p.In[0], p.In[1], p.In[2]
-	KH, KW := p.Kernel[1], p.Kernel[2]
-	n := T * H * W
-	taps := KH * KW
-	for kh := 0; kh < KH; kh++ {
-		for kw := 0; kw < KW; kw++ {
-			offH, offW := kh-p.Pad[1], kw-p.Pad[2]
-			hlo, hhi, wlo, whi, ok := p.tapSpan(offH, offW)
-			if !ok {
-				continue
-			}
-			off := offH*W + offW
-			for c := 0; c < p.Cin; c++ {
-				r := c*taps + kh*KW + kw
-				row := col[r*ld : r*ld+n]
-				tapZeros(row, T, H, W, hlo, hhi, wlo, whi)
-				d := dx[c*n : (c+1)*n]
-				if off >= 0 {
-					vec.Add(d[off:], d[off:], row[:n-off])
-				} else {
-					vec.Add(d[:n+off], d[:n+off], row[-off:])
-				}
-			}
+	n, taps := p.inPlane(), p.Kernel[1]*p.Kernel[2]
+	for tap := range taps {
+		st := p.sameTapAt(tap/p.Kernel[2], tap%p.Kernel[2])
+		if !st.ok {
+			continue
+		}
+		lo, hi := st.span()
+		for c := 0; c < p.Cin; c++ {
+			row := col[(c*taps+tap)*ld:][:n]
+			st.zero(row)
+			d := dx[c*n+lo+st.off : c*n+hi+st.off]
+			vec.Add(d, d, row[lo:hi])
 		}
 	}
 }

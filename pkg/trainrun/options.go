@@ -25,7 +25,7 @@ type Options struct {
 	Patience    int     // plateau: epochs without improvement before the rate drops
 	ClipNorm    float64 // clip gradients to this global norm; 0 = off
 	Seed        uint64  // the model's random choices (Fit itself draws nothing)
-	Threads     int     // goroutines the model may use: the training step's convolutions (autograd.Tape.SetThreads) and validation
+	Threads     int     // goroutines the model may use: the training step's GEMM and tape (autograd.Tape.SetThreads), and validation
 	Out         string  // best model path; the per-epoch state goes to StatePath(Out)
 	Resume      bool    // continue from the state file beside Out
 	// Context, when not nil, can stop the run early: once it is done,
