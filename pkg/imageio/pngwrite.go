@@ -51,28 +51,33 @@ func pngSourceOf(img image.Image) (pngSource, bool) {
 	}
 	switch m := img.(type) {
 	case *image.Gray:
-		return pngSource{w: w, h: h, bpp: 1, colorType: 0, row: func(y int, _ []byte) []byte {
-			i := m.PixOffset(b.Min.X, b.Min.Y+y)
-			return m.Pix[i : i+w]
-		}}, true
+		return packedRows(m.Pix, m.Stride, w, h, 1, 0), true
 	case *image.RGBA:
 		if m.Opaque() {
-			return pngSource{w: w, h: h, bpp: 3, colorType: 2, row: func(y int, dst []byte) []byte {
-				return rgbRow(m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):], w, dst)
-			}}, true
+			return packedRows(m.Pix, m.Stride, w, h, 4, 2), true
 		}
 	case *image.NRGBA:
 		if m.Opaque() {
-			return pngSource{w: w, h: h, bpp: 3, colorType: 2, row: func(y int, dst []byte) []byte {
-				return rgbRow(m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):], w, dst)
-			}}, true
+			return packedRows(m.Pix, m.Stride, w, h, 4, 2), true
 		}
-		return pngSource{w: w, h: h, bpp: 4, colorType: 6, row: func(y int, _ []byte) []byte {
-			i := m.PixOffset(b.Min.X, b.Min.Y+y)
-			return m.Pix[i : i+4*w]
-		}}, true
+		return packedRows(m.Pix, m.Stride, w, h, 4, 6), true
 	}
 	return pngSource{}, false
+}
+
+// packedRows describes w×h pixels of inBpp bytes at pix (the first
+// pixel of the picture) with the given row stride, written as colour type
+// colorType: 4-byte pixels written as RGB (type 2) lose their alpha, the
+// others are the picture's own bytes.
+func packedRows(pix []byte, stride, w, h, inBpp int, colorType byte) pngSource {
+	if inBpp == 4 && colorType == 2 {
+		return pngSource{w: w, h: h, bpp: 3, colorType: 2, row: func(y int, dst []byte) []byte {
+			return rgbRow(pix[y*stride:], w, dst)
+		}}
+	}
+	return pngSource{w: w, h: h, bpp: inBpp, colorType: colorType, row: func(y int, _ []byte) []byte {
+		return pix[y*stride:][:w*inBpp]
+	}}
 }
 
 // rgbRow drops the alpha of w opaque 4-byte pixels into dst.
@@ -119,15 +124,9 @@ func writePNG(w io.Writer, src pngSource) error {
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(src.h))
 	ihdr[8], ihdr[9] = 8, src.colorType // 8 bits; compression, filter and interlace methods 0
 	cw.chunk("IHDR", ihdr[:])
-	// zlib header: deflate with a 32 KiB window, the fastest level; the
-	// check bits make 0x7801 a multiple of 31.
 	sum := uint32(1)
-	for i, o := range out {
-		data := o.deflated
-		if i == 0 {
-			data = append([]byte{0x78, 0x01}, data...)
-		}
-		cw.chunk("IDAT", data)
+	for _, o := range out {
+		cw.chunk("IDAT", o.deflated) // the first strip starts with the zlib header
 		sum = adler32Combine(sum, o.adler, o.n)
 	}
 	var tail [4]byte
@@ -148,45 +147,50 @@ type stripOut struct {
 // stripper holds one goroutine's buffers: the rows, the five candidate
 // filterings and the deflater.
 type stripper struct {
-	prev, cur []byte
-	cand      [5][]byte
-	filtered  []byte
-	buf       bytes.Buffer
-	fw        *flate.Writer
+	rows     [2][]byte // a converted row and the one above it
+	cand     [5][]byte
+	filtered []byte
+	fw       *flate.Writer
 }
 
 // strip filters rows [y0, y1) and deflates them, ending with a sync flush,
-// or with the final block when last.
+// or with the final block when last; the first strip starts with the
+// zlib header.
 func (s *stripper) strip(src pngSource, y0, y1 int, last bool) stripOut {
 	n := src.w * src.bpp
-	if cap(s.prev) < n {
-		s.prev, s.cur = make([]byte, n), make([]byte, n)
+	if cap(s.rows[0]) < n {
+		s.rows = [2][]byte{make([]byte, n), make([]byte, n)}
 		for i := range s.cand {
 			s.cand[i] = make([]byte, 1+n)
 		}
 	}
-	prev := s.prev[:n]
+	above, free := s.rows[0][:n], s.rows[1][:n]
+	prev := above
 	clear(prev) // the row above the first is zeros
 	if y0 > 0 {
-		prev = src.row(y0-1, prev)
+		prev = src.row(y0-1, above)
 	}
 	s.filtered = s.filtered[:0]
 	for y := y0; y < y1; y++ {
-		cur := src.row(y, s.cur[:n])
+		cur := src.row(y, free)
 		s.filtered = append(s.filtered, s.filter(cur, prev, src.bpp)...)
-		// The next row's "above" is this one: copy it when it lives in
-		// the buffer the next row will be converted into.
-		if &cur[0] == &s.cur[0] {
-			prev = append(s.prev[:0], cur...)
-		} else {
-			prev = cur
+		// A row converted into free is the next one's "above": the next
+		// conversion goes into the other buffer.
+		if &cur[0] == &free[0] {
+			above, free = free, above
 		}
+		prev = cur
 	}
-	s.buf.Reset()
+	var buf bytes.Buffer
+	if y0 == 0 {
+		// zlib header: deflate with a 32 KiB window, the fastest level;
+		// the check bits make 0x7801 a multiple of 31.
+		buf.Write([]byte{0x78, 0x01})
+	}
 	if s.fw == nil {
-		s.fw, _ = flate.NewWriter(&s.buf, flate.BestSpeed)
+		s.fw, _ = flate.NewWriter(&buf, flate.BestSpeed)
 	} else {
-		s.fw.Reset(&s.buf)
+		s.fw.Reset(&buf)
 	}
 	s.fw.Write(s.filtered) // a bytes.Buffer never fails
 	if last {
@@ -194,7 +198,7 @@ func (s *stripper) strip(src pngSource, y0, y1 int, last bool) stripOut {
 	} else {
 		s.fw.Flush()
 	}
-	return stripOut{deflated: bytes.Clone(s.buf.Bytes()), adler: adler32.Checksum(s.filtered), n: len(s.filtered)}
+	return stripOut{deflated: buf.Bytes(), adler: adler32.Checksum(s.filtered), n: len(s.filtered)}
 }
 
 // filter returns the filter byte and the filtered row: Up for a row equal
