@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -158,9 +159,7 @@ func runAttend(c *cli.Context) error {
 			})
 		}
 		for _, wait := range waits {
-			if e := wait(); e != nil && err == nil {
-				err = e
-			}
+			err = cmp.Or(err, wait()) // every wait runs: no writer outlives the input
 		}
 		if err != nil {
 			return nil, err

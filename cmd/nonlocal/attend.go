@@ -187,9 +187,8 @@ func runAttend(c *cli.Context) error {
 			}
 			fields = append(fields, cliutil.Field{Key: "gif", Value: ""})
 		} else {
-			// The filmstrip and the GIF share nothing: drawing and
-			// encoding them side by side takes a third off one clip's
-			// time on two cores.
+			// The filmstrip and the GIF share nothing: they are drawn
+			// and encoded side by side.
 			strip := cliutil.Async(func() error {
 				return w.Write(paths[0], imageio.PNG(nonlocal.Filmstrip(pics, zoom, 4, qls)))
 			})

@@ -63,45 +63,35 @@ func deltaFrame(prev, cur image.Image, dither bool) (*image.Paletted, bool) {
 	}
 	w, h := c.Rect.Dx(), c.Rect.Dy()
 	rowOf := func(m *image.RGBA, y int) []uint8 { return m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y+y):][:4*w] }
-	// The changed rectangle [x0, x1) × [y0, y1).
+	// One comparison per pixel: which are unchanged, how many changed,
+	// and the changed rectangle [x0, x1) × [y0, y1).
+	same := make([]bool, w*h)
+	changed := 0
 	x0, x1, y0, y1 := w, 0, h, 0
 	for y := range h {
-		a, b := rowOf(p, y), rowOf(c, y)
-		lo := 0
-		for lo < w && [4]uint8(a[4*lo:]) == [4]uint8(b[4*lo:]) {
-			lo++
+		a, b, row := rowOf(p, y), rowOf(c, y), same[y*w:(y+1)*w]
+		for x := range row {
+			row[x] = [4]uint8(a[4*x:]) == [4]uint8(b[4*x:])
+			if !row[x] {
+				changed++
+				x0, x1, y0, y1 = min(x0, x), max(x1, x+1), min(y0, y), y+1
+			}
 		}
-		if lo == w {
-			continue
-		}
-		hi := w
-		for [4]uint8(a[4*hi-4:]) == [4]uint8(b[4*hi-4:]) {
-			hi--
-		}
-		x0, x1, y0, y1 = min(x0, lo), max(x1, hi), min(y0, y), y+1
 	}
 	if x0 >= x1 { // nothing changed: one transparent pixel
 		return &image.Paletted{Pix: []uint8{0}, Stride: 1, Rect: image.Rect(0, 0, 1, 1), Palette: color.Palette{transparent}}, true
-	}
-	rect := image.Rect(x0, y0, x1, y1)
-	bw := rect.Dx()
-	skip := make([]bool, bw*rect.Dy())
-	changed := 0
-	for y := y0; y < y1; y++ {
-		a, b := rowOf(p, y), rowOf(c, y)
-		for x := x0; x < x1; x++ {
-			same := [4]uint8(a[4*x:]) == [4]uint8(b[4*x:])
-			skip[(y-y0)*bw+x-x0] = same
-			if !same {
-				changed++
-			}
-		}
 	}
 	if 2*changed > w*h {
 		// Most of the frame changed (a new picture, not a moving mark):
 		// a delta saves little, and a whole frame shares frame 0's
 		// palette and quantiser.
 		return nil, false
+	}
+	rect := image.Rect(x0, y0, x1, y1)
+	bw := rect.Dx()
+	skip := make([]bool, bw*rect.Dy()) // same, cut to the rectangle
+	for y := y0; y < y1; y++ {
+		copy(skip[(y-y0)*bw:(y-y0+1)*bw], same[y*w+x0:y*w+x1])
 	}
 	dst := image.NewPaletted(rect, nil)
 	if changedExactly(dst, c, skip) {
