@@ -6,6 +6,7 @@ import (
 
 	"github.com/attnkit/attn/pkg/gemm"
 	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // MaskKind selects which keys each query of an attention may see.
@@ -256,24 +257,20 @@ func attnSoftmaxRow(s []float32, k0, i int, m *AttnMask, maskRow []float32, lk i
 			}
 		}
 	}
-	mx := float32(math.Inf(-1))
-	for _, x := range s {
-		mx = max(mx, x)
-	}
+	mx := vec.Max(s)
 	if math.IsInf(float64(mx), -1) {
 		clear(s) // fully masked: zero output, not 0/0
 		return
 	}
+	// vec.ExpMath has math.Exp's bits, so the models trained with the
+	// scalar loop give the same figures; the sum stays in order for the
+	// same reason.
+	vec.ExpMath(s, s, mx)
 	var sum float32
-	for j, x := range s {
-		e := float32(math.Exp(float64(x - mx)))
-		s[j] = e
+	for _, e := range s {
 		sum += e
 	}
-	inv := 1 / sum
-	for j := range s {
-		s[j] *= inv
-	}
+	vec.Scale(s, 1/sum, s)
 }
 
 // attnBackward accumulates dq, dk, dv (nil ones skipped) from dout, using

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/attnkit/attn/pkg/tensor"
+	"github.com/attnkit/attn/pkg/vec"
 )
 
 // checkTargets validates class targets for a [N, C] input and returns how
@@ -30,15 +31,17 @@ func checkTargets(x *tensor.Tensor, targets []int, ignoreIndex int, op string) (
 // and stores each row's logsumexp in lse for the backward pass.
 func crossEntropyForward(lse, z []float32, targets []int, ignoreIndex, c int) float64 {
 	var total float64
+	var e [expChunk]float64
 	for r, t := range targets {
 		row := z[r*c : (r+1)*c]
-		m := float32(math.Inf(-1))
-		for _, v := range row {
-			m = max(m, v)
-		}
+		m := vec.Max(row)
 		var s float64
-		for _, v := range row {
-			s += math.Exp(float64(v - m))
+		for k0 := 0; k0 < c; k0 += expChunk {
+			part := row[k0:min(k0+expChunk, c)]
+			vec.ExpMath64(e[:len(part)], part, m) // math.Exp's bits, summed in order
+			for _, v := range e[:len(part)] {
+				s += v
+			}
 		}
 		l := math.Log(s) + float64(m)
 		lse[r] = float32(l)
@@ -52,13 +55,18 @@ func crossEntropyForward(lse, z []float32, targets []int, ignoreIndex, c int) fl
 // crossEntropyBackward accumulates dz += g·(softmax(z_r) − onehot(t_r)) for
 // kept rows, where g is the upstream gradient already divided by the count.
 func crossEntropyBackward(dz, z, lse []float32, targets []int, ignoreIndex, c int, g float32) {
+	var p [expChunk]float32
 	for r, t := range targets {
 		if t == ignoreIndex {
 			continue
 		}
 		row, d := z[r*c:(r+1)*c], dz[r*c:(r+1)*c]
-		for j, v := range row {
-			d[j] += g * float32(math.Exp(float64(v-lse[r])))
+		for k0 := 0; k0 < c; k0 += expChunk {
+			part := row[k0:min(k0+expChunk, c)]
+			vec.ExpMath(p[:len(part)], part, lse[r])
+			for j, pj := range p[:len(part)] {
+				d[k0+j] += g * pj
+			}
 		}
 		d[t] -= g
 	}

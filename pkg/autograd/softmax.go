@@ -1,24 +1,51 @@
 package autograd
 
-import "math"
+import (
+	"math"
+
+	"github.com/attnkit/attn/pkg/vec"
+)
+
+// expChunk is how many exponentials the softmaxes and the cross-entropy
+// take from vec.ExpMath at a time, in buffers on the stack.
+const expChunk = 256
 
 // softmaxForward writes softmax (or log-softmax when logOut) over the
 // middle axis of x (outer × n × inner) into y. The maximum is subtracted
 // first so exp never overflows; sums accumulate in float64.
 func softmaxForward(y, x []float32, outer, n, inner int, logOut bool) {
+	var col [expChunk]float32
+	var e [expChunk]float64
 	for o := 0; o < outer; o++ {
 		for j := 0; j < inner; j++ {
 			base := o*n*inner + j
 			m := float32(math.Inf(-1))
-			for k := 0; k < n; k++ {
-				m = max(m, x[base+k*inner])
+			if inner == 1 {
+				m = vec.Max(x[base : base+n])
+			} else {
+				for k := 0; k < n; k++ {
+					m = max(m, x[base+k*inner])
+				}
 			}
+			// math.Exp's bits and the sum in order, as the models were
+			// trained and measured with a scalar loop; by chunks on the
+			// stack, so that an inference step allocates nothing.
 			var s float64
-			for k := 0; k < n; k++ {
-				e := math.Exp(float64(x[base+k*inner] - m))
-				s += e
-				if !logOut {
-					y[base+k*inner] = float32(e)
+			for k0 := 0; k0 < n; k0 += expChunk {
+				c := min(expChunk, n-k0)
+				xs := x[base+k0 : base+k0+c]
+				if inner > 1 {
+					for k := range c {
+						col[k] = x[base+(k0+k)*inner]
+					}
+					xs = col[:c]
+				}
+				vec.ExpMath64(e[:c], xs, m)
+				for k, ek := range e[:c] {
+					s += ek
+					if !logOut {
+						y[base+(k0+k)*inner] = float32(ek)
+					}
 				}
 			}
 			if logOut {

@@ -61,3 +61,12 @@ func dotAVX2(x, y *float32, n int) float32
 
 //go:noescape
 func maxAVX2(x *float32, n int) (m float32, nan bool)
+
+// expMath32AVX2 and expMath64AVX2 are in expmath_amd64.s; n is a positive
+// multiple of 4.
+
+//go:noescape
+func expMath32AVX2(dst, x *float32, n int, shift float32)
+
+//go:noescape
+func expMath64AVX2(dst *float64, x *float32, n int, shift float32)

@@ -20,8 +20,12 @@ func expAVX2(dst, x *float32, n int)                      { panic("vec: no assem
 func expSumAVX2(dst, x *float32, n int, shift float32) float32 {
 	panic("vec: no assembly")
 }
-func sigmoidAVX2(dst, x *float32, n int)        { panic("vec: no assembly") }
-func tanhAVX2(dst, x *float32, n int)           { panic("vec: no assembly") }
-func sumAVX2(x *float32, n int) float32         { panic("vec: no assembly") }
-func dotAVX2(x, y *float32, n int) float32      { panic("vec: no assembly") }
-func maxAVX2(x *float32, n int) (float32, bool) { panic("vec: no assembly") }
+func sigmoidAVX2(dst, x *float32, n int)                  { panic("vec: no assembly") }
+func tanhAVX2(dst, x *float32, n int)                     { panic("vec: no assembly") }
+func sumAVX2(x *float32, n int) float32                   { panic("vec: no assembly") }
+func dotAVX2(x, y *float32, n int) float32                { panic("vec: no assembly") }
+func maxAVX2(x *float32, n int) (float32, bool)           { panic("vec: no assembly") }
+func expMath32AVX2(dst, x *float32, n int, shift float32) { panic("vec: no assembly") }
+func expMath64AVX2(dst *float64, x *float32, n int, shift float32) {
+	panic("vec: no assembly")
+}
