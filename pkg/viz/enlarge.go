@@ -38,6 +38,25 @@ func Enlarge(img image.Image, k int) image.Image {
 		return dst
 	}
 	dst := image.NewRGBA(r)
+	if src, ok := img.(*image.RGBA); ok {
+		// Each source row is widened once and then copied k−1 times:
+		// the common case (heat maps, colourised tiles) without a
+		// colour conversion or a draw call per pixel.
+		for y := 0; y < b.Dy(); y++ {
+			sp := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+			row := dst.Pix[y*k*dst.Stride : y*k*dst.Stride+4*r.Dx()]
+			for x := 0; x < b.Dx(); x++ {
+				px := sp[4*x : 4*x+4]
+				for j := range k {
+					copy(row[4*(x*k+j):], px)
+				}
+			}
+			for j := 1; j < k; j++ {
+				copy(dst.Pix[(y*k+j)*dst.Stride:], row)
+			}
+		}
+		return dst
+	}
 	for y := 0; y < b.Dy(); y++ {
 		for x := 0; x < b.Dx(); x++ {
 			c := color.RGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y))

@@ -29,6 +29,21 @@ func TestEnlarge(t *testing.T) {
 	if ec.Bounds() != image.Rect(0, 0, 4, 2) || ec.RGBAAt(3, 1) != (color.RGBA{255, 0, 0, 255}) || ec.RGBAAt(1, 1) != (color.RGBA{}) {
 		t.Fatalf("colour: %v", ec)
 	}
+	// An *image.RGBA takes the row-copying path: the same pixels as the
+	// per-pixel path gives the same picture as an NRGBA.
+	r := image.NewRGBA(image.Rect(3, 2, 6, 4))
+	n := image.NewNRGBA(r.Rect)
+	for i := range r.Pix {
+		r.Pix[i] = uint8(37 * i)
+		if i%4 == 3 {
+			r.Pix[i] = 255
+		}
+		n.Pix[i] = r.Pix[i]
+	}
+	er, en := Enlarge(r, 3).(*image.RGBA), Enlarge(n, 3).(*image.RGBA)
+	if er.Rect != en.Rect || string(er.Pix) != string(en.Pix) {
+		t.Errorf("RGBA path: %v, per-pixel path: %v", er, en)
+	}
 	if Enlarge(g, 1) != image.Image(g) {
 		t.Error("k = 1 copied the image")
 	}

@@ -47,7 +47,11 @@ func Grid(images []image.Image, cols, pad int, bg color.Color) *image.RGBA {
 		b := img.Bounds()
 		x := pad + (i%cols)*(cw+pad) + (cw-b.Dx())/2
 		y := pad + (i/cols)*(ch+pad) + (ch-b.Dy())/2
-		draw.Draw(sheet, image.Rect(x, y, x+b.Dx(), y+b.Dy()), img, b.Min, draw.Over)
+		op := draw.Over
+		if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+			op = draw.Src // the same pixels, copied row by row instead of blended
+		}
+		draw.Draw(sheet, image.Rect(x, y, x+b.Dx(), y+b.Dy()), img, b.Min, op)
 	}
 	return sheet
 }
