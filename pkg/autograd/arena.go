@@ -1,6 +1,11 @@
 package autograd
 
-import "github.com/attnkit/attn/pkg/tensor"
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/attnkit/attn/pkg/tensor"
+)
 
 // arena recycles tensors between steps. Buffers are kept in free lists by
 // exact length: a training loop repeats the same shapes every step, so after
@@ -79,4 +84,31 @@ func (a *arena) reset() {
 		t.Data = nil // do not keep the aliased storage alive
 	}
 	a.nviews = 0
+}
+
+// release returns to the free lists the buffers handed out after the
+// first mark of them, except keep (which stays handed out). It reports
+// false, releasing nothing, when keep is a view into one of them.
+func (a *arena) release(mark int, keep *tensor.Tensor) bool {
+	rest := a.inUse[mark:]
+	k := slices.Index(rest, keep)
+	if k < 0 && len(keep.Data) > 0 {
+		lo := uintptr(unsafe.Pointer(unsafe.SliceData(keep.Data)))
+		for _, t := range rest {
+			start := uintptr(unsafe.Pointer(unsafe.SliceData(t.Data)))
+			if lo >= start && lo < start+4*uintptr(len(t.Data)) {
+				return false
+			}
+		}
+	}
+	if k >= 0 {
+		rest[0], rest[k] = rest[k], rest[0]
+		rest = rest[1:]
+	}
+	for _, t := range rest {
+		a.free[len(t.Data)] = append(a.free[len(t.Data)], t)
+	}
+	clear(rest)
+	a.inUse = a.inUse[:len(a.inUse)-len(rest)]
+	return true
 }

@@ -46,6 +46,24 @@ func (tp *Tape) Alloc(shape ...int) *tensor.Tensor { return tp.arena.get(shape..
 // earlier step left. Ops use it for outputs they overwrite in full.
 func (tp *Tape) Scratch(shape ...int) *tensor.Tensor { return tp.arena.getDirty(shape...) }
 
+// Mark returns the point in the tape's buffers that Release goes back to.
+func (tp *Tape) Mark() int { return len(tp.arena.inUse) }
+
+// Release hands back for reuse every buffer the tape allocated since mark,
+// except the one holding keep's value. A single inference pass through a
+// stack of layers then touches the memory of one layer instead of all of
+// them: for a one-image command most of the time went to the kernel
+// handing out fresh pages. It does nothing on a recording tape (Backward
+// needs every value) or when keep is a view into a buffer it would
+// release. Values computed since mark, other than keep, must not be used
+// afterwards.
+func (tp *Tape) Release(mark int, keep *Var) {
+	if tp.record || mark < 0 || mark > len(tp.arena.inUse) {
+		return
+	}
+	tp.arena.release(mark, keep.Value)
+}
+
 // View returns a tape-owned tensor header with the given shape over data,
 // which it does not own (a reshape of another value). Like Alloc it is
 // valid until Reset, and it allocates nothing in steady state.

@@ -171,7 +171,9 @@ func (t *transformer) forwardAttend(tp *autograd.Tape, cfg Config, g *geometry, 
 		mem = t.encode(tp, cfg, low, b, train, rng)
 	}
 	for _, l := range t.layers {
+		mark := tp.Mark()
 		x = l.Forward(tp, x, mem, attend, train, rng)
+		tp.Release(mark, x) // inference: the next layer reuses this one's buffers
 	}
 	if t.norm != nil {
 		x = t.norm.Forward(tp, x)
