@@ -78,6 +78,8 @@ func BenchmarkPack(b *testing.B) {
 	}{
 		{"A_N", mc * kc, func() { packA(dst, src, ld, false, 0, 0, mc, kc, 6) }},
 		{"A_T", mc * kc, func() { packA(dst, src, ld, true, 0, 0, mc, kc, 6) }},
+		// The AVX-512 kernel's panels of 14 rows (140 = 10 of them).
+		{"A_T14", 140 * kc, func() { packA(dst, src, ld, true, 0, 0, 140, kc, 14) }},
 		{"B_N", nc * kc, func() { packB(dst, src, ld, false, 0, 0, kc, nc, 16) }},
 		{"B_T", nc * kc, func() { packB(dst, src, ld, true, 0, 0, kc, nc, 16) }},
 		{"memmove", nc * kc, func() { copy(dst[:nc*kc], src) }},
