@@ -4,7 +4,12 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
 )
+
+// littleEndian is true on machines whose float32s are stored as the
+// safetensors format stores them.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // DType names an element type as the safetensors header spells it.
 type DType string
@@ -58,6 +63,13 @@ func decodeFloats(d DType, dst []float32, raw []byte) {
 	le := binary.LittleEndian
 	switch d {
 	case F32:
+		if littleEndian && len(dst) > 0 {
+			// The file's bytes are already this machine's float32s: one
+			// copy instead of a conversion per value (a third of the
+			// decoding time of a one-image command's model).
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), 4*len(dst)), raw[:4*len(dst)])
+			return
+		}
 		for i := range dst {
 			dst[i] = math.Float32frombits(le.Uint32(raw[4*i:]))
 		}
