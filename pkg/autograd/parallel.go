@@ -67,3 +67,20 @@ func bnBackwardParallel(t int, dx, dgamma, dbeta, dy, x, tmp, stats, gamma []flo
 		bnBackward(dx, dgamma, dbeta, dy, x, tmp[w*k:(w+1)*k], stats, gamma, n, c, l, batchStats, c0, c1)
 	})
 }
+
+// The softmax kernels over runs of whole outer slices (each row computed
+// by the same code as on one goroutine).
+
+func softmaxForwardParallel(t int, y, x []float32, outer, n, inner int, logOut bool) {
+	s := n * inner
+	parallel.Ranges(t, outer, func(_, lo, hi int) {
+		softmaxForward(y[lo*s:hi*s], x[lo*s:hi*s], hi-lo, n, inner, logOut)
+	})
+}
+
+func softmaxBackwardParallel(t int, dx, dy, y []float32, outer, n, inner int, logOut bool) {
+	s := n * inner
+	parallel.Ranges(t, outer, func(_, lo, hi int) {
+		softmaxBackward(dx[lo*s:hi*s], dy[lo*s:hi*s], y[lo*s:hi*s], hi-lo, n, inner, logOut)
+	})
+}

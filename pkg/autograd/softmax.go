@@ -103,11 +103,21 @@ func (tp *Tape) softmax(x *Var, axis int, logOut bool) *Var {
 	axis = normAxis(axis, x.Value.Dims())
 	outer, n, inner := splitAt(x.Value.Shape, axis)
 	out := tp.Alloc(x.Value.Shape...)
-	softmaxForward(out.Data, x.Value.Data, outer, n, inner, logOut)
+	t := tp.threads
+	par := t > 1 && outer >= t && len(out.Data) >= parallelMin
+	if par {
+		softmaxForwardParallel(t, out.Data, x.Value.Data, outer, n, inner, logOut)
+	} else {
+		softmaxForward(out.Data, x.Value.Data, outer, n, inner, logOut)
+	}
 	y := tp.Result(out, x)
 	if y.RequiresGrad {
 		tp.Push(func() {
 			if y.Grad == nil {
+				return
+			}
+			if par {
+				softmaxBackwardParallel(t, tp.GradOf(x).Data, y.Grad.Data, out.Data, outer, n, inner, logOut)
 				return
 			}
 			softmaxBackward(tp.GradOf(x).Data, y.Grad.Data, out.Data, outer, n, inner, logOut)

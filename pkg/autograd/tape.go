@@ -31,7 +31,7 @@ func (tp *Tape) SetRecording(on bool) { tp.record = on }
 // SetThreads lets the ops on this tape use up to n goroutines (n ≤ 1:
 // only the caller's). Convolutions split their batch over them, forward
 // and backward; elementwise ops without broadcasting split their
-// elements and batch norms their channels, when large enough
+// elements, batch norms their channels and softmaxes their rows, when large enough
 // (parallelMin); the other ops run on the caller's goroutine. Values and
 // gradients do not depend on n, except a convolution's weight gradient,
 // summed per goroutine and then in a fixed order: the same bits for the
