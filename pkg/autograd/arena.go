@@ -87,9 +87,9 @@ func (a *arena) reset() {
 }
 
 // release returns to the free lists the buffers handed out after the
-// first mark of them, except keep (which stays handed out). It reports
-// false, releasing nothing, when keep is a view into one of them.
-func (a *arena) release(mark int, keep *tensor.Tensor) bool {
+// first mark of them, except keep (which stays handed out). When keep is
+// a view into one of them it releases nothing.
+func (a *arena) release(mark int, keep *tensor.Tensor) {
 	rest := a.inUse[mark:]
 	k := slices.Index(rest, keep)
 	if k < 0 && len(keep.Data) > 0 {
@@ -97,7 +97,7 @@ func (a *arena) release(mark int, keep *tensor.Tensor) bool {
 		for _, t := range rest {
 			start := uintptr(unsafe.Pointer(unsafe.SliceData(t.Data)))
 			if lo >= start && lo < start+4*uintptr(len(t.Data)) {
-				return false
+				return
 			}
 		}
 	}
@@ -110,5 +110,4 @@ func (a *arena) release(mark int, keep *tensor.Tensor) bool {
 	}
 	clear(rest)
 	a.inUse = a.inUse[:len(a.inUse)-len(rest)]
-	return true
 }
