@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/attnkit/attn/models"
+	pkgimgtx "github.com/attnkit/attn/pkg/imgtx"
 )
 
 // The four embedded models load and are what their names say; a missing
@@ -28,5 +29,25 @@ func TestEmbedded(t *testing.T) {
 	}
 	if _, err := Load("no-such-model"); !errors.Is(err, models.ErrNoModel) {
 		t.Fatalf("missing model: %v", err)
+	}
+}
+
+// BenchmarkAttend times imgtx attend's model work on one digit: the
+// teacher-forced pass that reads off the attention maps of the default
+// four queries (the last one fixes the prefix at 610 sub-pixels).
+func BenchmarkAttend(b *testing.B) {
+	m, err := Load("transformer")
+	if err != nil {
+		b.Skip(err)
+	}
+	pix := make([]uint8, 28*28)
+	for i := range pix {
+		pix[i] = uint8(i * 7)
+	}
+	queries := []int{14*28 + 14, 7*28 + 14, 21*28 + 7, 21*28 + 21}
+	for b.Loop() {
+		if _, err := m.Attention(pkgimgtx.Batch{N: 1, Pixels: pix}, queries); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
