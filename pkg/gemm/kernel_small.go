@@ -12,12 +12,13 @@ import "unsafe"
 var smallGeneric = newSmallGeneric()
 
 func newSmallGeneric() *smallKernels {
-	s := &smallKernels{lanes: 4, rowsKC: 256}
+	s := &smallKernels{lanes: 4, rowsKC: 256, rowsMax: 6, rowsGroup: 6}
 	for r := 1; r <= maxAxpy; r++ {
 		s.axpy[r], s.axpy1[r], s.axpyG[r] = axpyGo(r, 4), axpyGo(r, 1), 4
 	}
-	for r := 2; r <= maxRows; r++ {
+	for r := 2; r <= s.rowsMax; r++ {
 		s.rows[r], s.rowsNarrow[r], s.rowsW[r] = rowsGo(r, 8), rowsGo(r, 4), 8
+		s.one[r], s.oneW[r] = s.rows[r], 8
 	}
 	for r := 1; r <= maxDot; r++ {
 		s.dot[r], s.dot1[r], s.dotJ[r] = dotGo(r, 4), dotGo(r, 1), 4

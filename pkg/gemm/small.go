@@ -14,13 +14,14 @@ package gemm
 //	      B from L3 faster than the rows form's walk down column strips,
 //	      which crosses a page at every step (2 to 4 × 1024 × 1024 went
 //	      from 32–40 to about 50 GFLOP/s on a Zen 3 core).
-//	rows  5 ≤ m ≤ 16 and op(B) = B: register tiles of up to 6 rows of C,
+//	rows  5 ≤ m ≤ 16 and op(B) = B: register tiles of up to 6 rows of C
+//	      (8 with AVX-512's 32 registers),
 //	      as in the blocked kernels, reading B rows where they lie (at
 //	      stride ldb, in k-blocks, each step prefetching the same row of
 //	      the next column tile) and op(A) from one k×m panel
 //	      (m·k floats packed once per call, 1/n of the work: rows of A at
 //	      a power-of-two stride would share one L1 set with each other and
-//	      with B). Taller products run in row groups of 3 to 6; each
+//	      with B). Taller products run in row groups of 3 to rowsMax; each
 //	      k-block of a column strip of B is then copied to a contiguous
 //	      buffer that stays in L1 while every group reads it.
 //	dot   op(B) = Bᵀ: every element is a dot product of a row of A and a row
@@ -50,11 +51,12 @@ type rowsKernel func(k int, a *float32, ap int, b *float32, ldb int, c *float32,
 type dotKernel func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc, incc int, alpha, beta float32)
 
 // maxAxpy is the most rows of y one axpy kernel updates (and the largest m
-// of the axpy form), maxRows the most rows of C one rows kernel computes,
-// maxDot the most rows of A one dot kernel reads.
+// of the axpy form), maxRows the most rows of C any set's rows kernel
+// computes (smallKernels.rowsMax is the set's own), maxDot the most rows
+// of A one dot kernel reads.
 const (
 	maxAxpy = 4
-	maxRows = 6
+	maxRows = 8
 	maxDot  = 4
 )
 
@@ -66,15 +68,24 @@ type smallKernels struct {
 	// in L1, the one all row groups read or the next one, which the rows
 	// kernels prefetch while they work down the current one.
 	rowsKC int
+	// rowsMax is the most rows of this set's rows kernels (at most
+	// maxRows), and so of a product computed as one row group; taller
+	// products run in groups of at most rowsGroup rows.
+	rowsMax, rowsGroup int
 	// axpy[r] adds axpyG[r] rows of B to r rows of y, axpy1[r] one row.
 	axpy  [maxAxpy + 1]axpyKernel
 	axpy1 [maxAxpy + 1]axpyKernel
 	axpyG [maxAxpy + 1]int
 	// rows[r] computes r×rowsW[r] tiles, rowsNarrow[r] r×lanes tiles. The
-	// width is the same for every r ≥ 3, the sizes of row groups (m > 6).
+	// width is the same for every r that can be the size of a row group
+	// of a taller product (m > rowsMax), 3 to 6 rows with rowsGroup 6.
 	rows       [maxRows + 1]rowsKernel
 	rowsNarrow [maxRows + 1]rowsKernel
 	rowsW      [maxRows + 1]int
+	// one[r] computes r×oneW[r] tiles of a product of r rows in all, with
+	// oneW[r] ≥ rowsW[r] (the same kernel where no wider one pays).
+	one  [maxRows + 1]rowsKernel
+	oneW [maxRows + 1]int
 	// dot[r] computes r×dotJ[r] tiles, dot1[r] r×1 tiles.
 	dot  [maxDot + 1]dotKernel
 	dot1 [maxDot + 1]dotKernel
@@ -245,9 +256,24 @@ func rowGroup(m, groups, g int) (i0, rows int) {
 	return i0, rows
 }
 
+// rowGroups is the number of row groups m rows are computed in: one up
+// to rowsMax rows, else groups of at most rowsGroup. (Eight rows of 48
+// columns made m = 8 half as fast again on AVX-512 than two groups of four,
+// which copy B's strips for each other; but two groups of eight were
+// slower than three of up to six 64 columns wide at m = 16.)
+func (sk *smallKernels) rowGroups(m int) int {
+	if m <= sk.rowsMax {
+		return 1
+	}
+	return (m + sk.rowsGroup - 1) / sk.rowsGroup
+}
+
 // rowsWidth is the wide tile width of the rows form for this m.
 func (sp *smallProblem) rowsWidth(sk *smallKernels) int {
-	groups := (sp.m + maxRows - 1) / maxRows
+	groups := sk.rowGroups(sp.m)
+	if groups == 1 {
+		return sk.oneW[sp.m]
+	}
 	_, rows := rowGroup(sp.m, groups, groups-1) // the smallest group
 	return sk.rowsW[rows]
 }
@@ -307,13 +333,13 @@ func (sp *smallProblem) axpyColumns(sk *smallKernels, bufs *packBufs, j0, j1 int
 	}
 }
 
-// rowsColumns computes columns [j0, j1) in register tiles: wide tiles, then
-// narrow ones, then a last sliver narrower than a vector, which is packed
-// with zero columns and computed into the scratch tile. A is the packed
-// k×m panel (ap = m).
+// rowsColumns computes columns [j0, j1) in register tiles: wide tiles
+// (one's, for a single row group, then rows'), then narrow ones, then a
+// last sliver narrower than a vector, which is packed with zero columns
+// and computed into the scratch tile. A is the packed k×m panel (ap = m).
 func (sp *smallProblem) rowsColumns(sk *smallKernels, bufs *packBufs, j0, j1 int) {
 	m, k, ldb, ldc := sp.m, sp.k, sp.ldb, sp.ldc
-	groups := (m + maxRows - 1) / maxRows
+	groups := sk.rowGroups(m)
 	kc := blockSize(k, sk.rowsKC, 1)
 	w, lanes := sp.rowsWidth(sk), sk.lanes
 	tile := bufs.tile[:maxRows*lanes]
@@ -343,9 +369,15 @@ func (sp *smallProblem) rowsColumns(sk *smallKernels, bufs *packBufs, j0, j1 int
 				fn[rows](kcb, &sp.a[pc*sp.ap+i0], sp.ap, &b[0], ldbt, &sp.c[i0*ldc+j], ldc, sp.alpha, beta)
 			}
 		}
-		j := j0
-		for ; j+w <= j1; j += w {
-			tiles(&sk.rows, j, w)
+		j, rw := j0, w
+		if groups == 1 {
+			for ; j+w <= j1; j += w {
+				tiles(&sk.one, j, w)
+			}
+			rw = sk.rowsW[m]
+		}
+		for ; j+rw <= j1; j += rw {
+			tiles(&sk.rows, j, rw)
 		}
 		for ; j+lanes <= j1; j += lanes {
 			tiles(&sk.rowsNarrow, j, lanes)

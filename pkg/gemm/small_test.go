@@ -149,20 +149,32 @@ func TestSmallDeterministic(t *testing.T) {
 }
 
 // TestSmallTables checks the invariants rowsColumns and dotColumns rely on:
-// one wide tile width for every row group of 3 to 6 rows, and dot blocks
-// that are whole numbers of every dot tile.
+// one wide tile width for every size a row group of a taller product can
+// have, and dot blocks that are whole numbers of every dot tile.
 func TestSmallTables(t *testing.T) {
 	for _, kn := range kernelsUnderTest() {
 		sk := kn.small
 		if sk == nil {
 			t.Fatalf("%s: no small-product kernels", kn.name)
 		}
-		for r := 2; r <= maxRows; r++ {
+		if sk.rowsMax < maxAxpy+1 || sk.rowsMax > maxRows || sk.rowsGroup < 3 || sk.rowsGroup > sk.rowsMax {
+			t.Fatalf("%s: rowsMax %d, rowsGroup %d: want %d ≤ rowsMax ≤ %d and 3 ≤ rowsGroup ≤ rowsMax", kn.name, sk.rowsMax, sk.rowsGroup, maxAxpy+1, maxRows)
+		}
+		for r := 2; r <= sk.rowsMax; r++ {
 			if sk.rows[r] == nil || sk.rowsNarrow[r] == nil || sk.rowsW[r]%sk.lanes != 0 {
 				t.Fatalf("%s: rows kernels for %d rows missing or width %d not a multiple of %d", kn.name, r, sk.rowsW[r], sk.lanes)
 			}
-			if r > 3 && sk.rowsW[r] != sk.rowsW[3] {
-				t.Fatalf("%s: rows width %d for %d rows, %d for 3", kn.name, sk.rowsW[r], r, sk.rowsW[3])
+			if sk.one[r] == nil || sk.oneW[r] < sk.rowsW[r] || sk.oneW[r]%sk.lanes != 0 {
+				t.Fatalf("%s: single-group kernel for %d rows missing or width %d (rows kernel %d)", kn.name, r, sk.oneW[r], sk.rowsW[r])
+			}
+		}
+		for m := sk.rowsMax + 1; m <= smallMaxM; m++ {
+			groups := sk.rowGroups(m)
+			_, last := rowGroup(m, groups, groups-1)
+			for g := range groups {
+				if _, r := rowGroup(m, groups, g); r > sk.rowsMax || sk.rowsW[r] != sk.rowsW[last] {
+					t.Fatalf("%s: m=%d: a group of %d rows (width %d) beside one of %d (width %d)", kn.name, m, r, sk.rowsW[r], last, sk.rowsW[last])
+				}
 			}
 		}
 		for r := 1; r <= maxAxpy; r++ {
