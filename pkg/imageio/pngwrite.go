@@ -100,7 +100,8 @@ func writePNG(w io.Writer, src pngSource) error {
 	out := make([]stripOut, strips)
 	var next atomic.Int64
 	work := func() {
-		var s stripper
+		s := strippers.Get().(*stripper)
+		defer strippers.Put(s)
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= strips {
@@ -135,6 +136,12 @@ func writePNG(w io.Writer, src pngSource) error {
 	cw.chunk("IEND", nil)
 	return cw.err
 }
+
+// strippers keeps the buffers and deflaters between pictures: a
+// command that writes several pictures would otherwise make a fresh
+// deflater (about a megabyte of tables to allocate and fault in) per
+// picture and goroutine.
+var strippers = sync.Pool{New: func() any { return new(stripper) }}
 
 // stripOut is one strip's deflated data, with the Adler-32 and length of
 // the filtered bytes it holds.
