@@ -19,6 +19,7 @@ func trainCommand() *cli.Command {
 		&cli.StringFlag{Name: "attention", Value: caption.AttnSoft, Usage: "soft (deterministic, backpropagation), hard (sampled locations, REINFORCE) or none (the mean annotation: the baseline)"},
 		&cli.StringFlag{Name: "encoder", Value: caption.EncoderJoint, Usage: "joint (trained with the decoder) or frozen (pretrained on the scenes' digit-presence labels, then fixed)"},
 		&cli.Float64Flag{Name: "lambda", Value: caption.DefaultLambda, Usage: "weight of the doubly stochastic penalty sum_i (1 - sum_t alpha_ti)^2"},
+		&cli.Float64Flag{Name: "attn-supervision", Usage: "builtin data: weight `W` of a loss on the attention mass inside the box each word names (Liu et al. 2017; 0: unsupervised, as in the paper)"},
 		&cli.Float64Flag{Name: "dropout", Value: 0.3, Usage: "dropout before the deep output layers"},
 		&cli.StringFlag{Name: "widths", Value: cliutil.JoinInts(caption.DefaultWidths), Usage: "encoder: channels of each block (the annotations are the last block's, before its pool)"},
 		&cli.StringFlag{Name: "convs", Value: cliutil.JoinInts(caption.DefaultConvs), Usage: "encoder: 3x3 convolutions in each block"},
@@ -44,7 +45,7 @@ func trainCommand() *cli.Command {
 		&cli.IntFlag{Name: "pretrain-epochs", Value: 3, Usage: "--encoder frozen: epochs of digit-presence pretraining"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the best model (lowest validation NLL per word) to `FILE`; the per-epoch state for --resume goes to FILE.state.safetensors"},
 		&cli.BoolFlag{Name: "resume", Usage: "continue the run whose state is beside -o (weights, optimizer, schedule, epoch)"},
-		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same configuration; --lambda, --dropout and --max-len may differ) with a fresh optimizer and schedule"},
+		&cli.StringFlag{Name: "init", Usage: "start from the weights of model `FILE` (same configuration; --lambda, --attn-supervision, --dropout and --max-len may differ) with a fresh optimizer and schedule"},
 	)
 	flags = append(flags, cliutil.OutputFlags()...)
 	flags = append(flags, cliutil.ComputeFlags(1)...)
@@ -99,7 +100,7 @@ func runTrain(c *cli.Context) error {
 	}
 	cfg := caption.DefaultConfig(5) // the vocabulary size comes from the data
 	cfg.Side, cfg.Attention, cfg.Encoder = c.Int("side"), c.String("attention"), c.String("encoder")
-	cfg.Lambda, cfg.Dropout = c.Float64("lambda"), c.Float64("dropout")
+	cfg.Lambda, cfg.Supervision, cfg.Dropout = c.Float64("lambda"), c.Float64("attn-supervision"), c.Float64("dropout")
 	cfg.Embed, cfg.Hidden, cfg.AttnDim, cfg.MaxLen = c.Int("embed"), c.Int("hidden"), c.Int("attn-dim"), c.Int("max-len")
 	if cfg.Widths, err = cliutil.ParseInts(c.String("widths")); err != nil {
 		return cliutil.Usagef("--widths: %v", err)

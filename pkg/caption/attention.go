@@ -51,13 +51,23 @@ func (t AttentionTally) Mean() (correctness, uniform float64) {
 // summing over the box's pixels. The part of b outside the image is
 // ignored.
 func BoxAttention(alpha []float32, gridH, gridW, imgW, imgH int, b data.Box) float64 {
+	mass := 0.0
+	boxCells(gridH, gridW, imgW, imgH, b, func(cell int, frac float64) {
+		mass += float64(alpha[cell]) * frac
+	})
+	return mass
+}
+
+// boxCells calls fn with each grid cell box b touches and the fraction of
+// that cell's area it covers, the weights BoxAttention counts a map's
+// cells with.
+func boxCells(gridH, gridW, imgW, imgH int, b data.Box, fn func(cell int, frac float64)) {
 	cw, ch := float64(imgW)/float64(gridW), float64(imgH)/float64(gridH)
 	x0, x1 := max(0, float64(b.X0)), min(float64(imgW), float64(b.X1))
 	y0, y1 := max(0, float64(b.Y0)), min(float64(imgH), float64(b.Y1))
 	if x1 <= x0 || y1 <= y0 {
-		return 0
+		return
 	}
-	mass := 0.0
 	// Only the cells the box touches.
 	for i := int(y0 / ch); i < gridH && float64(i)*ch < y1; i++ {
 		oy := min(y1, float64(i+1)*ch) - max(y0, float64(i)*ch)
@@ -69,10 +79,9 @@ func BoxAttention(alpha []float32, gridH, gridW, imgW, imgH int, b data.Box) flo
 			if ox <= 0 {
 				continue
 			}
-			mass += float64(alpha[i*gridW+j]) * (ox * oy) / (cw * ch)
+			fn(i*gridW+j, (ox*oy)/(cw*ch))
 		}
 	}
-	return mass
 }
 
 // BoxShare returns the share of a imgW×imgH image that box b covers, the

@@ -65,8 +65,11 @@ type Config struct {
 	Attention string  `json:"attention"` // soft, hard or none
 	Encoder   string  `json:"encoder"`   // joint or frozen
 	Lambda    float64 `json:"lambda"`    // doubly stochastic penalty weight
-	Dropout   float64 `json:"dropout"`   // dropout before the deep output layers
-	MaxLen    int     `json:"max_len"`   // longest caption decoding produces, in words
+	// Supervision weighs the attention supervision term (built-in scenes
+	// only; 0: none, as in the paper): see LossOptions.Boxes.
+	Supervision float64 `json:"attn_supervision,omitempty"`
+	Dropout     float64 `json:"dropout"` // dropout before the deep output layers
+	MaxLen      int     `json:"max_len"` // longest caption decoding produces, in words
 }
 
 // DefaultConfig returns the reference soft-attention model for the
@@ -93,7 +96,7 @@ func (c Config) Dim() int { return c.Widths[len(c.Widths)-1] }
 func (c Config) Equal(o Config) bool {
 	return c.Data == o.Data && c.Side == o.Side && slices.Equal(c.Widths, o.Widths) && slices.Equal(c.Convs, o.Convs) &&
 		c.Vocab == o.Vocab && c.Embed == o.Embed && c.Hidden == o.Hidden && c.AttnDim == o.AttnDim &&
-		c.Attention == o.Attention && c.Encoder == o.Encoder && c.Lambda == o.Lambda && c.Dropout == o.Dropout && c.MaxLen == o.MaxLen
+		c.Attention == o.Attention && c.Encoder == o.Encoder && c.Lambda == o.Lambda && c.Supervision == o.Supervision && c.Dropout == o.Dropout && c.MaxLen == o.MaxLen
 }
 
 // Validate reports a configuration that cannot be built.
@@ -116,6 +119,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("encoder %q: want joint or frozen", c.Encoder)
 	case !(c.Lambda >= 0) || c.Lambda > 100:
 		return fmt.Errorf("penalty weight %g: want 0..100", c.Lambda)
+	case !(c.Supervision >= 0) || c.Supervision > 100:
+		return fmt.Errorf("attention supervision weight %g: want 0..100", c.Supervision)
+	case c.Supervision > 0 && c.Attention == AttnNone:
+		return fmt.Errorf("attention supervision needs attention (soft or hard)")
+	case c.Supervision > 0 && c.Data != "builtin":
+		return fmt.Errorf("attention supervision needs the built-in scenes' word boxes; %s data has none", c.Data)
 	case !(c.Dropout >= 0 && c.Dropout < 1):
 		return fmt.Errorf("dropout %g: want 0 ≤ p < 1", c.Dropout)
 	case c.MaxLen < 1 || c.MaxLen > 200:

@@ -28,15 +28,27 @@ type LossOptions struct {
 	// p(y | a), updated by every training call; NaN (or nil) starts it at
 	// the first batch's mean. Unused otherwise.
 	Baseline *float64
+	// Boxes, when set and Cfg.Supervision > 0, supervise the attention
+	// with the regions the words name, as Liu et al. (AAAI 2017) do with
+	// aligned boxes: Boxes[k][t] is the box (in input pixels) that word t
+	// of caption k names, empty for words that name nothing. The loss
+	// adds Supervision · Σ_t −log m_t, where m_t is the attention mass
+	// the step that emits word t puts inside its box, counted as
+	// BoxAttention counts it.
+	Boxes [][]data.Box
 }
 
 // LossResult is the loss of a batch of captions and its parts.
 type LossResult struct {
-	Loss     *autograd.Var // what training minimises, per caption
-	NLL      float64       // Σ over words (and <end>) of −log p(y_t)
-	Words    int           // the words NLL sums over
-	Penalty  float64       // Σ_captions Σ_i (1 − Σ_t α_ti)², before λ
-	Captions int
+	Loss    *autograd.Var // what training minimises, per caption
+	NLL     float64       // Σ over words (and <end>) of −log p(y_t)
+	Words   int           // the words NLL sums over
+	Penalty float64       // Σ_captions Σ_i (1 − Σ_t α_ti)², before λ
+	// Supervised is Σ_t −log m_t over the words with a box (Boxes), before
+	// the weight, and Boxed the number of those words.
+	Supervised float64
+	Boxed      int
+	Captions   int
 	// Logits [T·N, V] and Attention [T·N, L] (nil without attention) hold
 	// step t of caption k in row t·N + k, padding steps included.
 	Logits, Attention *autograd.Var
@@ -159,11 +171,56 @@ func (m *Model) Loss(tp *autograd.Tape, ann *autograd.Var, rows []int, captions 
 			loss = tp.Add(loss, tp.Scale(pen, float32(m.Cfg.Lambda)))
 		}
 	}
+	if len(alphas) > 0 && m.Cfg.Supervision > 0 && opt.Boxes != nil {
+		sup, err := m.supervision(tp, res.Attention, opt.Boxes, T, N)
+		if err != nil {
+			return LossResult{}, err
+		}
+		res.Supervised, res.Boxed = sup.total, sup.words
+		loss = tp.Add(loss, tp.Scale(sup.loss, float32(m.Cfg.Supervision)))
+	}
 	if hard {
 		loss = tp.Add(loss, m.reinforce(tp, logp, maskVar, expectedRow, alphas, logAlphas, picked, opt.Baseline, T, N))
 	}
 	res.Loss = tp.Scale(loss, 1/float32(N))
 	return res, nil
+}
+
+type supervised struct {
+	loss  *autograd.Var // Σ −log m_t, a scalar
+	total float64       // its value
+	words int           // the steps it sums over
+}
+
+// supervision returns Σ_t −log m_t over the steps whose word names a box
+// (LossOptions.Boxes), with alpha [T·N, L] in Loss's time-major rows.
+func (m *Model) supervision(tp *autograd.Tape, alpha *autograd.Var, boxes [][]data.Box, T, N int) (supervised, error) {
+	if len(boxes) != N {
+		return supervised{}, fmt.Errorf("loss: boxes for %d captions, want %d", len(boxes), N)
+	}
+	g, L := m.Cfg.Grid()
+	cover := tp.Alloc(T*N, L)
+	offset, on := tp.Alloc(T*N), tp.Alloc(T*N)
+	words := 0
+	for t := 0; t < T; t++ {
+		for k := 0; k < N; k++ {
+			r := t*N + k
+			offset.Data[r] = 1 // log 1 = 0 for steps without a box
+			if t >= len(boxes[k]) || boxes[k][t].Empty() {
+				continue
+			}
+			boxCells(g, g, m.Cfg.Side, m.Cfg.Side, boxes[k][t], func(cell int, frac float64) {
+				cover.Data[r*L+cell] = float32(frac)
+			})
+			// The floor keeps log finite when a map puts nothing in
+			// the box; it is far below any mass a softmax leaves there.
+			offset.Data[r], on.Data[r] = 1e-6, 1
+			words++
+		}
+	}
+	mass := tp.Add(tp.SumAxis(tp.Mul(alpha, tp.Const(cover)), 1, false), tp.Const(offset))
+	loss := tp.Neg(tp.Sum(tp.Mul(tp.Log(mass), tp.Const(on))))
+	return supervised{loss: loss, total: float64(loss.Value.Data[0]), words: words}, nil
 }
 
 // reinforce returns hard attention's surrogate terms: for the captions

@@ -186,3 +186,55 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Fatalf("NLL %g after loading, %g before", b, a)
 	}
 }
+
+// Attention supervision adds weight·Σ_t −log m_t, m_t the mass of step t's
+// map inside word t's box as BoxAttention counts it, and its gradient
+// reaches the annotations correctly.
+func TestAttentionSupervision(t *testing.T) {
+	m := tinyModel(t, AttnSoft, 5)
+	m.Cfg.Supervision = 0.7
+	m.Train(false)
+	rng := rand.New(rand.NewPCG(3, 3))
+	ann := tensor.New(2, 16, 3)
+	for i := range ann.Data {
+		ann.Data[i] = rng.Float32()
+	}
+	rows, caps := tinyBatch()
+	b1, b2 := data.Box{X0: 1, Y0: 2, X1: 6, Y1: 5}, data.Box{X0: 4, Y0: 0, X1: 8, Y1: 3}
+	boxes := [][]data.Box{{{}, b1, b1}, {b2}, {{}, b1}} // "a red 3", "7", "a 3"
+	loss := func(tp *autograd.Tape, a *autograd.Var, bx [][]data.Box) LossResult {
+		r, err := m.Loss(tp, a, rows, caps, LossOptions{Boxes: bx})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	tp := autograd.NewInference()
+	with, without := loss(tp, tp.Const(ann), boxes), loss(tp, tp.Const(ann), nil)
+	want, words := 0.0, 0
+	N, L := len(caps), 16
+	for k, bs := range boxes {
+		for step, b := range bs {
+			if b.Empty() {
+				continue
+			}
+			row := with.Attention.Value.Data[(step*N+k)*L : (step*N+k+1)*L]
+			want -= math.Log(BoxAttention(row, 4, 4, 8, 8, b) + 1e-6)
+			words++
+		}
+	}
+	if math.Abs(with.Supervised-want) > 1e-4*math.Abs(want) || with.Boxed != words || words != 4 {
+		t.Fatalf("supervised %g over %d words, want %g over %d", with.Supervised, with.Boxed, want, words)
+	}
+	diff := float64(with.Loss.Value.Data[0] - without.Loss.Value.Data[0])
+	if w := 0.7 * want / float64(N); math.Abs(diff-w) > 1e-4 {
+		t.Fatalf("loss grew by %g, want %g", diff, w)
+	}
+	if err := autograd.GradCheck(func(tp *autograd.Tape, in []*autograd.Var) *autograd.Var { return loss(tp, in[0], boxes).Loss },
+		[]*tensor.Tensor{ann}, autograd.GradCheckOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Loss(tp, tp.Const(ann), rows, caps, LossOptions{Boxes: boxes[:2]}); err == nil {
+		t.Fatal("boxes for two of three captions: no error")
+	}
+}

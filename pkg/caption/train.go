@@ -222,6 +222,19 @@ func loadBatch(m *Model, ds Dataset, idx []int, images []float32) (rows []int, c
 	return rows, caps, samples, nil
 }
 
+// wordBoxes lists, in loadBatch's caption order, the box each reference
+// word names (data.Scene.WordBoxes).
+func wordBoxes(samples []Sample) ([][]data.Box, error) {
+	var boxes [][]data.Box
+	for _, s := range samples {
+		if s.Scene == nil {
+			return nil, errors.New("attention supervision needs the built-in scenes' word boxes")
+		}
+		boxes = append(boxes, s.Scene.WordBoxes...)
+	}
+	return boxes, nil
+}
+
 // encodeImages runs the encoder on n images; a frozen encoder runs without
 // recording, so no gradient or backward work reaches it.
 func (m *Model) encodeImages(tp *autograd.Tape, images []float32, n int) *autograd.Var {
@@ -237,12 +250,18 @@ func (m *Model) encodeImages(tp *autograd.Tape, images []float32, n int) *autogr
 func (t *trainer) Step(tp *autograd.Tape, _, bi int) (*autograd.Var, int, error) {
 	B := t.batch()
 	idx := t.order[bi*B : (bi+1)*B]
-	rows, caps, _, err := loadBatch(t.m, t.train, idx, t.images)
+	rows, caps, samples, err := loadBatch(t.m, t.train, idx, t.images)
 	if err != nil {
 		return nil, 0, err
 	}
+	lopt := LossOptions{RNG: t.rng, Baseline: &t.baseline}
+	if t.m.Cfg.Supervision > 0 {
+		if lopt.Boxes, err = wordBoxes(samples); err != nil {
+			return nil, 0, err
+		}
+	}
 	ann := t.m.encodeImages(tp, t.images, B)
-	r, err := t.m.Loss(tp, ann, rows, caps, LossOptions{RNG: t.rng, Baseline: &t.baseline})
+	r, err := t.m.Loss(tp, ann, rows, caps, lopt)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -370,14 +389,15 @@ func permutation(seed uint64, epoch, n int) []int {
 }
 
 // initFrom copies the weights of the model file at path into m; the two
-// configurations must agree on everything but the training-time knobs.
+// configurations must agree on everything but the training-time knobs (penalty and
+// supervision weights, dropout, caption length).
 func initFrom(m *Model, path string) error {
 	src, err := Load(path)
 	if err != nil {
 		return err
 	}
 	a, b := src.Cfg, m.Cfg
-	a.Lambda, a.Dropout, a.MaxLen = b.Lambda, b.Dropout, b.MaxLen
+	a.Lambda, a.Supervision, a.Dropout, a.MaxLen = b.Lambda, b.Supervision, b.Dropout, b.MaxLen
 	if !a.Equal(b) {
 		return fmt.Errorf("%s has config %+v, the run wants %+v", path, src.Cfg, m.Cfg)
 	}
