@@ -12,11 +12,21 @@ package gemm
 // (kc groups of mr consecutive row values). op(A) is A (m×k, row stride lda)
 // or, when trans, the transpose of A (stored k×m).
 func packA(dst, a []float32, lda int, trans bool, i0, p0, mc, kc, mr int) {
-	for ir := 0; ir < mc; ir += mr {
+	start := 0
+	if trans {
+		// Column p of op(A) is row p0+p of A: the full panels' values of
+		// a k step lie side by side, and are moved row by row.
+		if full := mc / mr; full > 0 && packATrans(dst, a[p0*lda+i0:], lda, kc, full, mr) {
+			start = full * mr
+		}
+	}
+	for ir := start; ir < mc; ir += mr {
 		rows := min(mr, mc-ir)
 		panel := dst[ir*kc : ir*kc+mr*kc]
 		if trans {
-			// Column p of op(A) is row p0+p of A: the mr values are contiguous.
+			// Without assembly: element by element for the kernels' panel
+			// heights (a copy call per k step cost 7% of a transformer's
+			// training step).
 			if rows == 6 && mr == 6 {
 				for p := 0; p < kc; p++ {
 					d := panel[p*6 : p*6+6 : p*6+6]
@@ -27,9 +37,6 @@ func packA(dst, a []float32, lda int, trans bool, i0, p0, mc, kc, mr int) {
 				continue
 			}
 			if rows == 14 && mr == 14 {
-				// The AVX-512 kernel's panel, moved value by value: copy
-				// (or an array assignment) calls memmove for each k step,
-				// and that call took 7% of a transformer's training step.
 				for p := 0; p < kc; p++ {
 					d := panel[p*14 : p*14+14 : p*14+14]
 					s := a[(p0+p)*lda+i0+ir:]

@@ -10,6 +10,12 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func copyRowsAVX(dst, src *float32, ld, kc, vecs int)
 
+// packATransAVX packs panels full micro-panels of a transposed A, mr
+// floats (4 ≤ mr ≤ 16) per k step, k steps outermost (pack_amd64.s).
+//
+//go:noescape
+func packATransAVX(dst, src *float32, lda, kc, panels, mr int)
+
 // transpose8AVX transposes blocks 8×8 tiles (pack_amd64.s).
 //
 //go:noescape
@@ -27,6 +33,19 @@ func copyRows(dst, src []float32, ld, kc, n int) bool {
 	_ = dst[kc*n-1]
 	_ = src[(kc-1)*ld+n-1]
 	copyRowsAVX(&dst[0], &src[0], ld, kc, n/8)
+	return true
+}
+
+// packATrans packs panels full mr-row micro-panels of a transposed A
+// (column p of op(A) is row p of src, stride lda) into dst. It reports
+// false, doing nothing, when it has no fast path for mr.
+func packATrans(dst, src []float32, lda, kc, panels, mr int) bool {
+	if !haveAVX || mr < 4 || mr > 16 || kc == 0 || panels == 0 {
+		return false
+	}
+	_ = dst[panels*mr*kc-1]
+	_ = src[(kc-1)*lda+panels*mr-1]
+	packATransAVX(&dst[0], &src[0], lda, kc, panels, mr)
 	return true
 }
 

@@ -124,3 +124,77 @@ tr_loop:
 tr_done:
 	VZEROUPPER
 	RET
+
+// func packATransAVX(dst, src *float32, lda, kc, panels, mr int)
+// Packs panels full micro-panels of a transposed A (4 ≤ mr ≤ 16): for p in
+// [0, kc) and q in [0, panels), the mr floats at src+p·lda+q·mr go to
+// dst+q·mr·kc+p·mr. The k steps run outermost, so each row of A is read
+// once, left to right, instead of once per panel at a stride that maps
+// every step to the same cache set. Each group of mr floats moves as two
+// vectors that overlap when mr is not a whole number of them (the first 8
+// or 4 floats and the last 8 or 4), so nothing outside them is touched.
+TEXT ·packATransAVX(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $2, R8
+	MOVQ kc+24(FP), CX
+	MOVQ panels+32(FP), DX
+	MOVQ mr+40(FP), BX
+	SHLQ $2, BX // mr in bytes
+	MOVQ BX, R10
+	IMULQ CX, R10 // panel stride in bytes: mr·kc·4
+	TESTQ CX, CX
+	JEQ  pat_done
+	TESTQ DX, DX
+	JEQ  pat_done
+	CMPQ BX, $32
+	JLT  pat_x
+	CMPQ BX, $64
+	JG   pat_done // wider than two vectors: not this helper's case
+	LEAQ -32(BX), R9 // offset of the last 8 floats
+
+pat_y_p:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ DX, R13
+pat_y_q:
+	VMOVUPS (R11), Y0
+	VMOVUPS (R11)(R9*1), Y1
+	VMOVUPS Y0, (R12)
+	VMOVUPS Y1, (R12)(R9*1)
+	ADDQ BX, R11
+	ADDQ R10, R12
+	DECQ R13
+	JNE  pat_y_q
+	ADDQ R8, SI
+	ADDQ BX, DI
+	DECQ CX
+	JNE  pat_y_p
+	JMP  pat_done
+
+pat_x:
+	CMPQ BX, $16
+	JLT  pat_done
+	LEAQ -16(BX), R9 // offset of the last 4 floats
+pat_x_p:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ DX, R13
+pat_x_q:
+	VMOVUPS (R11), X0
+	VMOVUPS (R11)(R9*1), X1
+	VMOVUPS X0, (R12)
+	VMOVUPS X1, (R12)(R9*1)
+	ADDQ BX, R11
+	ADDQ R10, R12
+	DECQ R13
+	JNE  pat_x_q
+	ADDQ R8, SI
+	ADDQ BX, DI
+	DECQ CX
+	JNE  pat_x_p
+
+pat_done:
+	VZEROUPPER
+	RET

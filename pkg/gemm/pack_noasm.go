@@ -9,3 +9,6 @@ func copyRows(dst, src []float32, ld, kc, n int) bool { return false }
 func transpose8(dst []float32, dstStride int, src []float32, ld, blocks int) bool {
 	return false
 }
+
+// packATrans has no fast path in this build; packA falls back to Go loops.
+func packATrans(dst, src []float32, lda, kc, panels, mr int) bool { return false }
