@@ -2,9 +2,7 @@
 // cmd/caption (pkg/caption): soft.safetensors (soft attention),
 // hard.safetensors (hard attention) and baseline.safetensors (no
 // attention), trained on the built-in captioned scenes. README.md beside
-// this file names the runs they are taken from. A build made before they
-// were trained has none: Load's error wraps models.ErrNoModel and the
-// command says how to train one.
+// this file names the runs they are taken from.
 //
 // Import it under another name, since pkg/caption is the model itself:
 //
@@ -12,32 +10,38 @@
 package caption
 
 import (
-	"embed"
+	_ "embed"
 	"fmt"
 
 	"github.com/attnkit/attn/models"
 	pkgcaption "github.com/attnkit/attn/pkg/caption"
 )
 
-// The pattern * also matches this file and README.md, so the package
-// compiles in a build that has no model yet.
-//
-//go:embed *
-var files embed.FS
+//go:embed baseline.safetensors
+var baselineFile string
+
+//go:embed hard.safetensors
+var hardFile string
+
+//go:embed soft.safetensors
+var softFile string
+
+// files are the models this build embeds.
+var files = models.Set{"baseline": baselineFile, "hard": hardFile, "soft": softFile}
 
 // Names returns the models this build has (of "baseline", "hard",
 // "soft"), sorted.
-func Names() []string { return models.List(files) }
+func Names() []string { return files.Names() }
 
 // Bytes returns the safetensors bytes of the model "soft", "hard" or
 // "baseline" and whether this build has it.
-func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
+func Bytes(name string) ([]byte, bool) { return files.Bytes(name) }
 
 // Load returns the model "soft", "hard" or "baseline", named
 // "embedded:NAME" in messages. Its error wraps models.ErrNoModel when this
 // build has none.
 func Load(name string) (*pkgcaption.Model, error) {
-	f, ok, err := models.Decode(files, name)
+	f, ok, err := files.Decode(name)
 	if !ok {
 		return nil, fmt.Errorf("%w named %s for caption", models.ErrNoModel, name)
 	}

@@ -10,7 +10,7 @@
 package imgtx
 
 import (
-	"embed"
+	_ "embed"
 	"fmt"
 	"strings"
 
@@ -18,23 +18,32 @@ import (
 	pkgimgtx "github.com/attnkit/attn/pkg/imgtx"
 )
 
-// The pattern * also matches this file and README.md, so the package
-// compiles in a build that has no model yet.
-//
-//go:embed *
-var files embed.FS
+//go:embed class.safetensors
+var classFile string
+
+//go:embed pixelcnn.safetensors
+var pixelcnnFile string
+
+//go:embed transformer.safetensors
+var transformerFile string
+
+//go:embed upscale.safetensors
+var upscaleFile string
+
+// files are the models this build embeds.
+var files = models.Set{"class": classFile, "pixelcnn": pixelcnnFile, "transformer": transformerFile, "upscale": upscaleFile}
 
 // Names returns the models this build has, sorted.
-func Names() []string { return models.List(files) }
+func Names() []string { return files.Names() }
 
 // Bytes returns the safetensors bytes of a model and whether this build
 // has it.
-func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
+func Bytes(name string) ([]byte, bool) { return files.Bytes(name) }
 
 // Load returns a model, named "embedded:NAME" in messages. Its error wraps
 // models.ErrNoModel when this build has none of that name.
 func Load(name string) (*pkgimgtx.Model, error) {
-	f, ok, err := models.Decode(files, name)
+	f, ok, err := files.Decode(name)
 	if !ok {
 		return nil, fmt.Errorf("%w named %s for imgtx", models.ErrNoModel, name)
 	}

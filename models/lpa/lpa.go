@@ -10,30 +10,33 @@
 package lpa
 
 import (
-	"embed"
+	_ "embed"
 	"fmt"
 
 	"github.com/attnkit/attn/models"
 	pkglpa "github.com/attnkit/attn/pkg/lpa"
 )
 
-// The pattern * also matches this file and README.md, so the package
-// compiles in a build that has no model yet.
-//
-//go:embed *
-var files embed.FS
+//go:embed att.safetensors
+var attFile string
+
+//go:embed baseline.safetensors
+var baselineFile string
+
+// files are the models this build embeds.
+var files = models.Set{"att": attFile, "baseline": baselineFile}
 
 // Names returns the models this build has ("att", "baseline"), sorted.
-func Names() []string { return models.List(files) }
+func Names() []string { return files.Names() }
 
 // Bytes returns the safetensors bytes of the model "att" or "baseline"
 // and whether this build has it.
-func Bytes(name string) ([]byte, bool) { return models.Read(files, name) }
+func Bytes(name string) ([]byte, bool) { return files.Bytes(name) }
 
 // Load returns the model "att" or "baseline", named "embedded:NAME" in
 // messages. Its error wraps models.ErrNoModel when this build has none.
 func Load(name string) (*pkglpa.Model, error) {
-	f, ok, err := models.Decode(files, name)
+	f, ok, err := files.Decode(name)
 	if !ok {
 		return nil, fmt.Errorf("%w named %s for lpa", models.ErrNoModel, name)
 	}

@@ -9,30 +9,39 @@
 package ram
 
 import (
-	"embed"
+	_ "embed"
 	"fmt"
 
 	"github.com/attnkit/attn/models"
 	pkgram "github.com/attnkit/attn/pkg/ram"
 )
 
-// The pattern * also matches this file and README.md, so the package
-// compiles in a build that has no model yet.
-//
-//go:embed *
-var files embed.FS
+//go:embed cluttered100.safetensors
+var cluttered100File string
+
+//go:embed cluttered60.safetensors
+var cluttered60File string
+
+//go:embed mnist.safetensors
+var mnistFile string
+
+//go:embed translated.safetensors
+var translatedFile string
+
+// files are the models this build embeds.
+var files = models.Set{"cluttered100": cluttered100File, "cluttered60": cluttered60File, "mnist": mnistFile, "translated": translatedFile}
 
 // Names returns the tasks this build has a model for, sorted.
-func Names() []string { return models.List(files) }
+func Names() []string { return files.Names() }
 
 // Bytes returns the safetensors bytes of a task's model and whether this
 // build has one.
-func Bytes(task string) ([]byte, bool) { return models.Read(files, task) }
+func Bytes(task string) ([]byte, bool) { return files.Bytes(task) }
 
 // Load returns the model of a task, named "embedded:TASK" in messages. Its
 // error wraps models.ErrNoModel when this build has none.
 func Load(task string) (*pkgram.Model, error) {
-	f, ok, err := models.Decode(files, task)
+	f, ok, err := files.Decode(task)
 	if !ok {
 		return nil, fmt.Errorf("%w for glimpse task %s", models.ErrNoModel, task)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/attnkit/attn/pkg/autograd"
 	"github.com/attnkit/attn/pkg/tensor"
@@ -397,6 +398,45 @@ func TestReadLargeTensors(t *testing.T) {
 					t.Fatalf("%s: %s[%d] = %d, want %d", got.Name, name, i, g.Int[i], v)
 				}
 			}
+		}
+	}
+}
+
+// ReadString reads F32 tensors in place where they are aligned, copies them
+// where they are not, and gives the file ReadBytes gives either way.
+func TestReadStringInPlace(t *testing.T) {
+	b := encode(t, sampleFile())
+	want, err := ReadBytes(b, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same bytes at 0 to 3 bytes past an allocation's (aligned) start:
+	// each F32 tensor lies on a multiple of 4 at exactly one of them.
+	inPlace := map[string]int{}
+	for shift := range 4 {
+		s := string(append(make([]byte, shift), b...))[shift:]
+		got, err := ReadString(s, "m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameFile(t, want, got)
+		lo := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		for n, e := range got.Tensors {
+			if e.DType != F32 || len(e.Float) == 0 {
+				continue
+			}
+			p := uintptr(unsafe.Pointer(&e.Float[0]))
+			if p >= lo && p < lo+uintptr(len(s)) {
+				if p%4 != 0 {
+					t.Errorf("shift %d: tensor %q read in place at an unaligned address", shift, n)
+				}
+				inPlace[n]++
+			}
+		}
+	}
+	for n, e := range want.Tensors {
+		if e.DType == F32 && len(e.Float) > 0 && littleEndian && inPlace[n] != 1 {
+			t.Errorf("tensor %q read in place at %d of 4 addresses, want 1", n, inPlace[n])
 		}
 	}
 }

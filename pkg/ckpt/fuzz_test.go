@@ -14,7 +14,8 @@ import (
 // testdata/fuzz/<target>/ (made by testdata/fuzzseeds/gen.go) and run as
 // ordinary tests under go test; bench/fuzz.sh runs the fuzzer on each.
 
-// FuzzReadBytes feeds arbitrary bytes to the reader. A file it accepts
+// FuzzReadBytes feeds arbitrary bytes to the reader (ReadBytes, and
+// ReadString, which must agree with it). A file it accepts
 // must be consistent (every entry holds as many values as its shape
 // says), must be writable again, and must read back equal from what the
 // writer makes of it; the writer's output is a fixed point.
@@ -22,12 +23,19 @@ func FuzzReadBytes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "fuzz.safetensors"
 		got, err := ReadBytes(data, name)
+		// ReadString decodes the same bytes to the same file, or fails
+		// with the same error.
+		inPlace, serr := ReadString(string(data), name)
+		if (err == nil) != (serr == nil) || err != nil && err.Error() != serr.Error() {
+			t.Fatalf("ReadBytes: %v; ReadString: %v", err, serr)
+		}
 		if err != nil {
 			if msg := err.Error(); !strings.HasPrefix(msg, name+": ") || strings.ContainsRune(msg, '\n') {
 				t.Fatalf("error is not one line naming the file: %q", msg)
 			}
 			return
 		}
+		sameFile(t, got, inPlace)
 		for n, e := range got.Tensors {
 			if err := e.check(); err != nil {
 				t.Fatalf("tensor %q as read: %v", n, err)

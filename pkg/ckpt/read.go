@@ -12,7 +12,9 @@ import (
 	"math/bits"
 	"os"
 	"slices"
+	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxHeaderSize caps the JSON header a reader accepts (the reference
@@ -43,6 +45,20 @@ func ReadBytes(b []byte, name string) (*File, error) {
 	return ReadFrom(bytes.NewReader(b), int64(len(b)), name)
 }
 
+// ReadString decodes a checkpoint held in a string, such as a go:embed
+// model; name is used in errors. Its F32 tensors are not copied where the
+// machine is little-endian and they start at a multiple of 4 bytes (as
+// files this package writes do): their Float slices point into s itself,
+// whose memory Go never changes, and which for an embedded string is the
+// executable's read-only data. (Tensors at an address that is not a
+// multiple of 4 are copied.) So they must not be written to; decoding
+// the weights into a model (nn.LoadState) copies them out. For a single
+// image this saves the model's size in fresh memory and a copy: with a
+// 10 MB model, 2,300 of lpa attend's 9,400 page faults (perf stat).
+func ReadString(s string, name string) (*File, error) {
+	return readFrom(strings.NewReader(s), int64(len(s)), name, s)
+}
+
 // ReadFrom decodes a checkpoint of size bytes from r; name is used in
 // errors, which all start with "name: ". The header is validated
 // completely before any tensor is allocated.
@@ -53,6 +69,12 @@ func ReadBytes(b []byte, name string) (*File, error) {
 // only the model knows. Expect names the missing tensors, or the
 // unclaimed bytes when nothing is missing (see Unclaimed).
 func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
+	return readFrom(r, size, name, "")
+}
+
+// readFrom is ReadFrom; when mem is not empty it holds the size bytes r
+// reads, and F32 tensors are taken from it in place (ReadString).
+func readFrom(r io.ReaderAt, size int64, name string, mem string) (*File, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%s: "+format, append([]any{name}, args...)...)
 	}
@@ -144,6 +166,12 @@ func ReadFrom(r io.ReaderAt, size int64, name string) (*File, error) {
 		// report io.EOF.
 		size := int64(e.DType.Size())
 		count := e.Numel()
+		if mem != "" && e.DType == F32 && littleEndian && count > 0 {
+			if p := unsafe.StringData(mem[dataStart+s.begin:]); uintptr(unsafe.Pointer(p))%4 == 0 {
+				e.Float = unsafe.Slice((*float32)(unsafe.Pointer(p)), count)
+				continue
+			}
+		}
 		if e.DType.IsFloat() {
 			e.Float = make([]float32, count)
 		} else {
