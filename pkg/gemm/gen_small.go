@@ -53,10 +53,6 @@ type smallISA struct {
 	// rowsMax is the most rows of one rows kernel, rowsGroup the most rows
 	// of a row group of a taller product (small.go's rowGroups).
 	rowsMax, rowsGroup int
-	// oneNV[r], when larger than rowsNV[r], is the vectors per tile row of
-	// the kernel for a product of r rows in all (one row group, which needs
-	// no common width): as many accumulators as the registers hold.
-	oneNV [maxRows + 1]int
 	// dotJ[r] is the B rows of the wide dot kernel with r rows of A.
 	dotJ [maxDot + 1]int
 	// axpyG[r] is the B rows one axpy kernel adds to r rows of y, axpyU[r]
@@ -479,9 +475,6 @@ func writeSmall() {
 			// Up to eight rows in one group (24 accumulators); the groups
 			// of 3 to 6 rows of taller products share the 64-column width.
 			rowsNV: [maxRows + 1]int{2: 4, 3: 4, 4: 4, 5: 4, 6: 4, 7: 3, 8: 3}, rowsMax: 8, rowsGroup: 6,
-			// Widths of 128 and 96 leave n = 256 and 1024 a 64-column
-			// rest, which the rowsNV kernel takes.
-			oneNV: [maxRows + 1]int{2: 8, 3: 6, 4: 6},
 			dotJ:  [maxDot + 1]int{1: 8, 2: 8, 3: 8, 4: 6},
 			axpyG: [maxAxpy + 1]int{1: 8, 2: 8, 3: 4, 4: 4},
 			axpyU: [maxAxpy + 1]int{1: 4, 2: 2, 3: 2, 4: 2},
@@ -533,7 +526,7 @@ func writeSmall() {
 		tab.f("\taxpy:       [maxAxpy + 1]axpyKernel{%s},", axpys[:len(axpys)-2])
 		tab.f("\taxpy1:      [maxAxpy + 1]axpyKernel{%s},", axpys1[:len(axpys1)-2])
 		tab.f("\taxpyG:      [maxAxpy + 1]int{%s},", gs[:len(gs)-2])
-		var wide, narrow, widths, one, oneWidths, dots, dots1, js string
+		var wide, narrow, widths, dots, dots1, js string
 		for r := 2; r <= s.rowsMax; r++ {
 			nv := s.rowsNV[r]
 			sym := e.rows(s, r, nv)
@@ -543,14 +536,6 @@ func writeSmall() {
 			wide += fmt.Sprintf("%d: %s, ", r, sym)
 			narrow += fmt.Sprintf("%d: %s, ", r, nsym)
 			widths += fmt.Sprintf("%d: %d, ", r, nv*s.lanes)
-			osym, onv := sym, nv
-			if s.oneNV[r] > nv {
-				onv = s.oneNV[r]
-				osym = e.rows(s, r, onv)
-				decl(osym, rowsArgs, fmt.Sprintf("computes a %d×%d tile of C from unpacked A and B", r, onv*s.lanes))
-			}
-			one += fmt.Sprintf("%d: %s, ", r, osym)
-			oneWidths += fmt.Sprintf("%d: %d, ", r, onv*s.lanes)
 		}
 		for r := 1; r <= maxDot; r++ {
 			jw := s.dotJ[r]
@@ -565,8 +550,6 @@ func writeSmall() {
 		tab.f("\trows:       [maxRows + 1]rowsKernel{%s},", wide[:len(wide)-2])
 		tab.f("\trowsNarrow: [maxRows + 1]rowsKernel{%s},", narrow[:len(narrow)-2])
 		tab.f("\trowsW:      [maxRows + 1]int{%s},", widths[:len(widths)-2])
-		tab.f("\tone:        [maxRows + 1]rowsKernel{%s},", one[:len(one)-2])
-		tab.f("\toneW:       [maxRows + 1]int{%s},", oneWidths[:len(oneWidths)-2])
 		tab.f("\tdot:        [maxDot + 1]dotKernel{%s},", dots[:len(dots)-2])
 		tab.f("\tdot1:       [maxDot + 1]dotKernel{%s},", dots1[:len(dots1)-2])
 		tab.f("\tdotJ:       [maxDot + 1]int{%s},", js[:len(js)-2])

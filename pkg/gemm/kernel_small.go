@@ -18,7 +18,6 @@ func newSmallGeneric() *smallKernels {
 	}
 	for r := 2; r <= s.rowsMax; r++ {
 		s.rows[r], s.rowsNarrow[r], s.rowsW[r] = rowsGo(r, 8), rowsGo(r, 4), 8
-		s.one[r], s.oneW[r] = s.rows[r], 8
 	}
 	for r := 1; r <= maxDot; r++ {
 		s.dot[r], s.dot1[r], s.dotJ[r] = dotGo(r, 4), dotGo(r, 1), 4

@@ -82,10 +82,6 @@ type smallKernels struct {
 	rows       [maxRows + 1]rowsKernel
 	rowsNarrow [maxRows + 1]rowsKernel
 	rowsW      [maxRows + 1]int
-	// one[r] computes r×oneW[r] tiles of a product of r rows in all, with
-	// oneW[r] ≥ rowsW[r] (the same kernel where no wider one pays).
-	one  [maxRows + 1]rowsKernel
-	oneW [maxRows + 1]int
 	// dot[r] computes r×dotJ[r] tiles, dot1[r] r×1 tiles.
 	dot  [maxDot + 1]dotKernel
 	dot1 [maxDot + 1]dotKernel
@@ -271,9 +267,6 @@ func (sk *smallKernels) rowGroups(m int) int {
 // rowsWidth is the wide tile width of the rows form for this m.
 func (sp *smallProblem) rowsWidth(sk *smallKernels) int {
 	groups := sk.rowGroups(sp.m)
-	if groups == 1 {
-		return sk.oneW[sp.m]
-	}
 	_, rows := rowGroup(sp.m, groups, groups-1) // the smallest group
 	return sk.rowsW[rows]
 }
@@ -333,10 +326,10 @@ func (sp *smallProblem) axpyColumns(sk *smallKernels, bufs *packBufs, j0, j1 int
 	}
 }
 
-// rowsColumns computes columns [j0, j1) in register tiles: wide tiles
-// (one's, for a single row group, then rows'), then narrow ones, then a
-// last sliver narrower than a vector, which is packed with zero columns
-// and computed into the scratch tile. A is the packed k×m panel (ap = m).
+// rowsColumns computes columns [j0, j1) in register tiles: wide tiles, then
+// narrow ones, then a last sliver narrower than a vector, which is packed
+// with zero columns and computed into the scratch tile. A is the packed
+// k×m panel (ap = m).
 func (sp *smallProblem) rowsColumns(sk *smallKernels, bufs *packBufs, j0, j1 int) {
 	m, k, ldb, ldc := sp.m, sp.k, sp.ldb, sp.ldc
 	groups := sk.rowGroups(m)
@@ -369,15 +362,9 @@ func (sp *smallProblem) rowsColumns(sk *smallKernels, bufs *packBufs, j0, j1 int
 				fn[rows](kcb, &sp.a[pc*sp.ap+i0], sp.ap, &b[0], ldbt, &sp.c[i0*ldc+j], ldc, sp.alpha, beta)
 			}
 		}
-		j, rw := j0, w
-		if groups == 1 {
-			for ; j+w <= j1; j += w {
-				tiles(&sk.one, j, w)
-			}
-			rw = sk.rowsW[m]
-		}
-		for ; j+rw <= j1; j += rw {
-			tiles(&sk.rows, j, rw)
+		j := j0
+		for ; j+w <= j1; j += w {
+			tiles(&sk.rows, j, w)
 		}
 		for ; j+lanes <= j1; j += lanes {
 			tiles(&sk.rowsNarrow, j, lanes)

@@ -146,8 +146,6 @@ var smallAVX2 = &smallKernels{
 	rows:       [maxRows + 1]rowsKernel{2: kernAVX2rows2x32, 3: kernAVX2rows3x16, 4: kernAVX2rows4x16, 5: kernAVX2rows5x16, 6: kernAVX2rows6x16},
 	rowsNarrow: [maxRows + 1]rowsKernel{2: kernAVX2rows2x8, 3: kernAVX2rows3x8, 4: kernAVX2rows4x8, 5: kernAVX2rows5x8, 6: kernAVX2rows6x8},
 	rowsW:      [maxRows + 1]int{2: 32, 3: 16, 4: 16, 5: 16, 6: 16},
-	one:        [maxRows + 1]rowsKernel{2: kernAVX2rows2x32, 3: kernAVX2rows3x16, 4: kernAVX2rows4x16, 5: kernAVX2rows5x16, 6: kernAVX2rows6x16},
-	oneW:       [maxRows + 1]int{2: 32, 3: 16, 4: 16, 5: 16, 6: 16},
 	dot:        [maxDot + 1]dotKernel{1: kernAVX2dot1x8, 2: kernAVX2dot2x4, 3: kernAVX2dot3x4, 4: kernAVX2dot4x2},
 	dot1:       [maxDot + 1]dotKernel{1: kernAVX2dot1x1, 2: kernAVX2dot2x1, 3: kernAVX2dot3x1, 4: kernAVX2dot4x1},
 	dotJ:       [maxDot + 1]int{1: 8, 2: 4, 3: 4, 4: 2},
@@ -203,11 +201,6 @@ func kernAVX512rows2x64(k int, a *float32, ap int, b *float32, ldb int, c *float
 //go:noescape
 func kernAVX512rows2x16(k int, a *float32, ap int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
-// kernAVX512rows2x128 computes a 2×128 tile of C from unpacked A and B (small_amd64.s).
-//
-//go:noescape
-func kernAVX512rows2x128(k int, a *float32, ap int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-
 // kernAVX512rows3x64 computes a 3×64 tile of C from unpacked A and B (small_amd64.s).
 //
 //go:noescape
@@ -218,11 +211,6 @@ func kernAVX512rows3x64(k int, a *float32, ap int, b *float32, ldb int, c *float
 //go:noescape
 func kernAVX512rows3x16(k int, a *float32, ap int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
-// kernAVX512rows3x96 computes a 3×96 tile of C from unpacked A and B (small_amd64.s).
-//
-//go:noescape
-func kernAVX512rows3x96(k int, a *float32, ap int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-
 // kernAVX512rows4x64 computes a 4×64 tile of C from unpacked A and B (small_amd64.s).
 //
 //go:noescape
@@ -232,11 +220,6 @@ func kernAVX512rows4x64(k int, a *float32, ap int, b *float32, ldb int, c *float
 //
 //go:noescape
 func kernAVX512rows4x16(k int, a *float32, ap int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-
-// kernAVX512rows4x96 computes a 4×96 tile of C from unpacked A and B (small_amd64.s).
-//
-//go:noescape
-func kernAVX512rows4x96(k int, a *float32, ap int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // kernAVX512rows5x64 computes a 5×64 tile of C from unpacked A and B (small_amd64.s).
 //
@@ -330,8 +313,6 @@ var smallAVX512 = &smallKernels{
 	rows:       [maxRows + 1]rowsKernel{2: kernAVX512rows2x64, 3: kernAVX512rows3x64, 4: kernAVX512rows4x64, 5: kernAVX512rows5x64, 6: kernAVX512rows6x64, 7: kernAVX512rows7x48, 8: kernAVX512rows8x48},
 	rowsNarrow: [maxRows + 1]rowsKernel{2: kernAVX512rows2x16, 3: kernAVX512rows3x16, 4: kernAVX512rows4x16, 5: kernAVX512rows5x16, 6: kernAVX512rows6x16, 7: kernAVX512rows7x16, 8: kernAVX512rows8x16},
 	rowsW:      [maxRows + 1]int{2: 64, 3: 64, 4: 64, 5: 64, 6: 64, 7: 48, 8: 48},
-	one:        [maxRows + 1]rowsKernel{2: kernAVX512rows2x128, 3: kernAVX512rows3x96, 4: kernAVX512rows4x96, 5: kernAVX512rows5x64, 6: kernAVX512rows6x64, 7: kernAVX512rows7x48, 8: kernAVX512rows8x48},
-	oneW:       [maxRows + 1]int{2: 128, 3: 96, 4: 96, 5: 64, 6: 64, 7: 48, 8: 48},
 	dot:        [maxDot + 1]dotKernel{1: kernAVX512dot1x8, 2: kernAVX512dot2x8, 3: kernAVX512dot3x8, 4: kernAVX512dot4x6},
 	dot1:       [maxDot + 1]dotKernel{1: kernAVX512dot1x1, 2: kernAVX512dot2x1, 3: kernAVX512dot3x1, 4: kernAVX512dot4x1},
 	dotJ:       [maxDot + 1]int{1: 8, 2: 8, 3: 8, 4: 6},
