@@ -353,15 +353,15 @@ func (tp *Tape) MultiHeadAttention(xq, xkv, wQ, wK, wV, wO, bQ, bK, bV, bO *Var,
 // splitHeads reshapes and permutes x [B, L, H·Dh] into [B, H, L, Dh].
 func (tp *Tape) splitHeads(x *Var, heads int) *Var {
 	b, l, e := x.Value.Dim(0), x.Value.Dim(1), x.Value.Dim(2)
-	out := tp.Alloc(b, heads, l, e/heads)
-	headsPermute(out.Data, x.Value.Data, b, l, heads, e/heads, true)
+	out := tp.Scratch(b, heads, l, e/heads) // every value is written
+	headsPermute(out.Data, x.Value.Data, b, l, heads, e/heads, true, false)
 	y := tp.Result(out, x)
 	if y.RequiresGrad {
 		tp.Push(func() {
 			if y.Grad == nil {
 				return
 			}
-			headsPermute(y.Grad.Data, tp.GradOf(x).Data, b, l, heads, e/heads, false)
+			headsPermute(y.Grad.Data, tp.GradOf(x).Data, b, l, heads, e/heads, false, true)
 		})
 	}
 	return y
@@ -370,38 +370,40 @@ func (tp *Tape) splitHeads(x *Var, heads int) *Var {
 // mergeHeads permutes and reshapes x [B, H, L, Dh] into [B, L, H·Dh].
 func (tp *Tape) mergeHeads(x *Var) *Var {
 	b, heads, l, dh := x.Value.Dim(0), x.Value.Dim(1), x.Value.Dim(2), x.Value.Dim(3)
-	out := tp.Alloc(b, l, heads*dh)
-	headsPermute(x.Value.Data, out.Data, b, l, heads, dh, false)
+	out := tp.Scratch(b, l, heads*dh) // every value is written
+	headsPermute(x.Value.Data, out.Data, b, l, heads, dh, false, false)
 	y := tp.Result(out, x)
 	if y.RequiresGrad {
 		tp.Push(func() {
 			if y.Grad == nil {
 				return
 			}
-			headsPermute(tp.GradOf(x).Data, y.Grad.Data, b, l, heads, dh, true)
+			headsPermute(tp.GradOf(x).Data, y.Grad.Data, b, l, heads, dh, true, true)
 		})
 	}
 	return y
 }
 
 // headsPermute moves data between the [B, H, L, Dh] layout (split) and the
-// [B, L, H·Dh] layout (merged). With toSplit it adds merged into split,
-// otherwise split into merged; destinations accumulate, so the same
-// function serves forward (into a zeroed buffer) and backward.
-func headsPermute(split, merged []float32, b, l, heads, dh int, toSplit bool) {
+// [B, L, H·Dh] layout (merged): with toSplit from merged into split,
+// otherwise from split into merged. The destination is overwritten for
+// the forward passes, or added to (accumulate) for the backward ones,
+// whose gradient buffers may hold other ops' contributions; each head's
+// Dh values move as one vector operation.
+func headsPermute(split, merged []float32, b, l, heads, dh int, toSplit, accumulate bool) {
 	for bi := 0; bi < b; bi++ {
 		for h := 0; h < heads; h++ {
 			for i := 0; i < l; i++ {
 				s := split[((bi*heads+h)*l+i)*dh:][:dh]
 				m := merged[(bi*l+i)*heads*dh+h*dh:][:dh]
+				dst, src := m, s
 				if toSplit {
-					for j, x := range m {
-						s[j] += x
-					}
+					dst, src = s, m
+				}
+				if accumulate {
+					vec.Add(dst, dst, src)
 				} else {
-					for j, x := range s {
-						m[j] += x
-					}
+					copy(dst, src)
 				}
 			}
 		}
