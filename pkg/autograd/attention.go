@@ -361,7 +361,8 @@ func (tp *Tape) splitHeads(x *Var, heads int) *Var {
 			if y.Grad == nil {
 				return
 			}
-			headsPermute(y.Grad.Data, tp.GradOf(x).Data, b, l, heads, e/heads, false, true)
+			g, fresh := tp.gradBuf(x)
+			headsPermute(y.Grad.Data, g, b, l, heads, e/heads, false, !fresh)
 		})
 	}
 	return y
@@ -378,7 +379,8 @@ func (tp *Tape) mergeHeads(x *Var) *Var {
 			if y.Grad == nil {
 				return
 			}
-			headsPermute(tp.GradOf(x).Data, y.Grad.Data, b, l, heads, dh, true, true)
+			g, fresh := tp.gradBuf(x)
+			headsPermute(g, y.Grad.Data, b, l, heads, dh, true, !fresh)
 		})
 	}
 	return y
@@ -386,10 +388,10 @@ func (tp *Tape) mergeHeads(x *Var) *Var {
 
 // headsPermute moves data between the [B, H, L, Dh] layout (split) and the
 // [B, L, H·Dh] layout (merged): with toSplit from merged into split,
-// otherwise from split into merged. The destination is overwritten for
-// the forward passes, or added to (accumulate) for the backward ones,
-// whose gradient buffers may hold other ops' contributions; each head's
-// Dh values move as one vector operation.
+// otherwise from split into merged. The destination is overwritten (the
+// forward passes, and a backward pass into a new gradient buffer) or added
+// to (accumulate: a gradient that holds other ops' contributions); each
+// head's Dh values move as one vector operation.
 func headsPermute(split, merged []float32, b, l, heads, dh int, toSplit, accumulate bool) {
 	for bi := 0; bi < b; bi++ {
 		for h := 0; h < heads; h++ {

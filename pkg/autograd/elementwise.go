@@ -159,8 +159,11 @@ func binaryForward(op binaryOp, out, a, b []float32, p *bcastPlan) {
 
 // binaryBackward accumulates the gradients of out = a op b: da and db
 // (either may be nil to skip it) receive dy summed over the dimensions
-// along which their input was broadcast.
-func binaryBackward(op binaryOp, da, db, dy, a, b []float32, p *bcastPlan) {
+// along which their input was broadcast. With setA (setB) da (db) is
+// written instead, which needs an input of the output's size (nothing
+// broadcast, so every element is written once); a db that is the same
+// buffer as da (x op x) must be accumulated into, not set.
+func binaryBackward(op binaryOp, da, db, dy, a, b []float32, p *bcastPlan, setA, setB bool) {
 	n := p.shape[p.nd-1]
 	sa, sb := p.sa[p.nd-1], p.sb[p.nd-1]
 	var c rowCursor
@@ -170,16 +173,31 @@ func binaryBackward(op binaryOp, da, db, dy, a, b []float32, p *bcastPlan) {
 		switch op {
 		case opAdd, opSub:
 			if da != nil {
-				for k, v := range g {
-					da[ia+k*sa] += v
+				if setA {
+					for k, v := range g {
+						da[ia+k*sa] = v
+					}
+				} else {
+					for k, v := range g {
+						da[ia+k*sa] += v
+					}
 				}
 			}
 			if db != nil {
-				if op == opSub {
+				switch {
+				case op == opSub && setB:
+					for k, v := range g {
+						db[ib+k*sb] = -v
+					}
+				case op == opSub:
 					for k, v := range g {
 						db[ib+k*sb] -= v
 					}
-				} else {
+				case setB:
+					for k, v := range g {
+						db[ib+k*sb] = v
+					}
+				default:
 					for k, v := range g {
 						db[ib+k*sb] += v
 					}
@@ -187,25 +205,50 @@ func binaryBackward(op binaryOp, da, db, dy, a, b []float32, p *bcastPlan) {
 			}
 		case opMul:
 			if da != nil {
-				for k, v := range g {
-					da[ia+k*sa] += v * b[ib+k*sb]
+				if setA {
+					for k, v := range g {
+						da[ia+k*sa] = v * b[ib+k*sb]
+					}
+				} else {
+					for k, v := range g {
+						da[ia+k*sa] += v * b[ib+k*sb]
+					}
 				}
 			}
 			if db != nil {
-				for k, v := range g {
-					db[ib+k*sb] += v * a[ia+k*sa]
+				if setB {
+					for k, v := range g {
+						db[ib+k*sb] = v * a[ia+k*sa]
+					}
+				} else {
+					for k, v := range g {
+						db[ib+k*sb] += v * a[ia+k*sa]
+					}
 				}
 			}
 		case opDiv:
 			if da != nil {
-				for k, v := range g {
-					da[ia+k*sa] += v / b[ib+k*sb]
+				if setA {
+					for k, v := range g {
+						da[ia+k*sa] = v / b[ib+k*sb]
+					}
+				} else {
+					for k, v := range g {
+						da[ia+k*sa] += v / b[ib+k*sb]
+					}
 				}
 			}
 			if db != nil { // d(a/b)/db = -a/b²
-				for k, v := range g {
-					bv := b[ib+k*sb]
-					db[ib+k*sb] -= v * a[ia+k*sa] / (bv * bv)
+				if setB {
+					for k, v := range g {
+						bv := b[ib+k*sb]
+						db[ib+k*sb] = -(v * a[ia+k*sa] / (bv * bv))
+					}
+				} else {
+					for k, v := range g {
+						bv := b[ib+k*sb]
+						db[ib+k*sb] -= v * a[ia+k*sa] / (bv * bv)
+					}
 				}
 			}
 		}
@@ -213,7 +256,6 @@ func binaryBackward(op binaryOp, da, db, dy, a, b []float32, p *bcastPlan) {
 	}
 }
 
-// binary wires a broadcasting binary op into the tape.
 func (tp *Tape) binary(op binaryOp, a, b *Var) *Var {
 	p, ok := newBcastPlan(a.Value.Shape, b.Value.Shape)
 	if !ok {
@@ -239,18 +281,30 @@ func (tp *Tape) binary(op binaryOp, a, b *Var) *Var {
 			if y.Grad == nil {
 				return
 			}
+			// A new gradient buffer is written rather than zeroed and added
+			// to, where its input was not broadcast (each element then
+			// receives one value).
 			var da, db []float32
+			var setA, setB bool
 			if a.RequiresGrad {
-				da = tp.GradOf(a).Data
+				da, setA = tp.gradBuf(a)
+				if setA && len(da) != saved.size {
+					clear(da)
+					setA = false
+				}
 			}
 			if b.RequiresGrad {
-				db = tp.GradOf(b).Data
+				db, setB = tp.gradBuf(b)
+				if setB && len(db) != saved.size {
+					clear(db)
+					setB = false
+				}
 			}
 			if par {
-				binaryBackwardParallel(t, op, da, db, y.Grad.Data, a.Value.Data, b.Value.Data)
+				binaryBackwardParallel(t, op, da, db, y.Grad.Data, a.Value.Data, b.Value.Data, setA, setB)
 				return
 			}
-			binaryBackward(op, da, db, y.Grad.Data, a.Value.Data, b.Value.Data, &saved)
+			binaryBackward(op, da, db, y.Grad.Data, a.Value.Data, b.Value.Data, &saved, setA, setB)
 		})
 	}
 	return y

@@ -53,8 +53,12 @@ func (tp *Tape) Linear(x, w, b *Var) *Var {
 				return
 			}
 			var dx, dw, db []float32
+			dxBeta := float32(1)
 			if x.RequiresGrad {
-				dx = tp.GradOf(x).Data
+				var fresh bool
+				if dx, fresh = tp.gradBuf(x); fresh {
+					dxBeta = 0 // the product overwrites the new buffer
+				}
 			}
 			if w.RequiresGrad {
 				dw = tp.GradOf(w).Data
@@ -62,7 +66,7 @@ func (tp *Tape) Linear(x, w, b *Var) *Var {
 			if b != nil && b.RequiresGrad {
 				db = tp.GradOf(b).Data
 			}
-			linearBackward(dx, dw, db, y.Grad.Data, x.Value.Data, w.Value.Data, rows, in, outF)
+			linearBackwardTo(dx, dxBeta, dw, db, y.Grad.Data, x.Value.Data, w.Value.Data, rows, in, outF)
 		})
 	}
 	return y
@@ -90,8 +94,14 @@ func linearForward(out, x, w, b []float32, rows, in, outF int) {
 // linearBackward accumulates dx += dy·w, dw += dyᵀ·x, db += Σ_rows dy.
 // A nil destination is skipped.
 func linearBackward(dx, dw, db, dy, x, w []float32, rows, in, outF int) {
+	linearBackwardTo(dx, 1, dw, db, dy, x, w, rows, in, outF)
+}
+
+// linearBackwardTo is linearBackward with dx = dy·w + dxBeta·dx: dxBeta 0
+// writes dx without reading it.
+func linearBackwardTo(dx []float32, dxBeta float32, dw, db, dy, x, w []float32, rows, in, outF int) {
 	if dx != nil {
-		gemm.Sgemm(false, false, rows, in, outF, 1, dy, outF, w, in, 1, dx, in)
+		gemm.Sgemm(false, false, rows, in, outF, 1, dy, outF, w, in, dxBeta, dx, in)
 	}
 	if dw != nil {
 		gemm.Sgemm(true, false, outF, in, rows, 1, dy, outF, x, in, 1, dw, in)

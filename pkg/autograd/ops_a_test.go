@@ -19,6 +19,14 @@ func randRange(rng *rand.Rand, lo, hi float64, shape ...int) *tensor.Tensor {
 
 // randAway returns values in ±[margin, 1): kinks at 0 (ReLU, LeakyReLU)
 // stay further than the finite-difference step from every element.
+// shifted adds d to every value of t (keeping a divisor away from 0).
+func shifted(t *tensor.Tensor, d float32) *tensor.Tensor {
+	for i := range t.Data {
+		t.Data[i] += d
+	}
+	return t
+}
+
 func randAway(rng *rand.Rand, margin float64, shape ...int) *tensor.Tensor {
 	t := tensor.New(shape...)
 	for i := range t.Data {
@@ -193,6 +201,20 @@ func TestGradCheckOpsA(t *testing.T) {
 			return c2
 		}, in(randTensor(rng, 1, 2), randTensor(rng, 1, 2), randTensor(rng, 1, 2),
 			randTensor(rng, 8, 2), randTensor(rng, 8, 2), randTensor(rng, 8), randTensor(rng, 8))},
+		// Gradient buffers are written by their first contribution and
+		// added to by the rest (gradBuf): inputs used twice in one op, in
+		// several ops, and broadcast.
+		{"binary-shared-inputs", func(tp *Tape, v []*Var) *Var {
+			x := v[0]
+			return tp.Add(tp.Sub(tp.Mul(x, x), tp.Div(x, x)), tp.Div(tp.Add(x, x), tp.Sub(v[1], x)))
+		}, in(randAway(rng, 0.2, 2, 3), shifted(randTensor(rng, 2, 3), 3))},
+		{"binary-broadcast-reuse", func(tp *Tape, v []*Var) *Var {
+			s := tp.Sub(v[1], v[0]) // v[1] broadcast along the rows
+			return tp.Mul(tp.Add(v[0], v[1]), s)
+		}, in(randTensor(rng, 3, 4), randTensor(rng, 4))},
+		{"linear-reused-input", func(tp *Tape, v []*Var) *Var {
+			return tp.Mul(tp.Linear(v[0], v[1], nil), tp.Linear(v[0], v[2], v[3]))
+		}, in(randTensor(rng, 3, 4), randTensor(rng, 2, 4), randTensor(rng, 2, 4), randTensor(rng, 2))},
 		{"rnn-cell-tanh", func(tp *Tape, v []*Var) *Var {
 			return tp.RNNCell(v[0], v[1], v[2], v[3], v[4], v[5], RNNTanh)
 		}, in(randTensor(rng, 2, 3), randTensor(rng, 2, 4), randTensor(rng, 4, 3), randTensor(rng, 4, 4),

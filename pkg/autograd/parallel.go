@@ -35,7 +35,7 @@ func binaryForwardParallel(t int, op binaryOp, out, a, b []float32) {
 	})
 }
 
-func binaryBackwardParallel(t int, op binaryOp, da, db, dy, a, b []float32) {
+func binaryBackwardParallel(t int, op binaryOp, da, db, dy, a, b []float32, setA, setB bool) {
 	parallel.Ranges(t, len(dy), func(_, lo, hi int) {
 		p := flatPlan(hi - lo)
 		var dal, dbl []float32
@@ -45,7 +45,7 @@ func binaryBackwardParallel(t int, op binaryOp, da, db, dy, a, b []float32) {
 		if db != nil {
 			dbl = db[lo:hi]
 		}
-		binaryBackward(op, dal, dbl, dy[lo:hi], a[lo:hi], b[lo:hi], &p)
+		binaryBackward(op, dal, dbl, dy[lo:hi], a[lo:hi], b[lo:hi], &p, setA, setB)
 	})
 }
 

@@ -109,6 +109,19 @@ func (tp *Tape) GradOf(v *Var) *tensor.Tensor {
 	return v.Grad
 }
 
+// gradBuf returns v's gradient buffer and whether it was just taken: a new
+// buffer comes from the arena unzeroed, and the caller must write every
+// element of it instead of accumulating. Zeroing the buffers GradOf hands
+// out was a tenth of a transformer's training step, and the first
+// contribution to a gradient is usually the only one.
+func (tp *Tape) gradBuf(v *Var) (g []float32, fresh bool) {
+	if v.Grad == nil {
+		v.Grad = tp.arena.getDirty(v.Value.Shape...)
+		return v.Grad.Data, true
+	}
+	return v.Grad.Data, false
+}
+
 // Backward seeds d(loss)/d(loss) = 1 for a one-element loss and runs every
 // recorded closure in reverse order.
 func (tp *Tape) Backward(loss *Var) {
