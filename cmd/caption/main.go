@@ -29,9 +29,11 @@ runs on the CPU.
 
 The built-in data are captioned scenes: 1-3 coloured MNIST digits of two
 sizes on a dark 64x64 canvas, with 5 reference sentences each ("a red 3
-above a large blue 7"). The embedded models (soft, hard and baseline) were
-trained on these scenes, drawn from the first 55,000 MNIST training
-digits, 55,000 new scenes per epoch for 6 epochs. 'caption train' also
+above a large blue 7"). The embedded models (soft, hard and baseline,
+trained as the paper trains them, and soft-sup and hard-sup, whose
+attention was also supervised by the boxes the words name) were trained
+on these scenes, drawn from the first 55,000 MNIST training digits,
+55,000 new scenes per epoch for 6 to 11 epochs. 'caption train' also
 reads the Karpathy-split JSON of Flickr8k, Flickr30k and COCO with an
 image folder.`
 

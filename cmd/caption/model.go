@@ -15,7 +15,7 @@ import (
 // modelFlag selects a model: an embedded default or a file.
 func modelFlag() cli.Flag {
 	return &cli.StringFlag{Name: "model", Aliases: []string{"m"}, Value: "embedded:soft",
-		Usage: "`MODEL`: embedded:soft, embedded:hard, embedded:baseline (the built-in models) or a .safetensors file from 'caption train'"}
+		Usage: "`MODEL`: embedded:soft, embedded:hard, embedded:baseline (the built-in models, trained as the paper trains), embedded:soft-sup, embedded:hard-sup (the same with supervised attention) or a .safetensors file from 'caption train'"}
 }
 
 // trainCommands say how to make each embedded model.
@@ -23,6 +23,8 @@ var trainCommands = map[string]string{
 	"soft":     "caption train --attention soft -o soft.safetensors",
 	"hard":     "caption train --attention hard -o hard.safetensors",
 	"baseline": "caption train --attention none -o baseline.safetensors",
+	"soft-sup": "caption train --attention soft --attn-supervision 1 -o soft-sup.safetensors",
+	"hard-sup": "caption train --attention hard --attn-supervision 1 -o hard-sup.safetensors",
 }
 
 // loadModel returns the model named by --model and its name. Any failure
@@ -32,7 +34,7 @@ func loadModel(c *cli.Context) (*caption.Model, string, error) {
 	if e, ok := strings.CutPrefix(name, "embedded:"); ok {
 		cmd, known := trainCommands[e]
 		if !known {
-			return nil, "", cliutil.Usagef("--model %s: want embedded:soft, embedded:hard or embedded:baseline", name)
+			return nil, "", cliutil.Usagef("--model %s: want embedded:soft, embedded:hard, embedded:baseline, embedded:soft-sup or embedded:hard-sup", name)
 		}
 		m, err := capmodels.Load(e)
 		if errors.Is(err, models.ErrNoModel) {
