@@ -103,6 +103,15 @@ var axpyMaxM = maxAxpy
 // products run at memory speed: 1×256×1024 takes about 15 µs on one thread.
 const smallParallelMinWork = 1 << 18
 
+// axpySplitMaxM is the largest m of an axpy-form product split over
+// threads. With three or four rows each B element feeds enough multiply-
+// adds that one core keeps up with the stream, and two cores, each
+// streaming half of every row, were slower than one: 4×n×k at n, k in
+// {256, 1024} ran at 117–141 GFLOP/s on two threads against 138–197 on
+// one (AVX-512 EPYC, idle); one and two rows gain from the second core
+// (1×1024×1024: 42–49 → 66–79).
+const axpySplitMaxM = 2
+
 // Column blocking: axpyChunk columns of y stay in L1 while all of k streams
 // past; dotBlock rows of B (a multiple of every dot kernel's J) are reused
 // from L2 by every row group of A.
@@ -427,7 +436,7 @@ func runSmall(kn *kernel, sp *smallProblem) {
 	units := (sp.n + unit - 1) / unit
 	t := min(Threads(), units)
 	var j *job
-	if t > 1 && sp.m*sp.n*sp.k >= smallParallelMinWork {
+	if t > 1 && sp.m*sp.n*sp.k >= smallParallelMinWork && !(sp.form == formAxpy && sp.m > axpySplitMaxM) {
 		j = jobPool.get()
 	}
 	if j == nil {
