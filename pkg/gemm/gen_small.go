@@ -48,7 +48,8 @@ type smallISA struct {
 	zero  string // register zeroing instruction
 	// rowsNV[r] is the vectors per tile row of the wide rows kernel with r
 	// rows: at least 8 accumulators where registers allow, to cover the
-	// FMA latency. Multi-group products (m > 6) need one width for r ≥ 3.
+	// FMA latency. The sizes a row group of a taller product (m >
+	// rowsMax) can have, 3 to rowsGroup, need one width.
 	rowsNV [maxRows + 1]int
 	// rowsMax is the most rows of one rows kernel, rowsGroup the most rows
 	// of a row group of a taller product (small.go's rowGroups).
