@@ -22,7 +22,7 @@ func (tp *Tape) Dropout(x *Var, p float32, training bool, rng *rand.Rand) *Var {
 	if !training || p == 0 {
 		return x
 	}
-	out := tp.Alloc(x.Value.Shape...)
+	out := tp.Scratch(x.Value.Shape...) // dropoutForward writes every element
 	// Only backward needs the mask. It is assigned once so the closure
 	// copies it instead of moving it to the heap.
 	mask := tp.scratchIfRecording(x)
@@ -33,7 +33,13 @@ func (tp *Tape) Dropout(x *Var, p float32, training bool, rng *rand.Rand) *Var {
 			if y.Grad == nil {
 				return
 			}
-			dx := tp.GradOf(x).Data
+			dx, fresh := tp.gradBuf(x)
+			if fresh {
+				for i, g := range y.Grad.Data {
+					dx[i] = g * mask[i]
+				}
+				return
+			}
 			for i, g := range y.Grad.Data {
 				dx[i] += g * mask[i]
 			}
@@ -61,11 +67,11 @@ func dropoutForward(y, mask, x []float32, p float32, rng *rand.Rand) {
 	}
 }
 
-// scratchIfRecording returns a tape buffer shaped like x when the tape
+// scratchIfRecording returns an unzeroed tape buffer shaped like x when the tape
 // records and x needs a gradient, and nil otherwise.
 func (tp *Tape) scratchIfRecording(x *Var) []float32 {
 	if tp.record && x.RequiresGrad {
-		return tp.Alloc(x.Value.Shape...).Data
+		return tp.Scratch(x.Value.Shape...).Data // dropoutForward writes it all
 	}
 	return nil
 }

@@ -57,4 +57,18 @@ func TestDropoutGradCheck(t *testing.T) {
 	if err := GradCheck(f, []*tensor.Tensor{randTensor(rng, 4, 6)}, GradCheckOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// The input feeds two ops, so its gradient is written by one
+	// backward pass and added to by the other, in both orders.
+	for _, dropoutFirst := range []bool{true, false} {
+		g := func(tp *Tape, in []*Var) *Var {
+			x := in[0]
+			if dropoutFirst {
+				return tp.Mul(tp.LayerNorm(x, nil, nil, 1e-5), tp.Dropout(x, 0.4, true, rand.New(rand.NewPCG(9, 9))))
+			}
+			return tp.Mul(tp.Dropout(x, 0.4, true, rand.New(rand.NewPCG(9, 9))), tp.LayerNorm(x, nil, nil, 1e-5))
+		}
+		if err := GradCheck(g, []*tensor.Tensor{randTensor(rng, 4, 6)}, GradCheckOptions{}); err != nil {
+			t.Fatalf("dropout first %v: %v", dropoutFirst, err)
+		}
+	}
 }

@@ -392,8 +392,9 @@ func (tp *Tape) LayerNorm(x, gamma, beta *Var, eps float32) *Var {
 		panic(fmt.Sprintf("autograd: LayerNorm input %v, gamma %v, beta %v", x.Value.Shape, varShape(gamma), varShape(beta)))
 	}
 	rows := x.Value.Size() / d
-	stats := tp.Alloc(2 * rows).Data // per row: mean, then 1/sqrt(var+eps)
-	out := tp.Alloc(x.Value.Shape...)
+	// lnForward writes every element of both.
+	stats := tp.Scratch(2 * rows).Data // per row: mean, then 1/sqrt(var+eps)
+	out := tp.Scratch(x.Value.Shape...)
 	lnForward(out.Data, stats, x.Value.Data, varData(gamma), varData(beta), rows, d, eps)
 	y := tp.Result(out, x, gamma, beta)
 	if y.RequiresGrad {
@@ -401,7 +402,12 @@ func (tp *Tape) LayerNorm(x, gamma, beta *Var, eps float32) *Var {
 			if y.Grad == nil {
 				return
 			}
-			lnBackward(gradIfNeeded(tp, x), gradIfNeeded(tp, gamma), gradIfNeeded(tp, beta),
+			var dx []float32
+			var setDx bool
+			if x.RequiresGrad {
+				dx, setDx = tp.gradBuf(x)
+			}
+			lnBackward(dx, setDx, gradIfNeeded(tp, gamma), gradIfNeeded(tp, beta),
 				y.Grad.Data, x.Value.Data, stats, varData(gamma), rows, d)
 		})
 	}
@@ -447,8 +453,9 @@ func lnForward(y, stats, x, gamma, beta []float32, rows, d int, eps float32) {
 }
 
 // lnBackward accumulates the layer-norm gradients: with g = dy·gamma,
-// dx = invstd·(g − mean(g) − x̂·mean(g·x̂)), dgamma += dy·x̂, dbeta += dy.
-func lnBackward(dx, dgamma, dbeta, dy, x, stats, gamma []float32, rows, d int) {
+// dx += invstd·(g − mean(g) − x̂·mean(g·x̂)) (written instead with setDx),
+// dgamma += dy·x̂, dbeta += dy.
+func lnBackward(dx []float32, setDx bool, dgamma, dbeta, dy, x, stats, gamma []float32, rows, d int) {
 	for r := 0; r < rows; r++ {
 		xr, dyr := x[r*d:(r+1)*d], dy[r*d:(r+1)*d]
 		m, inv := stats[2*r], stats[2*r+1]
@@ -477,7 +484,11 @@ func lnBackward(dx, dgamma, dbeta, dy, x, stats, gamma []float32, rows, d int) {
 				g *= gamma[i]
 			}
 			xh := (xr[i] - m) * inv
-			dxr[i] += inv * (g - a - xh*b)
+			if setDx {
+				dxr[i] = inv * (g - a - xh*b)
+			} else {
+				dxr[i] += inv * (g - a - xh*b)
+			}
 		}
 	}
 }
