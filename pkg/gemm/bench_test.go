@@ -123,3 +123,34 @@ func BenchmarkSgemmSmall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAxpySplit times axpy-form products (m ≤ 4, op(B) = B) on two
+// threads, split over both or kept on one (axpySplitMaxM), reporting
+// GFLOP/s: the measurement behind axpySplitMaxM. Run with -cpu 2.
+func BenchmarkAxpySplit(b *testing.B) {
+	for _, m := range []int{1, 2, 3, 4} {
+		for _, nk := range [][2]int{{256, 256}, {1024, 256}, {256, 1024}, {1024, 1024}} {
+			for _, split := range []bool{false, true} {
+				n, k := nk[0], nk[1]
+				name := fmt.Sprintf("%dx%dx%d/one", m, n, k)
+				if split {
+					name = fmt.Sprintf("%dx%dx%d/split", m, n, k)
+				}
+				b.Run(name, func(b *testing.B) {
+					defer func(old int) { axpySplitMaxM = old }(axpySplitMaxM)
+					SetThreads(0)
+					axpySplitMaxM = 0
+					if split {
+						axpySplitMaxM = maxAxpy
+					}
+					r := rand.New(rand.NewPCG(1, 1))
+					a, bb, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+					for i := 0; i < b.N; i++ {
+						Sgemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+					}
+					b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}

@@ -106,11 +106,10 @@ const smallParallelMinWork = 1 << 18
 // axpySplitMaxM is the largest m of an axpy-form product split over
 // threads. With three or four rows each B element feeds enough multiply-
 // adds that one core keeps up with the stream, and two cores, each
-// streaming half of every row, were slower than one: 4×n×k at n, k in
-// {256, 1024} ran at 117–141 GFLOP/s on two threads against 138–197 on
-// one (AVX-512 EPYC, idle); one and two rows gain from the second core
-// (1×1024×1024: 42–49 → 66–79).
-const axpySplitMaxM = 2
+// streaming half of every row, were slower than one; one and two rows
+// gain from the second core (BenchmarkAxpySplit has the figures). A
+// variable so that the benchmark can split every m.
+var axpySplitMaxM = 2
 
 // Column blocking: axpyChunk columns of y stay in L1 while all of k streams
 // past; dotBlock rows of B (a multiple of every dot kernel's J) are reused
