@@ -34,13 +34,7 @@ func main() {
 }
 
 func run(spec string, n, beam, threads, show int) error {
-	var m *caption.Model
-	var err error
-	if name, ok := strings.CutPrefix(spec, "embedded:"); ok {
-		m, err = capmodels.Load(name)
-	} else {
-		m, err = caption.Load(spec)
-	}
+	m, err := capmodels.Open(spec)
 	if err != nil {
 		return err
 	}

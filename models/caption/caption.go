@@ -15,6 +15,7 @@ package caption
 import (
 	_ "embed"
 	"fmt"
+	"strings"
 
 	"github.com/attnkit/attn/models"
 	pkgcaption "github.com/attnkit/attn/pkg/caption"
@@ -59,4 +60,14 @@ func Load(name string) (*pkgcaption.Model, error) {
 		return nil, err
 	}
 	return pkgcaption.FromFile(f)
+}
+
+// Open returns the model a --model value names: "embedded:NAME" for an
+// embedded one (its error wraps models.ErrNoModel when this build has
+// none of that name), anything else a model file written by caption train.
+func Open(spec string) (*pkgcaption.Model, error) {
+	if name, ok := strings.CutPrefix(spec, "embedded:"); ok {
+		return Load(name)
+	}
+	return pkgcaption.Load(spec)
 }
